@@ -1,0 +1,194 @@
+/**
+ * The configuration schema: one place that says what every key means, its
+ * default and its bounds. Validation errors name the key (see load.ts).
+ */
+import { z } from 'zod';
+
+const uuid = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'must be a UUID');
+const base64 = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'must be base64');
+const port = z.number().int().min(0).max(65535);
+
+const mediaRule = z.union([
+  z.literal('any'),
+  z.strictObject({
+    format: z.enum(['PCMU', 'L16']).optional(),
+    channels: z.union([z.number().int().min(1).max(2), z.array(z.enum(['external', 'internal'])).min(1).max(2)]).optional(),
+    rate: z.number().int().positive().optional(),
+  }),
+]);
+
+export const apiKeySchema = z.strictObject({
+  key: z.string().min(1).regex(/^[A-Za-z0-9+/_=-]+$/, 'must be letters, digits or + / _ = -'),
+  /** Base64 client secret; empty or absent = unsigned requests are accepted for this key. */
+  secret: base64.optional(),
+  label: z.string().optional(),
+});
+
+export const downstreamSchema = z.strictObject({
+  url: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL'),
+  name: z.string().optional(),
+  bearerToken: z.string().optional(),
+  header: z.strictObject({ name: z.string().min(1), value: z.string() }).optional(),
+  channels: z.enum(['both', 'customer', 'agent']).default('both'),
+});
+
+export const genesysSchema = z.strictObject({
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1),
+  /** Region environment host, e.g. mypurecloud.com, usw2.pure.cloud. */
+  region: z.string().default('mypurecloud.com'),
+  /** Overrides the API base (and login base when loginUrl is absent), e.g. the emulator. */
+  apiUrl: z.string().url().optional(),
+  loginUrl: z.string().url().optional(),
+});
+
+export const tenantSchema = z.strictObject({
+  orgId: uuid,
+  name: z.string().min(1),
+  apiKeys: z.array(apiKeySchema).default([]),
+  genesys: genesysSchema.optional(),
+  monitoredGroupId: z.string().optional(),
+  admission: z.enum(['monitored-group', 'all']).default('all'),
+  gateTimeoutSeconds: z.number().positive().default(60),
+  onGateTimeout: z.enum(['disconnect', 'keep-paused']).default('disconnect'),
+  onTransferAway: z.enum(['keep', 'pause']).default('keep'),
+  downstream: z.array(downstreamSchema).default([]),
+  reconcile: z
+    .strictObject({ cron: z.string().default('0 2 * * *'), timezone: z.string().default('UTC'), enabled: z.boolean().default(true) })
+    .default({ cron: '0 2 * * *', timezone: 'UTC', enabled: true }),
+});
+
+export const configSchema = z.strictObject({
+  dataDir: z.string().default('./data'),
+  server: z
+    .strictObject({
+      host: z.string().default('0.0.0.0'),
+      port: port.default(8080),
+      /** Host[:port] Genesys dials, when a proxy changes the Host header. Used for the signature's @authority. */
+      publicAuthority: z.string().optional(),
+      /** Honour X-Forwarded-Host/-Port for @authority (ignored when publicAuthority is set). */
+      trustForwardedHeaders: z.boolean().default(true),
+      drainTimeoutSeconds: z.number().min(0).default(30),
+    })
+    .prefault({}),
+  database: z
+    .string()
+    .regex(/^(sqlite:|postgres:\/\/|postgresql:\/\/)/, 'must start with sqlite: or postgres://')
+    .default('sqlite:./data/hookline.db'),
+  objects: z
+    .strictObject({
+      url: z.string().regex(/^(file:|s3:\/\/)/, 'must start with file: or s3://').default('file:./data/objects'),
+      s3: z
+        .strictObject({
+          endpoint: z.string().url().optional(),
+          region: z.string().default('us-east-1'),
+          accessKeyId: z.string().optional(),
+          secretAccessKey: z.string().optional(),
+          forcePathStyle: z.boolean().default(true),
+          createBucket: z.boolean().default(false),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  queue: z.string().regex(/^(embedded$|amqps?:\/\/)/, 'must be "embedded" or an amqp:// URL').default('embedded'),
+  /** Embedded queue: how long a claimed message is leased (renewed while its handler runs); a crashed replica's work returns after this. */
+  queueLeaseSeconds: z.number().positive().default(30),
+  /** Prefix of queue names and shared-state keys: deployments sharing RabbitMQ or Redis stay apart. */
+  namespace: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/, 'lower-case letters, digits and -').default('hookline'),
+  state: z.string().regex(/^(memory$|rediss?:\/\/)/, 'must be "memory" or a redis:// URL').default('memory'),
+  security: z
+    .strictObject({
+      /** Base64 of 32 bytes. Required with PostgreSQL; generated into dataDir with SQLite. */
+      masterKey: base64.optional(),
+    })
+    .prefault({}),
+  logging: z
+    .strictObject({
+      level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      pretty: z.boolean().default(false),
+    })
+    .prefault({}),
+  audiohook: z
+    .strictObject({
+      path: z.string().startsWith('/').default('/api/v1/audiohook/ws'),
+      /** How authentication failures are reported: `disconnect` (unauthorized, REF default) or HTTP 401 at upgrade. */
+      authFailure: z.enum(['disconnect', 'http']).default('disconnect'),
+      signature: z
+        .strictObject({
+          clockSkewSeconds: z.number().min(0).default(5),
+          maxAgeSeconds: z.number().positive().default(10),
+          minNonceLength: z.number().int().min(0).default(22),
+          failureDelayMs: z.number().int().min(0).default(500),
+          nonceCacheSize: z.number().int().positive().default(100_000),
+        })
+        .prefault({}),
+      media: z
+        .strictObject({
+          preference: z.array(mediaRule).min(1).default([{ format: 'PCMU', channels: 2 }, 'any']),
+          formats: z.array(z.enum(['PCMU', 'L16'])).min(1).default(['PCMU', 'L16']),
+          rates: z.array(z.number().int().positive()).min(1).default([8000]),
+          onNoMatch: z.enum(['empty', 'disconnect']).default('empty'),
+        })
+        .prefault({}),
+      supportedLanguages: z.array(z.string()).default([]),
+      /** Per-socket cap on unsent server messages before the connection is dropped. */
+      maxSendBufferBytes: z.number().int().positive().default(1024 * 1024),
+      /** After we send disconnect, how long the client gets to send close. */
+      closeGraceSeconds: z.number().positive().default(10),
+      /** How often API keys are re-read from the database. */
+      credentialRefreshSeconds: z.number().positive().default(10),
+    })
+    .prefault({}),
+  recorder: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      spoolDir: z.string().optional(),
+      /** Bytes waiting for the disk per session before frames are dropped (and counted). */
+      maxBufferedBytes: z.number().int().positive().default(256 * 1024),
+    })
+    .prefault({}),
+  stream: z
+    .strictObject({
+      /** Audio kept per destination for replay after a reconnect. */
+      replayBufferSeconds: z.number().min(0).default(10),
+      /** Per destination socket: frames are dropped (and counted) while more than this waits to be sent. */
+      maxBufferedBytes: z.number().int().positive().default(512 * 1024),
+      /** After a call ends, how long to keep trying a destination that is down. */
+      deliverAfterEndSeconds: z.number().min(0).default(30),
+    })
+    .prefault({}),
+  tracking: z
+    .strictObject({
+      /** How often each tenant's monitored group is re-read. */
+      syncIntervalSeconds: z.number().positive().default(300),
+      /** Leader lease per tenant; a dead leader is replaced within about this long. */
+      leaseTtlSeconds: z.number().positive().default(10),
+    })
+    .prefault({}),
+  ingest: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      concurrency: z.number().int().positive().default(4),
+      /** Deliveries before a conversation that keeps failing becomes a dead letter. */
+      maxAttempts: z.number().int().positive().default(15),
+      /** Wait this long after a call ends before the first fetch (analytics lag behind events). */
+      firstAttemptDelaySeconds: z.number().min(0).default(15),
+      retryBaseSeconds: z.number().positive().default(5),
+      retryMaxSeconds: z.number().positive().default(900),
+      recordingFormat: z.enum(['WAV_ULAW', 'WAV', 'WEBM', 'OGG_VORBIS', 'OGG_OPUS', 'MP3']).default('WAV_ULAW'),
+      /** Extra time reconciliation looks back beyond its 24 h window. */
+      reconcileOverlapMinutes: z.number().min(0).default(60),
+      /** Reconciliation never reads the most recent seconds: conversations still settling shift the pages. */
+      reconcileSettleSeconds: z.number().min(0).default(60),
+      /** After a notifications outage, reconcile its window this long later (analytics lag behind events), and again an hour later. */
+      gapReconcileDelaySeconds: z.number().min(0).default(120),
+    })
+    .prefault({}),
+  tenants: z.array(tenantSchema).default([]),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type TenantConfig = z.infer<typeof tenantSchema>;
+export type ApiKeyConfig = z.infer<typeof apiKeySchema>;
+export type DownstreamConfig = z.infer<typeof downstreamSchema>;
+export type GenesysConfig = z.infer<typeof genesysSchema>;

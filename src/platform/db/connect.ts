@@ -1,0 +1,102 @@
+/**
+ * Opens the database named by `database:` — `sqlite:<path>` (embedded default)
+ * or `postgres://…[?schema=name]` — and runs migrations. Both dialects use the
+ * same Kysely schema and queries.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { redactUrl } from '../util/redact-url.js';
+import { migrationProvider } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Db {
+  readonly kysely: Kysely<Database>;
+  readonly dialect: Dialect;
+  /** PostgreSQL schema the deployment lives in (from `?schema=`), when not the default. */
+  readonly schema?: string | undefined;
+  close(): Promise<void>;
+}
+
+export class DatabaseError extends Error {
+  override name = 'DatabaseError';
+}
+
+function openSqlite(url: string): Db {
+  const path = url.slice('sqlite:'.length) || ':memory:';
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const database = new BetterSqlite3(path);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('busy_timeout = 5000');
+  database.pragma('foreign_keys = ON');
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return { kysely, dialect: 'sqlite', close: () => kysely.destroy() };
+}
+
+const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
+
+async function openPostgres(url: string): Promise<Db> {
+  // Loaded only for PostgreSQL deployments.
+  const { default: pg } = await import('pg');
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema');
+  parsed.searchParams.delete('schema');
+  const connectionString = parsed.toString();
+  if (schema !== null) {
+    if (!SCHEMA_RE.test(schema)) throw new DatabaseError(`database: schema "${schema}" must be a lower-case identifier`);
+    const client = new pg.Client({ connectionString });
+    await client.connect();
+    try {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    } finally {
+      await client.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString,
+    max: 10,
+    ...(schema !== null ? { options: `-c search_path=${schema}` } : {}),
+  });
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { kysely, dialect: 'postgres', schema: schema ?? undefined, close: () => kysely.destroy() };
+}
+
+export async function migrate(db: Db): Promise<string[]> {
+  // Kysely looks for its own tables in every schema unless told which: pin it,
+  // or a deployment in a fresh schema fails while another schema has them.
+  const migrator = new Migrator({ db: db.kysely, provider: migrationProvider, ...(db.schema ? { migrationTableSchema: db.schema } : {}) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw new DatabaseError(`migration failed: ${error instanceof Error ? error.message : String(error)}`);
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Opens and migrates. Retries a few times when PostgreSQL is not reachable yet. */
+export async function openDatabase(url: string, attempts = 5): Promise<Db> {
+  if (url.startsWith('sqlite:')) {
+    const db = openSqlite(url);
+    await migrate(db);
+    return db;
+  }
+  let lastError: unknown;
+  for (let i = 0; i < attempts; i++) {
+    try {
+      const db = await openPostgres(url);
+      await sql`select 1`.execute(db.kysely);
+      await migrate(db);
+      return db;
+    } catch (err) {
+      if (err instanceof DatabaseError) throw err;
+      lastError = err;
+      await new Promise((r) => setTimeout(r, Math.min(200 * 2 ** i, 3000)));
+    }
+  }
+  throw new DatabaseError(`database: cannot connect to ${redactUrl(url)}: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
+}
+
+export function nowIso(): string {
+  return new Date().toISOString();
+}

@@ -1,0 +1,2 @@
+export * from './connect.js';
+export type * from './schema.js';

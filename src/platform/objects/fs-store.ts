@@ -1,0 +1,103 @@
+/**
+ * Filesystem object store: each object is a file under the root. Writes go to
+ * a temporary file that is fsynced and renamed, so a crash never leaves half
+ * an object under its final name.
+ */
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { HashingStream, ObjectNotFoundError, assertValidKey, type ObjectStore, type PutResult } from './store.js';
+
+const TMP_DIR = '.tmp';
+
+export class FsObjectStore implements ObjectStore {
+  readonly kind = 'file' as const;
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  private path(key: string): string {
+    assertValidKey(key);
+    return join(this.root, ...key.split('/'));
+  }
+
+  async put(key: string, body: Readable | Buffer | string): Promise<PutResult> {
+    const target = this.path(key);
+    const tmpDir = join(this.root, TMP_DIR);
+    await mkdir(tmpDir, { recursive: true });
+    await mkdir(dirname(target), { recursive: true });
+    const tmp = join(tmpDir, randomUUID());
+    const hasher = new HashingStream();
+    const source = typeof body === 'string' || Buffer.isBuffer(body) ? Readable.from([Buffer.from(body)]) : body;
+    try {
+      await pipeline(source, hasher, createWriteStream(tmp));
+      const fh = await open(tmp, 'r');
+      try {
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await rename(tmp, target);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+    return { size: hasher.bytes, sha256: hasher.digest() };
+  }
+
+  async get(key: string): Promise<Readable> {
+    const p = this.path(key);
+    try {
+      await stat(p);
+    } catch {
+      throw new ObjectNotFoundError(key);
+    }
+    return createReadStream(p);
+  }
+
+  async head(key: string): Promise<{ size: number } | undefined> {
+    try {
+      const s = await stat(this.path(key));
+      return s.isFile() ? { size: s.size } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.path(key), { force: true });
+  }
+
+  async *list(prefix: string): AsyncIterable<string> {
+    const start = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
+    yield* this.walk(join(this.root, ...start.split('/').filter(Boolean)), prefix);
+  }
+
+  private async *walk(dir: string, prefix: string): AsyncIterable<string> {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    entries.sort((a, b) => a.name.localeCompare(b.name));
+    for (const e of entries) {
+      const full = join(dir, e.name);
+      const key = relative(this.root, full).split(sep).join('/');
+      if (key === TMP_DIR) continue;
+      if (e.isDirectory()) yield* this.walk(full, prefix);
+      else if (key.startsWith(prefix)) yield key;
+    }
+  }
+
+  async check(): Promise<void> {
+    await mkdir(this.root, { recursive: true });
+  }
+
+  async close(): Promise<void> {}
+}

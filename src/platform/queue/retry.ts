@@ -1,0 +1,33 @@
+/**
+ * What happens after a handler throws — shared by both queues so they retry
+ * and dead-letter alike.
+ */
+import { PermanentError, RetryLaterError, type ConsumeOptions } from './queue.js';
+
+export type Outcome = { action: 'retry'; delayMs: number; reason: string } | { action: 'dead'; reason: string };
+
+/**
+ * Exponential backoff with "equal jitter": half the step is fixed, half random,
+ * so retries of messages that failed together spread out but never come back
+ * much sooner than the step.
+ */
+export function exponentialBackoff({ baseMs = 1000, maxMs = 5 * 60_000 } = {}): (attempt: number) => number {
+  return (attempt) => {
+    const step = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+    return Math.round(step / 2 + (Math.random() * step) / 2);
+  };
+}
+
+const defaultBackoff = exponentialBackoff();
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** `attempts` counts the delivery that just failed (1 on the first). */
+export function decideFailure(err: unknown, attempts: number, options: ConsumeOptions): Outcome {
+  const reason = errorMessage(err);
+  if (err instanceof PermanentError || attempts >= options.maxAttempts) return { action: 'dead', reason };
+  const delayMs = err instanceof RetryLaterError ? err.delayMs : (options.backoff ?? defaultBackoff)(attempts);
+  return { action: 'retry', delayMs: Math.max(0, Math.round(delayMs)), reason };
+}

@@ -1,0 +1,95 @@
+/**
+ * Shared state for a single replica: maps in this process. Expiry uses the
+ * monotonic clock, so a wall-clock jump neither frees nor extends a lease.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Logger } from '../logging/index.js';
+import { assertTtl, deliver, type MessageHandler, type SharedState, type Unsubscribe } from './state.js';
+
+interface Entry {
+  value: string;
+  expiresAt: number;
+}
+
+/** Expired entries are dropped when read, and swept this often so unread ones do not pile up. */
+const SWEEP_MS = 30_000;
+
+export class MemoryState implements SharedState {
+  readonly kind = 'memory' as const;
+  private readonly keys = new Map<string, Entry>();
+  /** Separate from keys, as Redis keeps them under separate prefixes: a lease and a key may share a name. */
+  private readonly leases = new Map<string, Entry>();
+  /** One object per subscription, so the same handler subscribed twice is unsubscribed once at a time. */
+  private readonly channels = new Map<string, Set<{ handler: MessageHandler }>>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(private readonly logger: Logger) {
+    this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
+    this.sweeper.unref();
+  }
+
+  async acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    assertTtl(ttlMs);
+    const holder = this.live(this.leases, name);
+    if (holder && holder.value !== owner) return false;
+    this.leases.set(name, { value: owner, expiresAt: performance.now() + ttlMs });
+    return true;
+  }
+
+  async releaseLease(name: string, owner: string): Promise<void> {
+    if (this.live(this.leases, name)?.value === owner) this.leases.delete(name);
+  }
+
+  async publish(channel: string, message: string): Promise<void> {
+    for (const { handler } of this.channels.get(channel) ?? []) deliver(handler, message, channel, this.logger);
+  }
+
+  async subscribe(channel: string, handler: MessageHandler): Promise<Unsubscribe> {
+    const subscription = { handler };
+    const subscribers = this.channels.get(channel) ?? new Set();
+    subscribers.add(subscription);
+    this.channels.set(channel, subscribers);
+    return async () => {
+      subscribers.delete(subscription);
+      if (subscribers.size === 0 && this.channels.get(channel) === subscribers) this.channels.delete(channel);
+    };
+  }
+
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    assertTtl(ttlMs);
+    this.keys.set(key, { value, expiresAt: performance.now() + ttlMs });
+  }
+
+  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    assertTtl(ttlMs);
+    if (this.live(this.keys, key)) return false;
+    this.keys.set(key, { value, expiresAt: performance.now() + ttlMs });
+    return true;
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return this.live(this.keys, key)?.value;
+  }
+
+  async delete(key: string): Promise<void> {
+    this.keys.delete(key);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    this.channels.clear();
+  }
+
+  private live(map: Map<string, Entry>, name: string): Entry | undefined {
+    const entry = map.get(name);
+    if (entry && entry.expiresAt <= performance.now()) {
+      map.delete(name);
+      return undefined;
+    }
+    return entry;
+  }
+
+  private sweep(): void {
+    for (const map of [this.keys, this.leases]) for (const name of map.keys()) this.live(map, name);
+  }
+}

@@ -1,0 +1,86 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/platform/config/index.js';
+import { tempDir } from '../helpers/tmp.js';
+
+let cleanup: (() => void) | undefined;
+afterEach(() => cleanup?.());
+
+function file(yaml: string): string {
+  const t = tempDir();
+  cleanup = t.cleanup;
+  const p = join(t.dir, 'hookline.yaml');
+  writeFileSync(p, yaml);
+  return p;
+}
+
+function problems(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('applies defaults with no file', () => {
+    const c = loadConfig({ env: {} });
+    expect(c.server.port).toBe(8080);
+    expect(c.database).toBe('sqlite:./data/hookline.db');
+    expect(c.audiohook.path).toBe('/api/v1/audiohook/ws');
+    expect(c.audiohook.authFailure).toBe('disconnect');
+    expect(c.audiohook.media.preference).toEqual([{ format: 'PCMU', channels: 2 }, 'any']);
+  });
+
+  it('reads YAML and lets the environment override nested keys', () => {
+    const p = file('server:\n  port: 9000\naudiohook:\n  signature:\n    clockSkewSeconds: 3\n');
+    const c = loadConfig({ file: p, env: { HOOKLINE_SERVER__HOST: '127.0.0.1', HOOKLINE_AUDIOHOOK__SIGNATURE__CLOCK_SKEW_SECONDS: '7' } });
+    expect(c.server).toMatchObject({ port: 9000, host: '127.0.0.1' });
+    expect(c.audiohook.signature.clockSkewSeconds).toBe(7);
+  });
+
+  it('takes the file from HOOKLINE_CONFIG and the master key from HOOKLINE_MASTER_KEY', () => {
+    const p = file('queue: embedded\n');
+    const key = Buffer.alloc(32, 1).toString('base64');
+    const c = loadConfig({ env: { HOOKLINE_CONFIG: p, HOOKLINE_MASTER_KEY: key } });
+    expect(c.security.masterKey).toBe(key);
+  });
+
+  it('names the key, the reason and the source of every problem', () => {
+    const p = file('server:\n  port: "eighty"\n  bogus: 1\ndatabase: mysql://x\ntenants:\n  - orgId: not-a-uuid\n    name: Acme\n');
+    const list = problems(() => loadConfig({ file: p, env: {} }));
+    expect(list.some((m) => m.startsWith('server.port:') && m.includes(p))).toBe(true);
+    expect(list.some((m) => m.startsWith('server:') && m.includes('"bogus"'))).toBe(true);
+    expect(list.some((m) => m.startsWith('database:') && m.includes('sqlite:'))).toBe(true);
+    expect(list.some((m) => m.startsWith('tenants.0.orgId:') && m.includes('UUID'))).toBe(true);
+  });
+
+  it('blames the environment variable when the bad value came from it', () => {
+    const list = problems(() => loadConfig({ env: { HOOKLINE_SERVER__PORT: '70000' } }));
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatch(/^server\.port: .*environment HOOKLINE_SERVER__PORT/);
+  });
+
+  it('keeps digit-only strings from the environment as strings', () => {
+    const c = loadConfig({ env: { HOOKLINE_SERVER__PUBLIC_AUTHORITY: '12345' } });
+    expect(c.server.publicAuthority).toBe('12345');
+  });
+
+  it('reports a missing file and broken YAML with a location', () => {
+    expect(problems(() => loadConfig({ file: '/nonexistent/h.yaml', env: {} }))[0]).toMatch(/not found/);
+    const p = file('server:\n  port: [1,\n');
+    expect(problems(() => loadConfig({ file: p, env: {} }))[0]).toMatch(/line \d+/);
+  });
+});
+
+describe('configuration files', () => {
+  it('loads the shipped example, where commented-out sections are empty', () => {
+    const c = loadConfig({ file: 'hookline.example.yaml', env: {} });
+    expect(c.tenants[0]?.apiKeys[0]?.key).toBe('example-api-key-change-me');
+    expect(c.security.masterKey).toBeUndefined();
+    expect(c.audiohook.media.preference).toEqual([{ format: 'PCMU', channels: 2 }, 'any']);
+  });
+});
