@@ -1,0 +1,3 @@
+export * from './tone.js';
+export * from './ulaw.js';
+export * from './wav.js';

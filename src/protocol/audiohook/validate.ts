@@ -1,0 +1,134 @@
+/**
+ * Runtime validation of client messages. Hand-written because the error strings
+ * are part of the protocol surface (they go into `disconnect.info`) and this
+ * runs for every control message.
+ *
+ * Policy (audiohook.md §1.4): validate the envelope hard, accept unknown
+ * optional fields, and be lenient where REF is over-strict (UUID versions,
+ * language tags, unknown media formats in offers).
+ */
+import { parseDuration } from './duration.js';
+import type { ClientMessage, ClientMessageType, MediaParameter } from './messages.js';
+import { PROTOCOL_VERSION } from './messages.js';
+
+export type Validation<T> = { ok: true; value: T } | { ok: false; error: string };
+
+const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+export function isUuid(v: unknown): v is string {
+  return typeof v === 'string' && UUID_RE.test(v);
+}
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isNonNegInt(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+function isDuration(v: unknown): v is string {
+  return typeof v === 'string' && parseDuration(v) !== undefined;
+}
+
+const fail = (error: string): { ok: false; error: string } => ({ ok: false, error });
+
+/** Validates the fields every client message carries. */
+export function validateEnvelope(v: unknown): Validation<Record<string, unknown> & { type: string; seq: number }> {
+  if (!isObject(v)) return fail('Message is not a JSON object');
+  if (v.version !== PROTOCOL_VERSION) return fail('Invalid or missing version (expected "2")');
+  if (!isUuid(v.id)) return fail('Invalid or missing id');
+  if (typeof v.type !== 'string' || v.type.length === 0) return fail('Invalid or missing type');
+  if (!isNonNegInt(v.seq) || v.seq < 1) return fail('Invalid or missing seq');
+  if (!isNonNegInt(v.serverseq)) return fail('Invalid or missing serverseq');
+  if (!isDuration(v.position)) return fail('Invalid or missing position');
+  if (!isObject(v.parameters)) return fail('Invalid or missing parameters');
+  return { ok: true, value: v as Record<string, unknown> & { type: string; seq: number } };
+}
+
+type ParamCheck = (p: Record<string, unknown>) => string | undefined;
+
+function checkMediaEntry(m: unknown, i: number): string | undefined {
+  if (!isObject(m)) return `media[${i}] is not an object`;
+  if (m.type !== 'audio') return `media[${i}].type must be "audio"`;
+  if (typeof m.format !== 'string' || m.format.length === 0) return `media[${i}].format must be a string`;
+  if (!Array.isArray(m.channels) || m.channels.length === 0) return `media[${i}].channels must be a non-empty array`;
+  if (!m.channels.every((c) => typeof c === 'string')) return `media[${i}].channels must be strings`;
+  if (typeof m.rate !== 'number' || !Number.isInteger(m.rate) || m.rate <= 0) return `media[${i}].rate must be a positive integer`;
+  return undefined;
+}
+
+const checkOpen: ParamCheck = (p) => {
+  if (!isUuid(p.organizationId)) return 'open: invalid organizationId';
+  if (!isUuid(p.conversationId)) return 'open: invalid conversationId';
+  const part = p.participant;
+  if (!isObject(part)) return 'open: missing participant';
+  if (!isUuid(part.id)) return 'open: invalid participant.id';
+  for (const k of ['ani', 'aniName', 'dnis'] as const) {
+    if (typeof part[k] !== 'string') return `open: participant.${k} must be a string`;
+  }
+  if (!Array.isArray(p.media)) return 'open: media must be an array';
+  for (let i = 0; i < p.media.length; i++) {
+    const err = checkMediaEntry(p.media[i], i);
+    if (err) return `open: ${err}`;
+  }
+  if (p.language !== undefined && typeof p.language !== 'string') return 'open: language must be a string';
+  if (p.supportedLanguages !== undefined && typeof p.supportedLanguages !== 'boolean') return 'open: supportedLanguages must be a boolean';
+  if (p.customConfig !== undefined && !isObject(p.customConfig)) return 'open: customConfig must be an object';
+  if (p.continuedSessions !== undefined && !Array.isArray(p.continuedSessions)) return 'open: continuedSessions must be an array';
+  if (p.inputVariables !== undefined && !isObject(p.inputVariables)) return 'open: inputVariables must be an object';
+  return undefined;
+};
+
+const checkStartDiscarded =
+  (type: string): ParamCheck =>
+  (p) => {
+    if (!isDuration(p.start)) return `${type}: invalid start`;
+    if (!isDuration(p.discarded)) return `${type}: invalid discarded`;
+    return undefined;
+  };
+
+const PARAM_CHECKS: Record<ClientMessageType, ParamCheck> = {
+  open: checkOpen,
+  close: (p) => (typeof p.reason === 'string' ? undefined : 'close: missing reason'),
+  ping: (p) => (p.rtt === undefined || isDuration(p.rtt) ? undefined : 'ping: invalid rtt'),
+  paused: () => undefined,
+  resumed: checkStartDiscarded('resumed'),
+  discarded: checkStartDiscarded('discarded'),
+  update: (p) => (p.language === undefined || typeof p.language === 'string' ? undefined : 'update: language must be a string'),
+  error: (p) => {
+    if (typeof p.code !== 'number' || !Number.isInteger(p.code)) return 'error: invalid code';
+    if (typeof p.message !== 'string') return 'error: invalid message';
+    if (p.retryAfter !== undefined && !isDuration(p.retryAfter)) return 'error: invalid retryAfter';
+    return undefined;
+  },
+  dtmf: (p) => (typeof p.digit === 'string' ? undefined : 'dtmf: invalid digit'),
+  playback_started: () => undefined,
+  playback_completed: () => undefined,
+};
+
+export function isClientMessageType(t: string): t is ClientMessageType {
+  return Object.prototype.hasOwnProperty.call(PARAM_CHECKS, t);
+}
+
+/** Validates a parsed envelope's type and parameters. */
+export function validateClientMessage(v: unknown): Validation<ClientMessage> {
+  const env = validateEnvelope(v);
+  if (!env.ok) return env;
+  const { type } = env.value;
+  if (!isClientMessageType(type)) return fail(`Unknown message type "${type.slice(0, 40)}"`);
+  const err = PARAM_CHECKS[type](env.value.parameters as Record<string, unknown>);
+  if (err) return fail(err);
+  return { ok: true, value: env.value as unknown as ClientMessage };
+}
+
+/** True when `selected` is exactly one of `offered` (format, rate, type, channel order). */
+export function mediaEquals(a: MediaParameter, b: MediaParameter): boolean {
+  return (
+    a.type === b.type &&
+    a.format === b.format &&
+    a.rate === b.rate &&
+    a.channels.length === b.channels.length &&
+    a.channels.every((c, i) => c === b.channels[i])
+  );
+}
