@@ -1,0 +1,65 @@
+/**
+ * Authenticates an AudioHook upgrade request: the Audiohook-* headers, the API
+ * key and the HTTP message signature, with a proxy-aware @authority.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Config } from '../platform/config/index.js';
+import { isUuid } from '../protocol/audiohook/index.js';
+import { verifyRequest, type NonceCache, type SignatureFailure } from '../protocol/signature/index.js';
+import type { Credential } from '../shared/tenant.js';
+import type { CredentialLookup } from './credentials.js';
+
+export type AuthFailure = SignatureFailure | 'bad-headers' | 'org-mismatch';
+
+export type AuthResult =
+  | { ok: true; sessionId: string; correlationId: string; orgId: string; credential: Credential; signed: boolean }
+  | { ok: false; reason: AuthFailure; sessionId: string; correlationId: string; orgId: string };
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return (Array.isArray(v) ? v[0] : v)?.trim();
+}
+
+/** The host Genesys dialled: configured, else X-Forwarded-Host(+Port), else Host. */
+export function requestAuthority(req: IncomingMessage, server: Config['server']): string {
+  if (server.publicAuthority) return server.publicAuthority;
+  if (server.trustForwardedHeaders) {
+    const host = header(req, 'x-forwarded-host')?.split(',')[0]?.trim();
+    if (host) {
+      const port = header(req, 'x-forwarded-port')?.split(',')[0]?.trim();
+      return port && !host.includes(':') ? `${host}:${port}` : host;
+    }
+  }
+  return header(req, 'host') ?? '';
+}
+
+export function authenticate(
+  req: IncomingMessage,
+  cfg: Pick<Config, 'server' | 'audiohook'>,
+  credentials: CredentialLookup,
+  nonceCache: NonceCache,
+  nowSeconds: number,
+): AuthResult {
+  const sessionId = header(req, 'audiohook-session-id') ?? '';
+  const correlationId = header(req, 'audiohook-correlation-id') ?? '';
+  const orgId = header(req, 'audiohook-organization-id') ?? '';
+  const ids = { sessionId: isUuid(sessionId) ? sessionId : '', correlationId, orgId };
+  if (!isUuid(sessionId) || !isUuid(orgId) || !isUuid(correlationId)) return { ok: false, reason: 'bad-headers', ...ids };
+  const sig = cfg.audiohook.signature;
+  const result = verifyRequest(
+    { requestTarget: req.url ?? '/', authority: requestAuthority(req, cfg.server), headers: req.headers },
+    {
+      lookup: (key) => credentials.lookup(key),
+      nowSeconds,
+      clockSkewSeconds: sig.clockSkewSeconds,
+      maxAgeSeconds: sig.maxAgeSeconds,
+      minNonceLength: sig.minNonceLength,
+      nonceCache,
+    },
+  );
+  if (!result.ok) return { ok: false, reason: result.reason, ...ids };
+  const credential = credentials.lookup(result.apiKey) as Credential;
+  // The key must belong to the organization that is calling.
+  if (credential.orgId.toLowerCase() !== orgId.toLowerCase()) return { ok: false, reason: 'org-mismatch', ...ids };
+  return { ok: true, credential, signed: result.signed, ...ids };
+}

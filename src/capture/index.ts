@@ -1,0 +1,5 @@
+export * from './admission.js';
+export { CaptureServer, type CaptureDeps } from './server.js';
+export type { CredentialLookup } from './credentials.js';
+export { RecorderSink, recordingKey, type RecorderOptions } from './sinks/recorder.js';
+export type { AudioHookConnection } from './connection.js';

@@ -1,0 +1,162 @@
+/**
+ * The AudioHook endpoint: takes WebSocket upgrades on the configured path,
+ * authenticates them, and runs one AudioHookConnection per socket.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { Config } from '../platform/config/index.js';
+import type { Logger } from '../platform/logging/index.js';
+import type { Registry } from '../platform/metrics/index.js';
+import { NonceCache } from '../protocol/signature/index.js';
+import { NIL_UUID, type MediaPolicy } from '../protocol/audiohook/index.js';
+import type { Sink } from '../shared/session.js';
+import { admitAll, type Admission } from './admission.js';
+import { authenticate } from './authenticate.js';
+import { AudioHookConnection } from './connection.js';
+import type { CredentialLookup } from './credentials.js';
+import { CaptureMetrics } from './metrics.js';
+
+export interface CaptureDeps {
+  config: Pick<Config, 'server' | 'audiohook'>;
+  log: Logger;
+  registry: Registry;
+  credentials: CredentialLookup;
+  sinks?: Sink[];
+  admission?: Admission;
+  /** Wall clock in ms (injectable for signature tests). */
+  now?: () => number;
+}
+
+export class CaptureServer {
+  readonly metrics: CaptureMetrics;
+  private readonly wss: WebSocketServer;
+  private readonly connections = new Set<AudioHookConnection>();
+  private readonly flushes = new Set<Promise<unknown>>();
+  private readonly nonces: NonceCache;
+  private readonly mediaPolicy: MediaPolicy;
+  private readonly sinks: Sink[];
+  private admission: Admission;
+  private draining = false;
+
+  constructor(private readonly deps: CaptureDeps) {
+    const ah = deps.config.audiohook;
+    this.metrics = new CaptureMetrics(deps.registry, () => this.stateCounts());
+    this.nonces = new NonceCache(ah.signature.nonceCacheSize);
+    this.mediaPolicy = ah.media as MediaPolicy;
+    this.sinks = deps.sinks ?? [];
+    this.admission = deps.admission ?? admitAll;
+    this.wss = new WebSocketServer({
+      noServer: true,
+      perMessageDeflate: false,
+      maxPayload: 64 * 1024,
+      clientTracking: false,
+    });
+  }
+
+  setAdmission(admission: Admission): void {
+    this.admission = admission;
+  }
+
+  addSink(sink: Sink): void {
+    this.sinks.push(sink);
+  }
+
+  get sessionCount(): number {
+    return this.connections.size;
+  }
+
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  /** Handles an upgrade if it is for the AudioHook path; returns false otherwise. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== this.deps.config.audiohook.path) return false;
+    const started = Date.now();
+    if (this.draining) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return true;
+    }
+    const now = this.deps.now ?? Date.now;
+    const auth = authenticate(req, this.deps.config, this.deps.credentials, this.nonces, now() / 1000);
+    if (auth.ok) {
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.track(new AudioHookConnection({ ws, sessionId: auth.sessionId, correlationId: auth.correlationId, orgId: auth.orgId }, this.connectionDeps())));
+      return true;
+    }
+    this.metrics.signatureFailures.inc({ reason: auth.reason });
+    this.deps.log.warn({ reason: auth.reason, sessionId: auth.sessionId, orgId: auth.orgId, remote: req.socket.remoteAddress }, 'AudioHook authentication failed');
+    // Every failure answers no sooner than failureDelayMs after it started: no timing oracle.
+    const delay = Math.max(0, this.deps.config.audiohook.signature.failureDelayMs - (Date.now() - started));
+    if (this.deps.config.audiohook.authFailure === 'http') {
+      setTimeout(() => socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n'), delay);
+      return true;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) =>
+      this.track(
+        new AudioHookConnection(
+          { ws, sessionId: auth.sessionId || NIL_UUID, correlationId: auth.correlationId, orgId: auth.orgId, rejectAfterMs: delay },
+          this.connectionDeps(),
+        ),
+      ),
+    );
+    return true;
+  }
+
+  /**
+   * Stops taking sessions, lets live ones finish for up to `timeoutMs`, then
+   * asks the rest to end with `disconnect completed` (Genesys does not support
+   * reconnect, so there is no hand-over) and waits for them to close.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    this.draining = true;
+    const deadline = Date.now() + timeoutMs;
+    while (this.connections.size > 0 && Date.now() < deadline) await sleep(100);
+    for (const c of this.connections) c.disconnect('completed', 'Server shutting down');
+    const hardDeadline = Date.now() + this.deps.config.audiohook.closeGraceSeconds * 1000;
+    while (this.connections.size > 0 && Date.now() < hardDeadline) await sleep(50);
+  }
+
+  /** Waits (up to `timeoutMs`) for sinks still writing out ended sessions. */
+  async flushed(timeoutMs: number): Promise<void> {
+    if (this.flushes.size === 0) return;
+    await Promise.race([Promise.allSettled([...this.flushes]), sleep(timeoutMs)]);
+  }
+
+  close(): void {
+    this.wss.close();
+  }
+
+  private track(conn: AudioHookConnection): void {
+    this.connections.add(conn);
+  }
+
+  private connectionDeps() {
+    return {
+      settings: this.deps.config.audiohook,
+      mediaPolicy: this.mediaPolicy,
+      log: this.deps.log,
+      metrics: this.metrics,
+      sinks: this.sinks,
+      admission: this.admission,
+      onEnd: (c: AudioHookConnection) => this.connections.delete(c),
+      onFlush: (p: Promise<unknown>) => {
+        this.flushes.add(p);
+        void p.finally(() => this.flushes.delete(p));
+      },
+    };
+  }
+
+  private stateCounts(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const c of this.connections) {
+      if (c.isProbe) continue;
+      const s = c.core.state;
+      counts[s] = (counts[s] ?? 0) + 1;
+    }
+    return counts;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,245 @@
+/**
+ * Recorder sink: one WAV per admitted session (negotiated format and channels)
+ * plus a JSON sidecar, stored under
+ *   recordings/{orgId}/{yyyy}/{mm}/{dd}/{conversationId}/{sessionId}.wav|.json
+ *
+ * Audio is appended to a spool file on local disk as it arrives (never the
+ * whole call in memory), gaps on the timeline (pauses, discards, dropped
+ * frames) are filled with silence so sample offsets stay aligned with the
+ * stream timeline, and at the end the header is patched and the file is
+ * streamed to object storage. A spool left by a crash is uploaded at start.
+ */
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ULAW_SILENCE, patchWavHeader, wavHeader, wavHeaderLength, type WavSpec } from '../../audio/index.js';
+import type { Logger } from '../../platform/logging/index.js';
+import type { ObjectStore } from '../../platform/objects/index.js';
+import { formatDuration, nanosToSamples, type Nanos } from '../../protocol/audiohook/index.js';
+import type { SessionInfo, Sink, SinkControl, SinkEnd, SinkSession } from '../../shared/session.js';
+import { SpoolFlusher } from './spool-flusher.js';
+
+export interface RecorderOptions {
+  store: ObjectStore;
+  spoolDir: string;
+  maxBufferedBytes: number;
+  log: Logger;
+  onDrop: (n?: number) => void;
+  uploadAttempts?: number;
+}
+
+interface SpoolMeta {
+  wavKey: string;
+  sidecarKey: string;
+  spec: WavSpec;
+  sidecar: Record<string, unknown>;
+}
+
+const SILENCE_CHUNK = 64 * 1024;
+
+export function recordingKey(info: Pick<SessionInfo, 'orgId' | 'conversationId' | 'sessionId' | 'openedAt'>, ext: 'wav' | 'json'): string {
+  const d = new Date(info.openedAt);
+  const yyyy = String(d.getUTCFullYear());
+  const mm = String(d.getUTCMonth() + 1).padStart(2, '0');
+  const dd = String(d.getUTCDate()).padStart(2, '0');
+  return `recordings/${info.orgId}/${yyyy}/${mm}/${dd}/${info.conversationId}/${info.sessionId}.${ext}`;
+}
+
+async function uploadWithRetry(fn: () => Promise<unknown>, attempts: number): Promise<void> {
+  let delay = 500;
+  for (let i = 1; ; i++) {
+    try {
+      await fn();
+      return;
+    } catch (err) {
+      if (i >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
+      delay *= 2;
+    }
+  }
+}
+
+export class RecorderSink implements Sink {
+  readonly name = 'recorder';
+  private readonly flusher = new SpoolFlusher();
+
+  constructor(private readonly options: RecorderOptions) {}
+
+  open(info: SessionInfo): SinkSession {
+    return new Recording(info, this.options, this.flusher);
+  }
+
+  /** Uploads recordings a previous process left in the spool (crash, store outage). */
+  async recover(): Promise<number> {
+    const { spoolDir, store, log } = this.options;
+    await mkdir(spoolDir, { recursive: true });
+    let recovered = 0;
+    for (const name of await readdir(spoolDir)) {
+      if (!name.endsWith('.meta.json')) continue;
+      const base = join(spoolDir, name.slice(0, -'.meta.json'.length));
+      try {
+        const meta = JSON.parse(await readFile(`${base}.meta.json`, 'utf8')) as SpoolMeta;
+        const size = (await stat(`${base}.wav`)).size;
+        const unit = (meta.spec.format === 'L16' ? 2 : 1) * meta.spec.channels;
+        const headerLen = wavHeaderLength(meta.spec.format);
+        const dataBytes = Math.max(0, size - headerLen - ((size - headerLen) % unit));
+        await finishFile(`${base}.wav`, meta.spec, dataBytes);
+        await store.put(meta.wavKey, createReadStream(`${base}.wav`, { end: headerLen + dataBytes - 1 }), { contentType: 'audio/wav' });
+        await store.put(meta.sidecarKey, JSON.stringify({ ...meta.sidecar, recovered: true }, null, 2), { contentType: 'application/json' });
+        await rm(`${base}.wav`, { force: true });
+        await rm(`${base}.meta.json`, { force: true });
+        recovered++;
+        log.info({ key: meta.wavKey }, 'recovered a spooled recording');
+      } catch (err) {
+        log.error({ file: base, err: (err as Error).message }, 'could not recover a spooled recording; left in place');
+      }
+    }
+    return recovered;
+  }
+}
+
+async function finishFile(path: string, spec: WavSpec, dataBytes: number): Promise<void> {
+  const fh = await open(path, 'r+');
+  try {
+    await patchWavHeader(fh, spec, dataBytes);
+    await fh.truncate(wavHeaderLength(spec.format) + dataBytes);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+class Recording implements SinkSession {
+  private readonly spec: WavSpec;
+  private readonly unit: number;
+  private readonly base: string;
+  private readonly file: WriteStream;
+  private readonly silence: Buffer;
+  private readonly meta: SpoolMeta;
+  private readonly events: Record<string, unknown>[] = [];
+  private readonly rtts: number[] = [];
+  private startPosition: Nanos | undefined;
+  private writtenSamples = 0;
+  private silenceSamples = 0;
+  private dropped = 0;
+  private failed = false;
+  private ready: Promise<void>;
+
+  constructor(
+    private readonly info: SessionInfo,
+    private readonly o: RecorderOptions,
+    private readonly flusher: SpoolFlusher,
+  ) {
+    const { media } = info;
+    this.spec = { format: media.format as WavSpec['format'], channels: media.channels.length, rate: media.rate };
+    this.unit = (this.spec.format === 'L16' ? 2 : 1) * this.spec.channels;
+    this.silence = Buffer.alloc(SILENCE_CHUNK - (SILENCE_CHUNK % this.unit), this.spec.format === 'PCMU' ? ULAW_SILENCE : 0);
+    this.base = join(o.spoolDir, info.sessionId);
+    this.meta = {
+      wavKey: recordingKey(info, 'wav'),
+      sidecarKey: recordingKey(info, 'json'),
+      spec: this.spec,
+      sidecar: this.sidecarHead(),
+    };
+    this.ready = mkdir(o.spoolDir, { recursive: true }).then(() => writeFile(`${this.base}.meta.json`, JSON.stringify(this.meta)));
+    this.ready.catch((err: Error) => this.fail(err));
+    this.file = createWriteStream(`${this.base}.wav`);
+    this.file.on('error', (err) => this.fail(err));
+    this.file.write(wavHeader(this.spec, 0));
+    flusher.add(this.file);
+  }
+
+  audio(data: Uint8Array, position: Nanos, samples: number): void {
+    if (this.failed || this.file.writableLength > this.o.maxBufferedBytes) {
+      this.dropped++;
+      this.o.onDrop(1);
+      return;
+    }
+    if (this.startPosition === undefined) this.startPosition = position;
+    const at = nanosToSamples(position - this.startPosition, this.spec.rate);
+    if (at > this.writtenSamples) this.writeSilence(at - this.writtenSamples);
+    this.file.write(data);
+    this.writtenSamples += samples;
+  }
+
+  control(event: SinkControl): void {
+    if (event.type === 'rtt') {
+      this.rtts.push(event.rtt / 1e9);
+      return;
+    }
+    const { type, position, ...rest } = event;
+    const entry: Record<string, unknown> = { type, position: formatDuration(position), at: new Date().toISOString() };
+    for (const [k, v] of Object.entries(rest)) entry[k] = typeof v === 'number' ? formatDuration(v) : v;
+    this.events.push(entry);
+  }
+
+  async end(summary: SinkEnd): Promise<void> {
+    this.flusher.delete(this.file);
+    await new Promise<void>((resolve) => this.file.end(resolve));
+    await this.ready.catch(() => undefined);
+    if (this.failed) throw new Error(`recording ${this.info.sessionId} failed; spool kept for recovery`);
+    const dataBytes = this.writtenSamples * this.unit;
+    await finishFile(`${this.base}.wav`, this.spec, dataBytes);
+    const sidecar = { ...this.sidecarHead(), ...this.sidecarTail(summary) };
+    await writeFile(`${this.base}.meta.json`, JSON.stringify({ ...this.meta, sidecar }));
+    const attempts = this.o.uploadAttempts ?? 4;
+    await uploadWithRetry(() => this.o.store.put(this.meta.wavKey, createReadStream(`${this.base}.wav`), { contentType: 'audio/wav' }), attempts);
+    await uploadWithRetry(() => this.o.store.put(this.meta.sidecarKey, JSON.stringify(sidecar, null, 2), { contentType: 'application/json' }), attempts);
+    await rm(`${this.base}.wav`, { force: true });
+    await rm(`${this.base}.meta.json`, { force: true });
+    this.o.log.debug({ key: this.meta.wavKey, bytes: dataBytes }, 'recording stored');
+  }
+
+  private writeSilence(samples: number): void {
+    this.silenceSamples += samples;
+    this.writtenSamples += samples;
+    let bytes = samples * this.unit;
+    // The same zero-copy buffer is queued repeatedly: long pauses cost no memory.
+    while (bytes > 0) {
+      const n = Math.min(bytes, this.silence.length);
+      this.file.write(n === this.silence.length ? this.silence : this.silence.subarray(0, n));
+      bytes -= n;
+    }
+  }
+
+  private fail(err: Error): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.flusher.delete(this.file);
+    this.o.log.error({ sessionId: this.info.sessionId, err: err.message }, 'recording spool write failed');
+  }
+
+  private sidecarHead(): Record<string, unknown> {
+    const i = this.info;
+    return {
+      sessionId: i.sessionId,
+      orgId: i.orgId,
+      conversationId: i.conversationId,
+      correlationId: i.correlationId,
+      participant: i.participant,
+      media: i.media,
+      open: i.openParameters,
+      openedAt: i.openedAt,
+      admittedAt: i.admittedAt,
+      agent: i.agent ?? null,
+      conversation: i.conversation ?? null,
+    };
+  }
+
+  private sidecarTail(summary: SinkEnd): Record<string, unknown> {
+    const sorted = [...this.rtts].sort((a, b) => a - b);
+    const pct = (p: number): number | null => (sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number) : null);
+    return {
+      timelineStart: formatDuration(this.startPosition ?? this.info.admittedPosition),
+      events: this.events,
+      end: { reason: summary.reason, position: formatDuration(summary.position), endedAt: summary.endedAt },
+      rtt: { count: sorted.length, min: sorted[0] ?? null, p50: pct(0.5), p99: pct(0.99), max: sorted[sorted.length - 1] ?? null },
+      audio: {
+        bytes: this.writtenSamples * this.unit,
+        samples: this.writtenSamples,
+        silenceSamples: this.silenceSamples,
+        droppedFrames: this.dropped,
+      },
+    };
+  }
+}

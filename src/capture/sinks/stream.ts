@@ -1,0 +1,311 @@
+/**
+ * Stream sink ("downstream forwarding"): for each admitted session, one
+ * WebSocket per tenant destination carrying the stream protocol
+ * (docs/stream-protocol.md) — `start`, binary audio, control messages with
+ * timeline positions, `end`.
+ *
+ * The audio path never waits on a destination: frames are sent only while the
+ * socket's send buffer is under its bound, otherwise dropped and counted; a
+ * ring of the last N seconds is kept so a reconnect can replay what the
+ * destination may have missed. The receiver places every frame by position,
+ * so a replay is idempotent.
+ */
+import WebSocket from 'ws';
+import type { DownstreamConfig } from '../../platform/config/index.js';
+import type { Logger } from '../../platform/logging/index.js';
+import { formatDuration, parseDuration, samplesToNanos, type Nanos } from '../../protocol/audiohook/index.js';
+import type { SessionInfo, Sink, SinkControl, SinkEnd, SinkSession } from '../../shared/session.js';
+import { STREAM_PROTOCOL_VERSION, type ChannelRole, type StreamMessage, type StreamStart } from '../../shared/stream-protocol.js';
+
+export interface StreamSinkOptions {
+  /** The tenant's destinations, from local state (must not do I/O). */
+  destinations: (orgId: string) => DownstreamConfig[];
+  replayBufferSeconds: number;
+  /** Per destination socket: frames are dropped while more than this is waiting to be sent. */
+  maxBufferedBytes: number;
+  /** After the call ends, how long to keep trying to deliver the rest to a destination that is down. */
+  deliverAfterEndMs: number;
+  log: Logger;
+  onDrop: (n?: number) => void;
+  backoff?: { initialMs: number; maxMs: number };
+}
+
+type Entry = { kind: 'audio'; data: Uint8Array; position: Nanos; end: Nanos; samples: number; sent: boolean } | { kind: 'control'; message: StreamMessage };
+
+const ROLE: Record<string, ChannelRole> = { external: 'customer', internal: 'agent' };
+
+export class StreamSink implements Sink {
+  readonly name = 'stream';
+
+  constructor(private readonly o: StreamSinkOptions) {}
+
+  open(info: SessionInfo): SinkSession | undefined {
+    const forwarders = this.o.destinations(info.orgId)
+      .map((d) => Forwarder.create(info, d, this.o))
+      .filter((f): f is Forwarder => f !== undefined);
+    if (forwarders.length === 0) return undefined;
+    return {
+      audio: (data, position, samples) => {
+        for (const f of forwarders) f.audio(data, position, samples);
+      },
+      control: (e) => {
+        for (const f of forwarders) f.control(e);
+      },
+      end: async (s) => {
+        await Promise.all(forwarders.map((f) => f.end(s)));
+      },
+    };
+  }
+}
+
+/** Picks the destination's channels out of the interleaved frame. */
+function channelPlan(info: SessionInfo, d: DownstreamConfig): { indexes: number[]; roles: ChannelRole[] } {
+  const all = info.media.channels.map((c, i) => ({ i, role: ROLE[c] ?? 'customer' }));
+  const wanted = d.channels === 'both' ? all : all.filter((c) => c.role === d.channels);
+  return { indexes: wanted.map((c) => c.i), roles: wanted.map((c) => c.role) };
+}
+
+class Forwarder {
+  private ws: WebSocket | undefined;
+  private ring: Entry[] = [];
+  private ringSamples = 0;
+  private receiverPos: Nanos;
+  /** End of the furthest frame ever sent: what the destination may already have. */
+  private sentEnd: Nanos | undefined;
+  private connects = 0;
+  private dropped = 0;
+  private ended = false;
+  private closed = false;
+  private delay: number;
+  private timer: NodeJS.Timeout | undefined;
+  private endResolve: (() => void) | undefined;
+  private readonly maxRingSamples: number;
+  private readonly bps: number;
+  private readonly log: Logger;
+
+  static create(info: SessionInfo, d: DownstreamConfig, o: StreamSinkOptions): Forwarder | undefined {
+    const plan = channelPlan(info, d);
+    if (plan.indexes.length === 0) {
+      o.log.warn({ destination: d.name ?? d.url, channels: d.channels }, 'session has none of the channels this destination wants');
+      return undefined;
+    }
+    return new Forwarder(info, d, o, plan);
+  }
+
+  private constructor(
+    private readonly info: SessionInfo,
+    private readonly d: DownstreamConfig,
+    private readonly o: StreamSinkOptions,
+    private readonly plan: { indexes: number[]; roles: ChannelRole[] },
+  ) {
+    this.bps = info.media.format === 'L16' ? 2 : 1;
+    this.maxRingSamples = Math.round(o.replayBufferSeconds * info.media.rate);
+    this.receiverPos = info.admittedPosition;
+    this.delay = o.backoff?.initialMs ?? 250;
+    this.log = o.log.child({ sessionId: info.sessionId, destination: d.name ?? d.url });
+    this.connect();
+  }
+
+  audio(data: Uint8Array, position: Nanos, samples: number): void {
+    const payload = this.plan.indexes.length === this.info.media.channels.length ? data : this.extract(data);
+    const entry: Entry = { kind: 'audio', data: payload, position, end: position + samplesToNanos(samples, this.info.media.rate), samples, sent: false };
+    this.push(entry);
+    if (this.isOpen()) this.sendAudio(entry, 'backpressure');
+  }
+
+  control(e: SinkControl): void {
+    const message = this.toMessage(e);
+    if (!message) return;
+    this.push({ kind: 'control', message });
+    if (this.isOpen()) this.sendControl(message);
+  }
+
+  end(summary: SinkEnd): Promise<void> {
+    this.ended = true;
+    const message: StreamMessage = {
+      type: 'end',
+      reason: summary.reason,
+      position: formatDuration(summary.position),
+      endTime: summary.endedAt,
+      droppedFrames: 0,
+    };
+    this.ring.push({ kind: 'control', message });
+    return new Promise((resolve) => {
+      this.endResolve = resolve;
+      // Open: finish now. Otherwise a (re)connect is pending and will replay up to `end`.
+      if (this.isOpen()) this.finish(message);
+      setTimeout(() => this.giveUp(), this.o.deliverAfterEndMs).unref();
+    });
+  }
+
+  // ---- connection ---------------------------------------------------------------------
+
+  private connect(): void {
+    if (this.closed) return;
+    const headers: Record<string, string> = {};
+    if (this.d.bearerToken) headers.authorization = `Bearer ${this.d.bearerToken}`;
+    if (this.d.header) headers[this.d.header.name.toLowerCase()] = this.d.header.value;
+    const ws = new WebSocket(this.d.url, { headers, perMessageDeflate: false });
+    this.ws = ws;
+    ws.on('open', () => this.onOpen());
+    ws.on('error', (err) => this.log.debug({ err: err.message }, 'downstream socket error'));
+    ws.on('close', () => this.onClose(ws));
+    ws.on('message', () => undefined); // the protocol is one-way; replies are ignored
+  }
+
+  private onOpen(): void {
+    this.delay = this.o.backoff?.initialMs ?? 250;
+    const resumed = this.connects++ > 0;
+    const first = this.ring.find((e) => e.kind === 'audio') as Extract<Entry, { kind: 'audio' }> | undefined;
+    this.receiverPos = first ? first.position : this.receiverPos;
+    if (resumed) this.log.info({ replay: this.ring.length }, 'downstream reconnected; replaying');
+    this.sendControl(this.startMessage(resumed));
+    // Audio that fell out of the ring while the destination was away is gone: say so.
+    if (resumed && first && this.sentEnd !== undefined && first.position > this.sentEnd) {
+      this.sendControl({ type: 'gap', from: formatDuration(this.sentEnd), to: formatDuration(first.position), reason: 'downstream-unavailable' });
+    }
+    // Replay everything still in the ring, in order (frames go by position, so repeats are harmless).
+    for (const e of this.ring) {
+      if (e.kind === 'audio') this.sendAudio(e, 'downstream-unavailable');
+      else if (e.message.type === 'end') return this.finish(e.message);
+      else this.sendControl(e.message);
+    }
+  }
+
+  private onClose(ws: WebSocket): void {
+    if (ws !== this.ws || this.closed) return;
+    this.ws = undefined;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.connect();
+    }, this.delay);
+    this.timer.unref();
+    this.delay = Math.min(this.delay * 2, this.o.backoff?.maxMs ?? 5000);
+  }
+
+  private isOpen(): boolean {
+    return this.ws?.readyState === WebSocket.OPEN;
+  }
+
+  // ---- sending ------------------------------------------------------------------------
+
+  private sendAudio(e: Extract<Entry, { kind: 'audio' }>, reason: 'backpressure' | 'downstream-unavailable'): void {
+    const ws = this.ws as WebSocket;
+    if (ws.bufferedAmount > this.o.maxBufferedBytes) {
+      if (!e.sent) this.drop(1);
+      return;
+    }
+    if (e.position !== this.receiverPos) {
+      ws.send(JSON.stringify({ type: 'gap', from: formatDuration(this.receiverPos), to: formatDuration(e.position), reason }));
+    }
+    ws.send(e.data);
+    e.sent = true;
+    this.receiverPos = e.end;
+    if (this.sentEnd === undefined || e.end > this.sentEnd) this.sentEnd = e.end;
+  }
+
+  private sendControl(m: StreamMessage): void {
+    // After resumed/discarded the receiver places the next frame at the message's position.
+    if (m.type === 'resumed' || m.type === 'discarded') this.receiverPos = parseDuration(m.position) ?? this.receiverPos;
+    this.ws?.send(JSON.stringify(m));
+  }
+
+  private finish(end: Extract<StreamMessage, { type: 'end' }>): void {
+    end.droppedFrames = this.dropped;
+    this.sendControl(end);
+    const ws = this.ws as WebSocket;
+    const waitFlush = () => {
+      if (ws.bufferedAmount === 0 || ws.readyState !== WebSocket.OPEN) {
+        ws.close(1000, 'end');
+        this.done();
+      } else setTimeout(waitFlush, 20).unref();
+    };
+    waitFlush();
+  }
+
+  private giveUp(): void {
+    if (this.closed) return;
+    const unsent = this.ring.filter((e) => e.kind === 'audio' && !e.sent).length;
+    if (unsent > 0) {
+      this.drop(unsent);
+      this.log.warn({ frames: unsent }, 'downstream unavailable at the end of the call; undelivered frames dropped');
+    }
+    this.ws?.terminate();
+    this.done();
+  }
+
+  private done(): void {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.ring = [];
+    this.endResolve?.();
+    this.endResolve = undefined;
+  }
+
+  // ---- ring and helpers ----------------------------------------------------------------
+
+  private push(e: Entry): void {
+    this.ring.push(e);
+    if (e.kind !== 'audio') return;
+    this.ringSamples += e.samples;
+    while (this.ringSamples > this.maxRingSamples && this.ring.length > 0) {
+      const old = this.ring.shift() as Entry;
+      if (old.kind !== 'audio') continue;
+      this.ringSamples -= old.samples;
+      if (!old.sent) this.drop(1);
+    }
+  }
+
+  private drop(n: number): void {
+    this.dropped += n;
+    this.o.onDrop(n);
+  }
+
+  private extract(data: Uint8Array): Uint8Array {
+    const stride = this.info.media.channels.length * this.bps;
+    const width = this.plan.indexes.length * this.bps;
+    const frames = data.length / stride;
+    const out = new Uint8Array(frames * width);
+    for (let f = 0; f < frames; f++) {
+      let o = f * width;
+      for (const ch of this.plan.indexes) {
+        for (let b = 0; b < this.bps; b++) out[o++] = data[f * stride + ch * this.bps + b] as number;
+      }
+    }
+    return out;
+  }
+
+  private startMessage(resumed: boolean): StreamStart {
+    const i = this.info;
+    return {
+      type: 'start',
+      version: STREAM_PROTOCOL_VERSION,
+      tenant: i.orgId,
+      conversationId: i.conversationId,
+      sessionId: i.sessionId,
+      agent: i.agent ? { id: i.agent.id, name: i.agent.name, email: i.agent.email } : null,
+      participant: { id: i.participant.id, ani: i.participant.ani, aniName: i.participant.aniName, dnis: i.participant.dnis },
+      queueId: i.conversation?.queueId,
+      media: { format: i.media.format, rate: i.media.rate, channels: this.plan.indexes.length },
+      channels: this.plan.roles,
+      startTime: i.admittedAt,
+      position: formatDuration(this.receiverPos),
+      resumed,
+    };
+  }
+
+  private toMessage(e: SinkControl): StreamMessage | undefined {
+    switch (e.type) {
+      case 'paused':
+        return { type: 'paused', position: formatDuration(e.position) };
+      case 'resumed':
+        return { type: 'resumed', position: formatDuration(e.position), start: formatDuration(e.start), discarded: formatDuration(e.discarded) };
+      case 'discarded':
+        return { type: 'discarded', position: formatDuration(e.position), start: formatDuration(e.start), discarded: formatDuration(e.discarded) };
+      case 'tagged':
+        return { type: 'tagged', position: formatDuration(e.position), agent: e.agent ? { id: e.agent.id, name: e.agent.name, email: e.agent.email } : null };
+      default:
+        return undefined;
+    }
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * `hookline receive`: a tiny reference receiver for the stream protocol, for
+ * users building their own downstream and for tests. Writes each call to disk.
+ */
+import { EventEmitter } from 'node:events';
+import { mkdir } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Logger } from '../platform/logging/index.js';
+import type { StreamMessage, StreamStart } from '../shared/stream-protocol.js';
+import { ReceivedSession } from './session.js';
+
+export interface ReceiverOptions {
+  port: number;
+  host?: string;
+  outDir: string;
+  /** When set, connections must carry `Authorization: Bearer <token>`. */
+  token?: string | undefined;
+  log: Logger;
+}
+
+/** Events: 'start' (session, resumed), 'end' (session) after the files are written. */
+export class Receiver extends EventEmitter {
+  readonly sessions = new Map<string, ReceivedSession>();
+  private wss: WebSocketServer | undefined;
+  port = 0;
+
+  constructor(private readonly o: ReceiverOptions) {
+    super();
+  }
+
+  async start(): Promise<void> {
+    await mkdir(this.o.outDir, { recursive: true });
+    const wss = new WebSocketServer({
+      port: this.o.port,
+      host: this.o.host ?? '127.0.0.1',
+      perMessageDeflate: false,
+      verifyClient: ({ req }: { req: IncomingMessage }) => !this.o.token || req.headers.authorization === `Bearer ${this.o.token}`,
+    });
+    this.wss = wss;
+    wss.on('connection', (ws) => this.accept(ws));
+    await new Promise<void>((resolve, reject) => {
+      wss.once('listening', resolve);
+      wss.once('error', reject);
+    });
+    const addr = wss.address();
+    this.port = addr && typeof addr === 'object' ? addr.port : this.o.port;
+  }
+
+  async stop(): Promise<void> {
+    for (const c of this.wss?.clients ?? []) c.terminate();
+    await new Promise<void>((r) => (this.wss ? this.wss.close(() => r()) : r()));
+  }
+
+  private accept(ws: WebSocket): void {
+    let session: ReceivedSession | undefined;
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) {
+        if (session) session.onAudio(data as Buffer);
+        return;
+      }
+      let m: StreamMessage;
+      try {
+        m = JSON.parse(String(data)) as StreamMessage;
+      } catch {
+        ws.close(1007, 'invalid JSON');
+        return;
+      }
+      if (!session) {
+        if (m.type !== 'start') return ws.close(1008, 'expected start');
+        session = this.begin(m);
+        return;
+      }
+      session.onText(m);
+      if (m.type === 'end') this.finish(session);
+    });
+  }
+
+  private begin(start: StreamStart): ReceivedSession {
+    let s = this.sessions.get(start.sessionId);
+    if (!s) {
+      s = new ReceivedSession(start, this.o.outDir);
+      this.sessions.set(start.sessionId, s);
+    }
+    s.restart(start);
+    s.messages.push(start);
+    this.o.log.info({ sessionId: start.sessionId, conversationId: start.conversationId, agent: start.agent?.id, resumed: start.resumed }, 'stream start');
+    this.emit('start', s, start.resumed);
+    return s;
+  }
+
+  private finish(s: ReceivedSession): void {
+    s.finish().then(
+      () => {
+        this.o.log.info({ sessionId: s.start.sessionId, file: s.path('wav'), dropped: s.ended?.droppedFrames }, 'stream end');
+        this.emit('end', s);
+      },
+      (err: Error) => this.o.log.error({ err: err.message }, 'could not write the received call'),
+    );
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Splits a tenant's settings into what may be stored in clear and the secrets
+ * that go into the encrypted column, and joins them back.
+ */
+import type { Tenant } from '../shared/tenant.js';
+
+interface TenantSecrets {
+  genesysClientSecret?: string;
+  downstream?: { bearerToken?: string; headerValue?: string }[];
+}
+
+export function splitSecrets(t: Tenant): { settings: Record<string, unknown>; secrets: TenantSecrets } {
+  const { orgId: _o, name: _n, genesys, downstream, ...rest } = t;
+  const secrets: TenantSecrets = {};
+  const settings: Record<string, unknown> = { ...rest };
+  if (genesys) {
+    const { clientSecret, ...g } = genesys;
+    settings.genesys = g;
+    secrets.genesysClientSecret = clientSecret;
+  }
+  settings.downstream = downstream.map(({ bearerToken: _b, header, ...d }) => ({
+    ...d,
+    ...(header ? { header: { name: header.name } } : {}),
+  }));
+  secrets.downstream = downstream.map((d) => ({
+    ...(d.bearerToken !== undefined ? { bearerToken: d.bearerToken } : {}),
+    ...(d.header ? { headerValue: d.header.value } : {}),
+  }));
+  return { settings, secrets };
+}
+
+export function joinSecrets(orgId: string, name: string, settings: Record<string, unknown>, secrets: TenantSecrets): Tenant {
+  const s = settings as Partial<Tenant> & { genesys?: Omit<NonNullable<Tenant['genesys']>, 'clientSecret'> };
+  const downstream = (s.downstream ?? []).map((d, i) => {
+    const sec = secrets.downstream?.[i] ?? {};
+    return {
+      ...d,
+      ...(sec.bearerToken !== undefined ? { bearerToken: sec.bearerToken } : {}),
+      ...(d.header ? { header: { name: d.header.name, value: sec.headerValue ?? '' } } : {}),
+    };
+  });
+  const tenant = { ...s, orgId, name, downstream } as Tenant;
+  if (s.genesys) tenant.genesys = { ...s.genesys, clientSecret: secrets.genesysClientSecret ?? '' };
+  return tenant;
+}

@@ -1,0 +1,152 @@
+/**
+ * Tenants and their AudioHook API keys, in the database. Secrets are encrypted
+ * with the master key before they are written and decrypted only on read.
+ */
+import type { Db } from '../platform/db/index.js';
+import { nowIso } from '../platform/db/index.js';
+import type { SecretBox } from '../platform/crypto/index.js';
+import { tenantSchema, type TenantConfig } from '../platform/config/index.js';
+import type { ApiKeyInfo, Credential, Tenant } from '../shared/tenant.js';
+import { joinSecrets, splitSecrets } from './secrets.js';
+
+export class TenantError extends Error {
+  override name = 'TenantError';
+}
+
+export type Source = 'config' | 'cli' | 'api';
+
+export interface NewApiKey {
+  orgId: string;
+  apiKey: string;
+  /** Base64 client secret; empty/undefined = unsigned requests accepted for this key. */
+  secret?: string | undefined;
+  label?: string | undefined;
+}
+
+const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
+
+export class TenantStore {
+  constructor(private readonly db: Db, private readonly box: SecretBox) {}
+
+  /** Validates and fills defaults for a tenant given as loose input (CLI, API). */
+  static normalize(input: Record<string, unknown>): Tenant {
+    const parsed = tenantSchema.safeParse({ apiKeys: [], ...input });
+    if (!parsed.success) {
+      const msg = parsed.error.issues.map((i) => `${i.path.join('.') || 'tenant'}: ${i.message}`).join('; ');
+      throw new TenantError(msg);
+    }
+    const { apiKeys: _k, ...tenant } = parsed.data;
+    return tenant;
+  }
+
+  async upsertTenant(tenant: Tenant, source: Source): Promise<void> {
+    const { settings, secrets } = splitSecrets(tenant);
+    const now = nowIso();
+    const row = {
+      name: tenant.name,
+      settings: JSON.stringify(settings),
+      secrets_enc: this.box.encrypt(JSON.stringify(secrets)),
+      source,
+      updated_at: now,
+    };
+    await this.db.kysely
+      .insertInto('tenants')
+      .values({ org_id: tenant.orgId, created_at: now, ...row })
+      .onConflict((oc) => oc.column('org_id').doUpdateSet(row))
+      .execute();
+  }
+
+  async addTenant(tenant: Tenant, source: Source): Promise<void> {
+    if (await this.getTenant(tenant.orgId)) throw new TenantError(`tenant ${tenant.orgId} already exists`);
+    await this.upsertTenant(tenant, source);
+  }
+
+  async getTenant(orgId: string): Promise<Tenant | undefined> {
+    const row = await this.db.kysely.selectFrom('tenants').selectAll().where('org_id', '=', orgId).executeTakeFirst();
+    return row ? this.fromRow(row) : undefined;
+  }
+
+  /** Every tenant, in one query (the cache re-reads this every few seconds). */
+  async listTenants(): Promise<(Tenant & { source: string; createdAt: string })[]> {
+    const rows = await this.db.kysely.selectFrom('tenants').selectAll().orderBy('name').execute();
+    return rows.map((r) => ({ ...this.fromRow(r), source: r.source, createdAt: r.created_at }));
+  }
+
+  private fromRow(row: { org_id: string; name: string; settings: string; secrets_enc: string | null }): Tenant {
+    const secrets = row.secrets_enc ? JSON.parse(this.box.decrypt(row.secrets_enc)) : {};
+    return joinSecrets(row.org_id, row.name, JSON.parse(row.settings), secrets);
+  }
+
+  async removeTenant(orgId: string): Promise<boolean> {
+    const res = await this.db.kysely.deleteFrom('tenants').where('org_id', '=', orgId).executeTakeFirst();
+    return Number(res.numDeletedRows) > 0;
+  }
+
+  async addApiKey(k: NewApiKey, source: Source): Promise<void> {
+    if (!(await this.getTenant(k.orgId))) throw new TenantError(`unknown tenant ${k.orgId}: add it first`);
+    if (k.secret && !BASE64.test(k.secret)) throw new TenantError('client secret must be base64');
+    const exists = await this.db.kysely.selectFrom('api_keys').select('org_id').where('api_key', '=', k.apiKey).executeTakeFirst();
+    if (exists) throw new TenantError(`API key already exists (tenant ${exists.org_id})`);
+    await this.db.kysely
+      .insertInto('api_keys')
+      .values({
+        api_key: k.apiKey,
+        org_id: k.orgId,
+        secret_enc: k.secret ? this.box.encrypt(k.secret) : null,
+        label: k.label ?? null,
+        source,
+        created_at: nowIso(),
+      })
+      .execute();
+  }
+
+  async removeApiKey(apiKey: string): Promise<boolean> {
+    const res = await this.db.kysely.deleteFrom('api_keys').where('api_key', '=', apiKey).executeTakeFirst();
+    return Number(res.numDeletedRows) > 0;
+  }
+
+  async listApiKeys(orgId?: string): Promise<ApiKeyInfo[]> {
+    let q = this.db.kysely.selectFrom('api_keys').selectAll().orderBy('created_at');
+    if (orgId) q = q.where('org_id', '=', orgId);
+    const rows = await q.execute();
+    return rows.map((r) => ({
+      apiKey: r.api_key,
+      orgId: r.org_id,
+      hasSecret: r.secret_enc !== null,
+      label: r.label,
+      source: r.source,
+      createdAt: r.created_at,
+    }));
+  }
+
+  /** Every key with its decoded secret, for the AudioHook endpoint's in-memory cache. */
+  async loadCredentials(): Promise<Credential[]> {
+    const rows = await this.db.kysely.selectFrom('api_keys').select(['api_key', 'org_id', 'secret_enc']).execute();
+    return rows.map((r) => ({
+      apiKey: r.api_key,
+      orgId: r.org_id,
+      secret: r.secret_enc ? Buffer.from(this.box.decrypt(r.secret_enc), 'base64') : Buffer.alloc(0),
+    }));
+  }
+
+  /**
+   * Makes the database match the tenants declared in the config file. Entries
+   * added with the CLI are left alone; config entries removed from the file are deleted.
+   */
+  async applyConfig(tenants: TenantConfig[]): Promise<void> {
+    const declared = new Set(tenants.map((t) => t.orgId));
+    const declaredKeys = new Set(tenants.flatMap((t) => t.apiKeys.map((k) => k.key)));
+    for (const t of tenants) {
+      const { apiKeys, ...tenant } = t;
+      await this.upsertTenant(tenant, 'config');
+      for (const k of apiKeys) {
+        await this.db.kysely.deleteFrom('api_keys').where('api_key', '=', k.key).execute();
+        await this.addApiKey({ orgId: t.orgId, apiKey: k.key, secret: k.secret, label: k.label }, 'config');
+      }
+    }
+    const stale = await this.db.kysely.selectFrom('api_keys').select('api_key').where('source', '=', 'config').execute();
+    for (const s of stale) if (!declaredKeys.has(s.api_key)) await this.removeApiKey(s.api_key);
+    const staleTenants = await this.db.kysely.selectFrom('tenants').select('org_id').where('source', '=', 'config').execute();
+    for (const s of staleTenants) if (!declared.has(s.org_id)) await this.removeTenant(s.org_id);
+  }
+}
