@@ -1,0 +1,123 @@
+/**
+ * Users and groups (reference §3.1, §3.2) with the entity-listing envelope.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { EmulatorContext } from '../context.js';
+import { badRequest, conflict, describeIssues, notFound } from '../errors.js';
+import { listing, pageOf, type PagingRules } from '../http/paging.js';
+import { orgOf, q1, qList, queryOf } from '../http/request.js';
+import { addMembers, groupsOf, removeMembers } from '../state/directory.js';
+import { groupJson, userJson, type Group, type Org, type User } from '../state/model.js';
+
+function sorted<T extends { name: string }>(items: T[], order: string | undefined): T[] {
+  if (order !== undefined && order !== 'ascending' && order !== 'descending') throw badRequest(`sortOrder must be ascending or descending (got ${order})`, 'invalid.value');
+  const out = [...items].sort((a, b) => a.name.localeCompare(b.name));
+  return order === 'descending' ? out.reverse() : out;
+}
+
+function userList(org: Org, users: User[], req: FastifyRequest): Record<string, unknown>[] {
+  const expand = new Set(qList(queryOf(req), 'expand'));
+  return users.map((u) => userJson(u, org, expand.has('groups') ? groupsOf(org, u.id) : undefined));
+}
+
+function requireGroup(org: Org, id: string): Group {
+  const g = org.groups.get(id);
+  if (!g || g.state === 'deleted') throw notFound(`Group ${id} was not found.`);
+  return g;
+}
+
+const newGroupSchema = z.object({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  type: z.enum(['official', 'social']).default('official'),
+  rulesVisible: z.boolean().default(true),
+  visibility: z.enum(['public', 'owners', 'members']).default('public'),
+  ownerIds: z.array(z.string()).optional(),
+});
+const membersSchema = z.object({ memberIds: z.array(z.string()).min(1), version: z.number().int() });
+
+export function directoryRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
+  const rules = (max?: number): PagingRules => {
+    const p = ctx.settings().paging;
+    return { defaultPageSize: p.defaultPageSize, maxPageSize: max ?? p.maxPageSize, overMax: p.overMax };
+  };
+
+  app.get('/api/v2/users', async (req) => {
+    const org = orgOf(req);
+    const q = queryOf(req);
+    const page = pageOf(q, rules(ctx.settings().paging.maxUsersPageSize));
+    const ids = qList(q, 'id');
+    const state = q1(q, 'state') ?? 'active';
+    let users = [...org.users.values()].filter((u) => state === 'any' || u.state === state);
+    if (ids.length > 0) users = users.filter((u) => ids.includes(u.id));
+    return listing(userList(org, sorted(users, q1(q, 'sortOrder')), req), page, '/api/v2/users', q, ['expand', 'state', 'sortOrder']);
+  });
+
+  app.get('/api/v2/users/:userId', async (req) => {
+    const org = orgOf(req);
+    const id = (req.params as { userId: string }).userId;
+    // Client-credentials tokens have no user (reference §1.2).
+    if (id === 'me') throw badRequest('GET /api/v2/users/me is not valid when using the Client Credentials OAuth grant', 'bad.request');
+    const u = org.users.get(id);
+    if (!u) throw notFound(`User ${id} was not found.`);
+    return userList(org, [u], req)[0];
+  });
+
+  app.get('/api/v2/groups', async (req) => {
+    const org = orgOf(req);
+    const q = queryOf(req);
+    const page = pageOf(q, rules());
+    const ids = qList(q, 'id');
+    let groups = [...org.groups.values()].filter((g) => g.state !== 'deleted');
+    if (ids.length > 0) groups = groups.filter((g) => ids.includes(g.id));
+    return listing(sorted(groups, q1(q, 'sortOrder')).map(groupJson), page, '/api/v2/groups', q, ['sortOrder']);
+  });
+
+  app.get('/api/v2/groups/:groupId', async (req) => groupJson(requireGroup(orgOf(req), (req.params as { groupId: string }).groupId)));
+
+  for (const which of ['members', 'individuals'] as const) {
+    app.get(`/api/v2/groups/:groupId/${which}`, async (req) => {
+      const org = orgOf(req);
+      const g = requireGroup(org, (req.params as { groupId: string }).groupId);
+      const q = queryOf(req);
+      const page = pageOf(q, rules());
+      const users = g.memberIds.map((id) => org.users.get(id)).filter((u): u is User => u !== undefined);
+      return listing(userList(org, sorted(users, q1(q, 'sortOrder')), req), page, `/api/v2/groups/${g.id}/${which}`, q, ['expand', 'sortOrder']);
+    });
+  }
+
+  app.post('/api/v2/groups', async (req) => {
+    const org = orgOf(req);
+    const body = newGroupSchema.safeParse(req.body ?? {});
+    if (!body.success) throw badRequest(`Invalid group: ${describeIssues(body.error.issues)}`, 'constraint.validation');
+    const b = body.data;
+    const g: Group = { id: ctx.rng.uuid(), name: b.name, type: b.type, visibility: b.visibility, rulesVisible: b.rulesVisible, state: 'active', version: 1, dateModified: ctx.clock.now(), memberIds: [], ownerIds: b.ownerIds ?? [] };
+    if (b.description) g.description = b.description;
+    org.groups.set(g.id, g);
+    return groupJson(g);
+  });
+
+  app.post('/api/v2/groups/:groupId/members', async (req, reply) => {
+    const org = orgOf(req);
+    const g = requireGroup(org, (req.params as { groupId: string }).groupId);
+    const body = membersSchema.safeParse(req.body ?? {});
+    if (!body.success) throw badRequest(`Invalid member request: ${describeIssues(body.error.issues)}`, 'constraint.validation');
+    if (body.data.version !== g.version) throw conflict(`Group version ${body.data.version} does not match the current version ${g.version}`);
+    try {
+      addMembers(org, g, body.data.memberIds, ctx.clock.now());
+    } catch (err) {
+      throw badRequest((err as Error).message, 'invalid.value');
+    }
+    return reply.code(202).send({});
+  });
+
+  app.delete('/api/v2/groups/:groupId/members', async (req, reply) => {
+    const org = orgOf(req);
+    const g = requireGroup(org, (req.params as { groupId: string }).groupId);
+    const ids = qList(queryOf(req), 'ids');
+    if (ids.length === 0) throw badRequest('ids is required (comma-separated user ids)', 'invalid.value', [{ fieldName: 'ids' }]);
+    removeMembers(g, ids, ctx.clock.now());
+    return reply.code(202).send({});
+  });
+}

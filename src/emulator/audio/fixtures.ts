@@ -1,0 +1,46 @@
+/**
+ * The speech clips under fixtures/speech (made by scripts/make-speech-fixtures.sh):
+ * 8 kHz mono µ-law phrases for the customer and the agent.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseWav } from '../../audio/index.js';
+
+export interface SpeechClips {
+  customer: Uint8Array[];
+  agent: Uint8Array[];
+}
+
+export class FixtureError extends Error {
+  override readonly name = 'FixtureError';
+}
+
+/** src/emulator/audio and dist/emulator/audio are both three levels below the package root. */
+export const DEFAULT_SPEECH_DIR = fileURLToPath(new URL('../../../fixtures/speech/', import.meta.url));
+
+interface ManifestEntry {
+  role: string;
+  file: string;
+}
+
+export function loadSpeechClips(dir = DEFAULT_SPEECH_DIR): SpeechClips {
+  let manifest: ManifestEntry[];
+  try {
+    manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as ManifestEntry[];
+  } catch (err) {
+    throw new FixtureError(`cannot read speech fixtures in ${dir} (${(err as Error).message}); run scripts/make-speech-fixtures.sh`);
+  }
+  const clips: SpeechClips = { customer: [], agent: [] };
+  for (const e of manifest) {
+    if (e.role !== 'customer' && e.role !== 'agent') throw new FixtureError(`${e.file}: unknown role ${e.role}`);
+    const buf = readFileSync(join(dir, e.file));
+    const wav = parseWav(buf);
+    if (wav.format !== 'PCMU' || wav.channels !== 1 || wav.rate !== 8000) {
+      throw new FixtureError(`${e.file}: need 8 kHz mono µ-law (got ${wav.format} ${wav.channels} ch ${wav.rate} Hz)`);
+    }
+    clips[e.role].push(new Uint8Array(buf.subarray(wav.dataOffset, wav.dataOffset + wav.dataBytes)));
+  }
+  if (clips.customer.length === 0 || clips.agent.length === 0) throw new FixtureError(`${dir}: need at least one customer and one agent clip`);
+  return clips;
+}

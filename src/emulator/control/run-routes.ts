@@ -1,0 +1,180 @@
+/**
+ * Control API, run half: calls and steady load, the clock, evaluations and
+ * surveys, faults, notification-channel triggers, job outcomes, and the log
+ * of everything emitted.
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { LoadRun, parseLoad } from '../calls/load.js';
+import type { EmulatorContext } from '../context.js';
+import { ControlError, controlNotFound, describeIssues } from '../errors.js';
+import { faultSchema } from '../http/faults.js';
+import { q1, queryOf } from '../http/request.js';
+import { addHistory } from './history.js';
+import { callSummary, startCall } from './ops.js';
+
+function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
+  const r = schema.safeParse(body ?? {});
+  if (!r.success) throw new ControlError(`invalid ${what}: ${describeIssues(r.error.issues)}`);
+  return r.data;
+}
+
+const attachmentSchema = z.object({ eventTime: z.string().optional(), delayMs: z.number().int().min(0).optional() }).passthrough();
+const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+
+export function runRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
+  const loads = new Map<string, LoadRun>();
+  const callOf = (id: string) => {
+    const c = ctx.calls.get(id);
+    if (!c) throw controlNotFound(`conversation ${id}`);
+    return c;
+  };
+
+  app.post('/orgs/:orgId/calls', async (req) => callSummary(startCall(ctx, (req.params as { orgId: string }).orgId, req.body)));
+  app.post('/orgs/:orgId/history', async (req) => addHistory(ctx, (req.params as { orgId: string }).orgId, req.body));
+  app.get('/calls/:conversationId', async (req) => callSummary(callOf((req.params as { conversationId: string }).conversationId)));
+
+  for (const kind of ['evaluations', 'surveys'] as const) {
+    app.post(`/calls/:conversationId/${kind}`, async (req) => {
+      const call = callOf((req.params as { conversationId: string }).conversationId);
+      const { eventTime, delayMs, ...data } = parse(attachmentSchema, req.body, kind.slice(0, -1));
+      const at = eventTime !== undefined ? Date.parse(eventTime) : ctx.clock.now() + (delayMs ?? 0);
+      if (Number.isNaN(at)) throw new ControlError('eventTime must be an ISO date');
+      const idKey = kind === 'evaluations' ? 'evaluationId' : 'surveyId';
+      const doc = { [idKey]: ctx.rng.uuid(), ...data, eventTime: new Date(at).toISOString() };
+      call[kind].push({ eventTime: at, data: doc });
+      return doc;
+    });
+  }
+
+  app.post('/orgs/:orgId/load', async (req) => {
+    const org = ctx.orgs.require((req.params as { orgId: string }).orgId);
+    const id = `load-${loads.size + 1}`;
+    const run = new LoadRun(id, org.id, parseLoad(req.body), {
+      scheduler: ctx.scheduler,
+      now: () => ctx.clock.now(),
+      agents: () => [...org.users.values()].filter((u) => u.state === 'active').map((u) => u.id),
+      freeAt: (u) => ctx.calls.agentFreeAt(u),
+      startCall: (r) => startCall(ctx, org.id, r).timeline.conversationId,
+    });
+    loads.set(id, run);
+    return run.status;
+  });
+  const loadOf = (id: string) => {
+    const l = loads.get(id);
+    if (!l) throw controlNotFound(`load ${id}`);
+    return l;
+  };
+  app.get('/load/:id', async (req) => loadOf((req.params as { id: string }).id).status);
+  app.delete('/load/:id', async (req) => {
+    const l = loadOf((req.params as { id: string }).id);
+    l.stop();
+    return l.status;
+  });
+
+  const clockJson = () => ({ now: ctx.clock.now(), iso: ctx.nowIso(), speed: ctx.clock.speed, pendingTimers: ctx.scheduler.size });
+  app.get('/clock', async () => clockJson());
+  app.put('/clock', async (req) => {
+    const b = parse(z.strictObject({ speed: z.number() }), req.body, 'clock');
+    try {
+      ctx.clock.setSpeed(b.speed);
+    } catch (err) {
+      throw new ControlError((err as Error).message);
+    }
+    ctx.scheduler.poke();
+    return clockJson();
+  });
+  app.post('/clock/advance', async (req) => {
+    const b = parse(z.strictObject({ ms: z.number().int().min(0) }), req.body, 'advance');
+    ctx.clock.advance(b.ms);
+    ctx.scheduler.poke();
+    return clockJson();
+  });
+
+  app.post('/faults', async (req) => ctx.faults.add(parse(faultSchema, req.body, 'fault')));
+  app.get('/faults', async () => ctx.faults.list());
+  app.delete('/faults', async () => {
+    ctx.faults.clear();
+    return { cleared: true };
+  });
+  app.post('/ratelimit/reset', async () => {
+    ctx.limiter.reset();
+    return { reset: true };
+  });
+
+  channelRoutes(app, ctx);
+
+  for (const outcome of ['fail', 'expire'] as const) {
+    app.post(`/jobs/:jobId/${outcome}`, async (req) => {
+      const job = ctx.jobs.find((req.params as { jobId: string }).jobId);
+      if (!job) throw controlNotFound('job');
+      const msg = parse(z.object({ errorMessage: z.string().optional() }), req.body, 'job outcome').errorMessage;
+      ctx.jobs.force(job, outcome === 'fail' ? 'FAILED' : 'EXPIRED', msg);
+      return ctx.jobs.status(job);
+    });
+  }
+
+  app.get('/log/notifications', async (req) => {
+    const q = queryOf(req);
+    return ctx.log.queryNotifications({
+      ...opt('channelId', q1(q, 'channelId')),
+      ...opt('topic', q1(q, 'topic')),
+      ...opt('topicPrefix', q1(q, 'topicPrefix')),
+      ...opt('conversationId', q1(q, 'conversationId')),
+      ...opt('since', num(q1(q, 'since'))),
+      ...opt('limit', num(q1(q, 'limit'))),
+    });
+  });
+  app.get('/log/audiohook', async (req) => {
+    ctx.dialer.refreshDigests();
+    const q = queryOf(req);
+    return ctx.log.querySessions({ ...opt('conversationId', q1(q, 'conversationId')), ...opt('kind', q1(q, 'kind')), ...opt('integrationId', q1(q, 'integrationId')) });
+  });
+  app.get('/log/happenings', async (req) => {
+    const q = queryOf(req);
+    return ctx.log.queryHappenings({ ...opt('kind', q1(q, 'kind')), ...opt('since', num(q1(q, 'since'))) });
+  });
+
+  app.get('/state', async () => ({
+    clock: clockJson(),
+    orgs: ctx.orgs.all().map((o) => ({ orgId: o.id, name: o.name, env: o.env, calls: ctx.calls.forOrg(o.id).length })),
+    activeCalls: ctx.calls.activeCount(ctx.clock.now()),
+    audioHookSessions: ctx.dialer.activeSessions,
+    channels: ctx.notifications.registry.all().length,
+    loads: [...loads.values()].map((l) => l.status),
+  }));
+}
+
+function opt<K extends string, V>(key: K, v: V | undefined): Partial<Record<K, V>> {
+  return v === undefined ? {} : ({ [key]: v } as Record<K, V>);
+}
+
+function channelRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
+  const n = ctx.notifications;
+  const channelOf = (id: string) => {
+    const ch = n.registry.get(id);
+    if (!ch) throw controlNotFound(`channel ${id}`);
+    return ch;
+  };
+  app.get('/channels', async () =>
+    n.registry.all().map((c) => ({ id: c.id, orgId: c.orgId, env: c.env, clientId: c.clientId, connected: c.connected, topics: c.topics.size, expires: new Date(c.expires).toISOString(), lastUsed: new Date(c.lastUsed).toISOString() })),
+  );
+  app.post('/channels/:id/socket-closing', async (req) => {
+    const ch = channelOf((req.params as { id: string }).id);
+    const b = parse(z.object({ closeAfterMs: z.number().int().min(0).optional() }), req.body, 'socket-closing');
+    const ok = n.sockets?.socketClosing(ch, b.closeAfterMs ?? ctx.settings().notifications.socketClosingDelayMs) ?? false;
+    if (!ok) throw new ControlError(`channel ${ch.id} has no connected socket`, 409, 'not_connected');
+    ctx.log.happening(ctx.nowIso(), 'channel.socket_closing', { channelId: ch.id });
+    return { sent: true };
+  });
+  app.post('/channels/:id/drop', async (req) => {
+    const ch = channelOf((req.params as { id: string }).id);
+    if (!n.sockets?.drop(ch.id)) throw new ControlError(`channel ${ch.id} has no connected socket`, 409, 'not_connected');
+    ctx.log.happening(ctx.nowIso(), 'channel.dropped', { channelId: ch.id });
+    return { dropped: true };
+  });
+  app.post('/channels/:id/expire', async (req) => {
+    n.expire(channelOf((req.params as { id: string }).id), 'expired by the control API');
+    return { expired: true };
+  });
+}

@@ -1,0 +1,153 @@
+/**
+ * Timers on the virtual clock. One real timer is armed for the earliest due
+ * entry; `poke()` (after a speed change or a jump) runs everything that became
+ * due and re-arms. Entries due at the same virtual time run in the order they
+ * were scheduled, which keeps a call's events in timeline order.
+ */
+import type { RealTime, VirtualClock } from './clock.js';
+
+export interface Timer {
+  readonly at: number;
+  cancel(): void;
+}
+
+interface Entry {
+  at: number;
+  seq: number;
+  fn: () => void;
+  cancelled: boolean;
+}
+
+/** Real timers cannot exceed ~24.8 days; longer waits re-arm on the way. */
+const MAX_REAL_DELAY = 2 ** 31 - 1;
+
+export class Scheduler {
+  private readonly heap: Entry[] = [];
+  private seq = 0;
+  private armed: unknown;
+  private armedAt = Infinity;
+  private running = false;
+  private stopped = false;
+  private readonly waiters = new Set<() => void>();
+
+  constructor(
+    private readonly clock: VirtualClock,
+    private readonly real: RealTime,
+    private readonly onError: (err: unknown) => void = () => undefined,
+  ) {}
+
+  get size(): number {
+    return this.heap.length;
+  }
+
+  at(at: number, fn: () => void): Timer {
+    const e: Entry = { at, seq: this.seq++, fn, cancelled: false };
+    push(this.heap, e);
+    if (at < this.armedAt) this.arm();
+    return { at, cancel: () => void (e.cancelled = true) };
+  }
+
+  after(ms: number, fn: () => void): Timer {
+    return this.at(this.clock.now() + ms, fn);
+  }
+
+  /** Resolves once virtual time reaches `at` (or the scheduler stops). */
+  until(at: number): Promise<void> {
+    if (this.clock.now() >= at || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.waiters.delete(done);
+        resolve();
+      };
+      this.waiters.add(done);
+      this.at(at, done);
+    });
+  }
+
+  /** Runs what is due now and re-arms; call after the clock's speed or time changed. */
+  poke(): void {
+    this.runDue();
+    this.arm();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.armed !== undefined) this.real.clearTimeout(this.armed);
+    this.armed = undefined;
+    this.heap.length = 0;
+    // Release waiters (e.g. HTTP handlers sleeping on the clock) so shutdown is prompt.
+    for (const w of [...this.waiters]) w();
+  }
+
+  private arm(): void {
+    if (this.stopped) return;
+    if (this.armed !== undefined) this.real.clearTimeout(this.armed);
+    this.armed = undefined;
+    this.armedAt = Infinity;
+    while (this.heap.length > 0 && (this.heap[0] as Entry).cancelled) pop(this.heap);
+    const first = this.heap[0];
+    if (!first) return;
+    const delay = this.clock.realDelayUntil(first.at);
+    if (delay === undefined) return;
+    this.armedAt = first.at;
+    this.armed = this.real.setTimeout(() => {
+      this.armed = undefined;
+      this.armedAt = Infinity;
+      this.poke();
+    }, Math.min(Math.ceil(delay), MAX_REAL_DELAY));
+  }
+
+  private runDue(): void {
+    if (this.running || this.stopped) return;
+    this.running = true;
+    try {
+      const now = this.clock.now();
+      while (this.heap.length > 0 && (this.heap[0] as Entry).at <= now) {
+        const e = pop(this.heap) as Entry;
+        if (e.cancelled) continue;
+        try {
+          e.fn();
+        } catch (err) {
+          this.onError(err);
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+}
+
+function less(a: Entry, b: Entry): boolean {
+  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+}
+
+function push(h: Entry[], e: Entry): void {
+  h.push(e);
+  let i = h.length - 1;
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    if (!less(h[i] as Entry, h[p] as Entry)) break;
+    [h[i], h[p]] = [h[p] as Entry, h[i] as Entry];
+    i = p;
+  }
+}
+
+function pop(h: Entry[]): Entry | undefined {
+  const top = h[0];
+  const last = h.pop();
+  if (h.length > 0 && last) {
+    h[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && less(h[l] as Entry, h[m] as Entry)) m = l;
+      if (r < h.length && less(h[r] as Entry, h[m] as Entry)) m = r;
+      if (m === i) break;
+      [h[i], h[m]] = [h[m] as Entry, h[i] as Entry];
+      i = m;
+    }
+  }
+  return top;
+}

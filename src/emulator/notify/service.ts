@@ -1,0 +1,127 @@
+/**
+ * Notifications as one service: channel lifecycle (create with eviction,
+ * expiry timers on the virtual clock, extension on resubscribe), topic
+ * permission checks, and publishing events to connected subscribers.
+ * Events published while a channel has no socket are lost, as in Genesys.
+ */
+import { wallMs } from '../core/clock.js';
+import type { Rng } from '../core/rng.js';
+import type { Scheduler, Timer } from '../core/scheduler.js';
+import { ApiError, badRequest } from '../errors.js';
+import type { EventLog } from '../log/event-log.js';
+import type { Settings } from '../settings.js';
+import { ChannelRegistry, type Channel, type ChannelOwner } from './channels.js';
+import type { NotificationSockets } from './sockets.js';
+import { isKnownTopic, rejectionFor } from './topics.js';
+
+export interface ChannelTopicResult {
+  id: string;
+  state: 'Permitted' | 'Rejected';
+  rejectionReason?: string;
+  missingPermissions?: string[];
+}
+
+export interface NotificationDeps {
+  scheduler: Scheduler;
+  now: () => number;
+  settings: () => Settings;
+  log: EventLog;
+  rng: Rng;
+}
+
+export class Notifications {
+  readonly registry = new ChannelRegistry();
+  private readonly expiry = new Map<string, Timer>();
+  sockets: NotificationSockets | undefined;
+
+  constructor(private readonly deps: NotificationDeps) {}
+
+  private get lifetimeMs(): number {
+    return this.deps.settings().notifications.channelLifetimeHours * 3600_000;
+  }
+
+  private at(): string {
+    return new Date(this.deps.now()).toISOString();
+  }
+
+  createChannel(owner: ChannelOwner): Channel {
+    const id = `streaming-0-${this.deps.rng.token(26)}`;
+    const n = this.deps.settings().notifications;
+    const { channel, evicted } = this.registry.create(id, owner, this.deps.now(), this.lifetimeMs, n.maxChannelsPerClient);
+    for (const e of evicted) {
+      this.forget(e, 'evicted by a new channel');
+      this.deps.log.happening(this.at(), 'channel.evicted', { channelId: e.id, clientId: e.clientId, wasConnected: e.connected, by: id });
+    }
+    this.armExpiry(channel);
+    return channel;
+  }
+
+  /** Validates topics, then replaces or extends the channel's subscriptions. */
+  subscribe(ch: Channel, topics: string[], replace: boolean, ignoreErrors: boolean): ChannelTopicResult[] {
+    const results = topics.map((t) => this.check(t));
+    const rejected = results.filter((r) => r.state === 'Rejected');
+    if (rejected.length > 0 && !ignoreErrors) {
+      const first = rejected[0] as ChannelTopicResult;
+      throw new ApiError(first.missingPermissions ? this.deps.settings().notifications.rejectionStatus : 400, first.missingPermissions ? 'missing.permissions' : 'bad.request', `Topic ${first.id} was rejected: ${first.rejectionReason}`, {
+        details: rejected.map((r) => ({ errorCode: r.missingPermissions ? 'missing.permissions' : 'invalid.topic', fieldName: r.id })),
+      });
+    }
+    const permitted = [...new Set(results.filter((r) => r.state === 'Permitted').map((r) => r.id))];
+    const max = this.deps.settings().notifications.maxTopicsPerChannel;
+    const total = replace ? permitted.length : new Set([...ch.topics, ...permitted]).size;
+    if (total > max) throw badRequest(`Too many topics: a channel can subscribe to at most ${max} topics (this request would make ${total})`, 'notification.topic.limit.exceeded');
+    this.registry.subscribe(ch, permitted, replace, this.deps.now(), this.lifetimeMs);
+    this.armExpiry(ch);
+    return [...[...ch.topics].map((id): ChannelTopicResult => ({ id, state: 'Permitted' })), ...rejected];
+  }
+
+  unsubscribeAll(ch: Channel): void {
+    this.registry.clear(ch, this.deps.now());
+  }
+
+  /** Removes the channel now (control API, or its expiry). */
+  expire(ch: Channel, reason = 'channel expired'): void {
+    this.forget(ch, reason);
+    this.deps.log.happening(this.at(), 'channel.expired', { channelId: ch.id, reason });
+  }
+
+  /** Sends an event to every connected channel subscribed to `topic`; the body is only built if someone listens. */
+  publish(orgId: string, topic: string, body: unknown | (() => unknown)): number {
+    if (!this.registry.hasSubscribers(orgId, topic)) return 0;
+    const eventBody = typeof body === 'function' ? (body as () => unknown)() : body;
+    const correlationId = this.deps.rng.uuid();
+    const frame = JSON.stringify({ topicName: topic, version: '2', eventBody, metadata: { CorrelationId: correlationId } });
+    let sent = 0;
+    for (const ch of this.registry.subscribers(orgId, topic)) {
+      const sentAtMs = wallMs();
+      if (!this.sockets?.send(ch.id, frame)) continue;
+      sent++;
+      this.deps.log.notification({ at: this.at(), orgId, channelId: ch.id, topic, correlationId, body: eventBody, sentAtMs });
+    }
+    return sent;
+  }
+
+  private check(topic: string): ChannelTopicResult {
+    if (typeof topic !== 'string' || !isKnownTopic(topic)) return { id: String(topic), state: 'Rejected', rejectionReason: 'Invalid or unsupported topic' };
+    const r = rejectionFor(topic, this.deps.settings().notifications.rejectTopics);
+    if (r) return { id: topic, state: 'Rejected', rejectionReason: 'Missing permissions', missingPermissions: r.missingPermissions };
+    return { id: topic, state: 'Permitted' };
+  }
+
+  private forget(ch: Channel, reason: string): void {
+    this.expiry.get(ch.id)?.cancel();
+    this.expiry.delete(ch.id);
+    this.registry.remove(ch.id);
+    this.sockets?.close(ch.id, reason);
+  }
+
+  private armExpiry(ch: Channel): void {
+    this.expiry.get(ch.id)?.cancel();
+    this.expiry.set(
+      ch.id,
+      this.deps.scheduler.at(ch.expires, () => {
+        if (this.registry.get(ch.id) === ch && this.deps.now() >= ch.expires) this.expire(ch);
+      }),
+    );
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Seeding: the document format (JSON or YAML, from `--seed FILE` or the
+ * control API) that creates orgs with users, groups, queues, wrap-up codes,
+ * OAuth clients and integrations, and what seeding reports back.
+ */
+import { z } from 'zod';
+import { ControlError, describeIssues } from '../errors.js';
+import { dialOutSchema, rateLimitSchema } from '../settings.js';
+import { DEFAULT_ENV } from './model.js';
+
+const id = z.string().min(1).optional();
+
+export const seedUserSchema = z.strictObject({ id, name: z.string().min(1), email: z.string().optional(), department: z.string().optional(), title: z.string().optional() });
+/** Members are user ids, emails or names. */
+export const seedGroupSchema = z.strictObject({ id, name: z.string().min(1), description: z.string().optional(), members: z.array(z.string()).default([]) });
+export const seedNamedSchema = z.strictObject({ id, name: z.string().min(1) });
+export const seedClientSchema = z.strictObject({
+  id,
+  secret: z.string().min(1).optional(),
+  name: z.string().default('Hookline'),
+  tokenLifetimeSeconds: z.number().int().min(1).max(172800).optional(),
+});
+export const seedIntegrationSchema = z.strictObject({
+  id,
+  type: z.literal('audiohook').default('audiohook'),
+  name: z.string().optional(),
+  connectionUri: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL'),
+  apiKey: z.string().min(1),
+  clientSecret: z.string().optional(),
+  enabled: z.boolean().default(true),
+  /** Seeded integrations count as already activated unless this asks for a probe now. */
+  probe: z.boolean().default(false),
+});
+
+export const seedOrgSchema = z.strictObject({
+  id,
+  name: z.string().min(1),
+  env: z.string().regex(/^[a-z0-9.-]+$/, 'must be a region host such as mypurecloud.com').default(DEFAULT_ENV),
+  users: z.array(seedUserSchema).default([]),
+  /** Adds this many generated agents ("Agent 1", "Agent 2", …). */
+  generateUsers: z.number().int().min(0).max(100_000).default(0),
+  groups: z.array(seedGroupSchema).default([]),
+  queues: z.array(seedNamedSchema).default([]),
+  wrapupCodes: z.array(seedNamedSchema).default([]),
+  flows: z.array(seedNamedSchema).default([]),
+  oauthClients: z.array(seedClientSchema).default([{ name: 'Hookline' }]),
+  integrations: z.array(seedIntegrationSchema).default([]),
+  rateLimit: rateLimitSchema.partial().optional(),
+  dialOut: dialOutSchema.partial().optional(),
+});
+
+export const seedSchema = z.strictObject({
+  orgs: z.array(seedOrgSchema).default([]),
+  /** Settings patch applied before the orgs are created. */
+  settings: z.record(z.string(), z.unknown()).optional(),
+});
+
+export type SeedDoc = z.output<typeof seedSchema>;
+export type SeedOrg = z.output<typeof seedOrgSchema>;
+export type SeedInput = z.input<typeof seedSchema>;
+export type SeedOrgInput = z.input<typeof seedOrgSchema>;
+
+export function parseSeed(doc: unknown, source = 'seed'): SeedDoc {
+  const r = seedSchema.safeParse(doc ?? {});
+  if (!r.success) throw new ControlError(`invalid ${source}: ${describeIssues(r.error.issues)}`);
+  return r.data;
+}
+
+export interface SeededOrg {
+  orgId: string;
+  name: string;
+  env: string;
+  apiUrl: string;
+  loginUrl: string;
+  divisionId: string;
+  clients: { clientId: string; clientSecret: string; name: string }[];
+  users: { id: string; name: string; email: string }[];
+  groups: { id: string; name: string; memberIds: string[] }[];
+  queues: { id: string; name: string }[];
+  wrapupCodes: { id: string; name: string }[];
+  integrations: { id: string; name: string; type: string; connectionUri: string; intendedState: string; reportedState: string }[];
+}
+
+/** A small demo org: what `hookline emulator` runs when no seed is given. */
+export const DEMO_SEED: SeedInput = {
+  orgs: [
+    {
+      name: 'Demo Org',
+      users: [
+        { name: 'Alice Agent', email: 'alice@example.com' },
+        { name: 'Bob Agent', email: 'bob@example.com' },
+        { name: 'Carol Agent', email: 'carol@example.com' },
+        { name: 'Dave Agent', email: 'dave@example.com' },
+      ],
+      groups: [{ name: 'Monitored Agents', members: ['alice@example.com', 'bob@example.com'] }],
+      queues: [{ name: 'Support' }],
+      wrapupCodes: [{ name: 'Resolved' }, { name: 'Follow-up needed' }],
+    },
+  ],
+};
