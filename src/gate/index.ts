@@ -1,0 +1,1 @@
+export { Gate, type GatePolicy, type GateOptions } from './gate.js';

@@ -1,0 +1,163 @@
+/**
+ * Runs conversation tracking for every tenant that has Genesys credentials and
+ * a monitored group: one leader per tenant across replicas (a lease in shared
+ * state), which runs the TenantWatcher; its events are published to every
+ * replica (the gate needs them wherever the AudioHook session landed) and
+ * handed to the leader's own consumers (the ingest producer) once.
+ */
+import type { GenesysClient } from '../genesys/index.js';
+import type { Logger } from '../platform/logging/index.js';
+import type { SharedState, Unsubscribe } from '../platform/state/index.js';
+import type { TenantEvent } from '../shared/events.js';
+import type { Tenant } from '../shared/tenant.js';
+import type { Directory } from './directory.js';
+import { LeaderLease } from './leader.js';
+import { TenantWatcher } from './watcher.js';
+
+export const EVENTS_CHANNEL = 'tenant-events';
+
+export interface TrackingOptions {
+  state: SharedState;
+  directory: Directory;
+  replicaId: string;
+  log: Logger;
+  syncIntervalMs: number;
+  leaseTtlMs: number;
+  onGap: (orgId: string, from: Date, to: Date) => void;
+  client?: (tenant: Tenant) => GenesysClient;
+}
+
+type Listener = (e: TenantEvent) => void;
+
+interface Running {
+  fingerprint: string;
+  lease: LeaderLease;
+  watcher: TenantWatcher | undefined;
+  /** True between election and deposition. */
+  leading: boolean;
+}
+
+const RETRY_MAX_MS = 30_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
+
+/** What makes a running watcher stale: credentials, endpoints or the group changed. */
+function fingerprint(t: Tenant): string {
+  return JSON.stringify([t.genesys, t.monitoredGroupId]);
+}
+
+export function isTracked(t: Tenant): boolean {
+  return t.genesys !== undefined && !!t.monitoredGroupId;
+}
+
+export class TrackingService {
+  private readonly running = new Map<string, Running>();
+  private readonly listeners: Listener[] = [];
+  private readonly leaderListeners: Listener[] = [];
+  private unsubscribe: Unsubscribe | undefined;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(private readonly o: TrackingOptions) {}
+
+  /** Events from every tenant's leader, on every replica. */
+  onEvent(l: Listener): void {
+    this.listeners.push(l);
+  }
+
+  /** Events produced by this replica while it leads the tenant (each exactly once deployment-wide). */
+  onLeaderEvent(l: Listener): void {
+    this.leaderListeners.push(l);
+  }
+
+  async start(): Promise<void> {
+    this.unsubscribe = await this.o.state.subscribe(EVENTS_CHANNEL, (message) => {
+      for (const e of JSON.parse(message) as TenantEvent[]) for (const l of this.listeners) l(e);
+    });
+  }
+
+  /** Starts, restarts or stops leases to match the tenants. Serialized. */
+  update(tenants: Tenant[]): Promise<void> {
+    this.chain = this.chain.then(() => this.apply(tenants)).catch((err: Error) => this.o.log.error({ err: err.message }, 'tracking update failed'));
+    return this.chain;
+  }
+
+  /** The watcher of a tenant this replica leads. */
+  watcher(orgId: string): TenantWatcher | undefined {
+    return this.running.get(orgId)?.watcher;
+  }
+
+  isLeader(orgId: string): boolean {
+    return this.running.get(orgId)?.lease.isLeader ?? false;
+  }
+
+  async stop(): Promise<void> {
+    await this.update([]);
+    await this.unsubscribe?.();
+  }
+
+  private async apply(tenants: Tenant[]): Promise<void> {
+    const wanted = new Map(tenants.filter(isTracked).map((t) => [t.orgId, t]));
+    for (const [orgId, r] of this.running) {
+      const t = wanted.get(orgId);
+      if (!t || fingerprint(t) !== r.fingerprint) {
+        await r.lease.stop();
+        this.running.delete(orgId);
+      }
+    }
+    for (const [orgId, t] of wanted) if (!this.running.has(orgId)) this.begin(t);
+  }
+
+  private begin(tenant: Tenant): void {
+    const r: Running = { fingerprint: fingerprint(tenant), watcher: undefined, leading: false, lease: undefined as unknown as LeaderLease };
+    r.lease = new LeaderLease({
+      state: this.o.state,
+      name: `tracking:${tenant.orgId}`,
+      owner: this.o.replicaId,
+      ttlMs: this.o.leaseTtlMs,
+      log: this.o.log,
+      onElected: () => {
+        r.leading = true;
+        void this.lead(r, tenant);
+      },
+      onDeposed: async () => {
+        r.leading = false;
+        const w = r.watcher;
+        r.watcher = undefined;
+        await w?.stop();
+      },
+    });
+    this.running.set(tenant.orgId, r);
+    r.lease.start();
+  }
+
+  /** Starts the watcher, retrying with backoff (bad credentials, Genesys down) while still leading. */
+  private async lead(r: Running, tenant: Tenant): Promise<void> {
+    for (let attempt = 0; r.leading; attempt++) {
+      const w = new TenantWatcher({
+        tenant,
+        directory: this.o.directory,
+        publish: (events) => this.publish(events),
+        onGap: this.o.onGap,
+        log: this.o.log.child({ orgId: tenant.orgId }),
+        syncIntervalMs: this.o.syncIntervalMs,
+        ...(this.o.client ? { client: this.o.client } : {}),
+      });
+      r.watcher = w;
+      try {
+        await w.start();
+        if (!r.leading) await w.stop();
+        return;
+      } catch (err) {
+        const delay = Math.min(RETRY_MAX_MS, 1000 * 2 ** attempt);
+        this.o.log.error({ orgId: tenant.orgId, err: (err as Error).message, retryInMs: delay }, 'cannot watch the tenant; retrying');
+        await w.stop().catch(() => undefined);
+        if (r.watcher === w) r.watcher = undefined;
+        await sleep(delay);
+      }
+    }
+  }
+
+  private publish(events: TenantEvent[]): void {
+    for (const e of events) for (const l of this.leaderListeners) l(e);
+    this.o.state.publish(EVENTS_CHANNEL, JSON.stringify(events)).catch((err: Error) => this.o.log.error({ err: err.message }, 'could not publish tenant events'));
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * What a tenant's leader does: keep the agent directory in sync with the
+ * monitored Genesys group, hold the notification channels for those agents'
+ * conversation topics, turn snapshots into common events, and hand them to
+ * every replica. One source of truth for the gate, the ingest producer and
+ * integrators.
+ */
+import { createGenesysClient, topics, type GenesysClient, type NotificationsManager, type User } from '../genesys/index.js';
+import type { Logger } from '../platform/logging/index.js';
+import type { ConversationEvent, TenantEvent } from '../shared/events.js';
+import type { Tenant } from '../shared/tenant.js';
+import type { Agent, Directory } from './directory.js';
+import { ConversationTracker, type CallSnapshot } from './tracker.js';
+
+export interface WatcherDeps {
+  tenant: Tenant;
+  directory: Directory;
+  /** Delivers events to every replica (and the leader's own consumers). */
+  publish: (events: TenantEvent[]) => void;
+  /** Notifications may have been lost in this window: reconcile it. */
+  onGap: (orgId: string, from: Date, to: Date) => void;
+  log: Logger;
+  syncIntervalMs: number;
+  now?: () => number;
+  /** For tests: how to build the Genesys client. */
+  client?: (tenant: Tenant) => GenesysClient;
+}
+
+export class WatcherError extends Error {
+  override name = 'WatcherError';
+}
+
+const CUSTOMER_END = 'customer.end';
+
+function toAgent(u: User): Agent {
+  return { userId: u.id, name: u.name, email: u.email, active: (u.state ?? 'active') === 'active' };
+}
+
+export class TenantWatcher {
+  private client: GenesysClient | undefined;
+  private manager: NotificationsManager | undefined;
+  private tracker: ConversationTracker | undefined;
+  private monitored = new Map<string, Agent>();
+  /** Conversations whose monitored agents left before the end: followed by their detail topic. */
+  private followed = new Set<string>();
+  private timers: NodeJS.Timeout[] = [];
+  private readonly now: () => number;
+  private readonly orgId: string;
+
+  constructor(private readonly d: WatcherDeps) {
+    this.now = d.now ?? Date.now;
+    this.orgId = d.tenant.orgId;
+  }
+
+  get monitoredAgents(): Agent[] {
+    return [...this.monitored.values()];
+  }
+
+  async start(): Promise<void> {
+    const t = this.d.tenant;
+    if (!t.genesys) throw new WatcherError(`tenant ${t.orgId}: no Genesys credentials (tenant set --genesys-client-id …)`);
+    if (!t.monitoredGroupId) throw new WatcherError(`tenant ${t.orgId}: no monitored group (tenant set --group …)`);
+    this.client = this.d.client ? this.d.client(t) : createGenesysClient(t.genesys, { logger: this.d.log });
+    this.tracker = new ConversationTracker({ orgId: this.orgId, isMonitored: (id) => this.monitored.has(id), now: this.now });
+    await this.syncDirectory();
+    const manager = this.client.notifications.createManager({ topics: this.topicSet() });
+    this.manager = manager;
+    manager.on('conversation', (n) => this.apply((this.tracker as ConversationTracker).apply(n.conversation as unknown as CallSnapshot)));
+    manager.on('detail', (n) => {
+      if (n.eventType === CUSTOMER_END) this.apply((this.tracker as ConversationTracker).endFromDetail(n.conversationId, (n.event as { eventTime?: number }).eventTime ?? this.now()));
+    });
+    manager.on('gap', (g) => {
+      this.d.log.warn({ orgId: this.orgId, from: new Date(g.from).toISOString(), to: new Date(g.to).toISOString(), reason: g.reason }, 'notification gap; reconciling the window');
+      this.d.onGap(this.orgId, new Date(g.from), new Date(g.to));
+    });
+    manager.on('error', (e) => this.d.log.error({ orgId: this.orgId, during: e.during, err: e.error.message }, 'notifications error'));
+    await manager.start();
+    // Events between the previous leader's end and our subscription are lost:
+    // claim the calls the monitored agents are on right now from analytics.
+    await this.claimLiveCalls([...this.monitored.keys()]).catch((err: Error) => this.d.log.warn({ orgId: this.orgId, err: err.message }, 'could not look up live calls after taking over'));
+    this.every(this.d.syncIntervalMs, () => this.resync());
+    this.every(60_000, () => this.tracker?.sweep());
+    this.d.log.info({ orgId: this.orgId, monitored: this.monitored.size }, 'watching the monitored agents');
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    await this.manager?.stop();
+    this.manager = undefined;
+  }
+
+  /** Re-reads the group; updates subscriptions and tells replicas who joined or left. */
+  async resync(): Promise<void> {
+    try {
+      const diff = await this.syncDirectory();
+      if (diff.added.length === 0 && diff.removed.length === 0) return;
+      await this.manager?.setTopics(this.topicSet());
+      const at = new Date(this.now()).toISOString();
+      this.d.publish([
+        ...diff.removed.map((userId): TenantEvent => ({ type: 'monitoring.changed', orgId: this.orgId, userId, monitored: false, at })),
+        ...diff.added.map((userId): TenantEvent => ({ type: 'monitoring.changed', orgId: this.orgId, userId, monitored: true, at })),
+      ]);
+      if (diff.added.length > 0) await this.claimLiveCalls(diff.added);
+    } catch (err) {
+      this.d.log.error({ orgId: this.orgId, err: (err as Error).message }, 'directory sync failed; keeping the previous agents');
+    }
+  }
+
+  private async syncDirectory(): Promise<{ added: string[]; removed: string[] }> {
+    const client = this.client as GenesysClient;
+    const members = async function* (): AsyncIterable<Agent> {
+      for await (const u of client.groups.members(this_group)) yield toAgent(u);
+    };
+    const this_group = this.d.tenant.monitoredGroupId as string;
+    const result = await this.d.directory.sync(this.orgId, members());
+    this.monitored = result.monitored;
+    if (result.added.length || result.removed.length) {
+      this.d.log.info({ orgId: this.orgId, monitored: [...this.monitored.values()].map((a) => a.name ?? a.userId), added: result.added.length, removed: result.removed.length }, 'monitored agents');
+    }
+    return result;
+  }
+
+  /**
+   * An agent added to the group mid-call produces no new snapshot until the
+   * call changes, and a new leader missed what happened before it subscribed:
+   * look the agents' live calls up in analytics and claim them now.
+   */
+  private async claimLiveCalls(userIds: string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    const client = this.client as GenesysClient;
+    const { detailsQuery } = await import('../genesys/index.js');
+    const to = new Date(this.now());
+    const from = new Date(to.getTime() - 12 * 3600_000);
+    const events: TenantEvent[] = [];
+    for await (const c of client.analytics.query(detailsQuery({ from, to, userIds, endedOnly: false }))) {
+      if (c.conversationEnd) continue;
+      for (const p of c.participants ?? []) {
+        if (!p.userId || !userIds.includes(p.userId)) continue;
+        const segs = (p.sessions ?? []).flatMap((s) => s.segments ?? []);
+        const live = segs.some((s) => s.segmentType === 'interact' && !s.segmentEnd);
+        if (!live) continue;
+        const a = this.monitored.get(p.userId);
+        events.push({
+          type: 'agent.connected',
+          orgId: this.orgId,
+          conversationId: c.conversationId,
+          at: to.toISOString(),
+          agent: { userId: p.userId, participantId: p.participantId, name: a?.name ?? p.participantName, email: a?.email, monitored: true },
+        });
+      }
+    }
+    if (events.length) this.d.publish(events);
+  }
+
+  private apply(events: ConversationEvent[]): void {
+    if (events.length === 0) return;
+    for (const e of events) {
+      if (e.type === 'agent.connected') e.agent.email = this.monitored.get(e.agent.userId)?.email;
+      if (e.type === 'agent.transfer' && e.from.monitored && !e.to?.monitored) this.follow(e.conversationId);
+      if (e.type === 'agent.disconnected' && e.agent.monitored && this.tracker?.isOpen(e.conversationId)) this.follow(e.conversationId);
+      if (e.type === 'conversation.ended') this.unfollow(e.conversationId);
+    }
+    this.d.publish(events);
+  }
+
+  private follow(conversationId: string): void {
+    if (this.followed.has(conversationId)) return;
+    this.followed.add(conversationId);
+    void this.manager?.addTopics([topics.conversationDetail(conversationId, CUSTOMER_END)]).catch((err: Error) => this.d.log.warn({ err: err.message }, 'could not follow a transferred call'));
+  }
+
+  private unfollow(conversationId: string): void {
+    if (!this.followed.delete(conversationId)) return;
+    void this.manager?.removeTopics([topics.conversationDetail(conversationId, CUSTOMER_END)]).catch(() => undefined);
+  }
+
+  private topicSet(): string[] {
+    return [...[...this.monitored.keys()].map(topics.userCalls), ...[...this.followed].map((c) => topics.conversationDetail(c, CUSTOMER_END))];
+  }
+
+  private every(ms: number, fn: () => unknown): void {
+    const t = setInterval(() => void fn(), ms);
+    t.unref();
+    this.timers.push(t);
+  }
+}

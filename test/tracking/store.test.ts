@@ -1,0 +1,121 @@
+/**
+ * The normalized conversation model on SQLite and PostgreSQL: replace the
+ * subtree on every fetch, keep import state, reject malformed records; and
+ * the agent directory's diff.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/platform/db/index.js';
+import { Directory } from '../../src/tracking/directory.js';
+import { MalformedConversationError, normalize, type AnalyticsConversationLike } from '../../src/tracking/model.js';
+import { ConversationStore } from '../../src/tracking/store.js';
+import { dropPgSchema, pgUrlWithFreshSchema } from '../helpers/services.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const tmp = tempDir();
+const pg = pgUrlWithFreshSchema();
+afterAll(async () => {
+  tmp.cleanup();
+  await dropPgSchema(pg.schema);
+});
+
+const TENANT = 'd7934305-0972-4844-938e-9060eef73d05';
+
+function call(extra: Partial<AnalyticsConversationLike> = {}): AnalyticsConversationLike {
+  return {
+    conversationId: '11111111-1111-4111-8111-111111111111',
+    conversationStart: '2024-05-01T10:00:00.000Z',
+    originatingDirection: 'inbound',
+    divisionIds: ['d1'],
+    participants: [
+      {
+        participantId: 'pc',
+        purpose: 'customer',
+        sessions: [{ sessionId: 's-c', mediaType: 'voice', direction: 'inbound', ani: 'tel:+1555', segments: [{ segmentType: 'interact', segmentStart: '2024-05-01T10:00:00.000Z' }], metrics: [{ name: 'nConnected', value: 1, emitDate: '2024-05-01T10:00:00.000Z' }] }],
+      },
+      {
+        participantId: 'pa',
+        purpose: 'agent',
+        userId: 'ua',
+        participantName: 'Alice',
+        sessions: [
+          {
+            sessionId: 's-a',
+            mediaType: 'voice',
+            segments: [
+              { segmentType: 'alert', segmentStart: '2024-05-01T10:00:35.000Z', segmentEnd: '2024-05-01T10:00:41.000Z' },
+              { segmentType: 'interact', segmentStart: '2024-05-01T10:00:41.000Z' },
+            ],
+            metrics: [{ name: 'tAlert', value: 6000, emitDate: '2024-05-01T10:00:41.000Z' }],
+          },
+        ],
+      },
+    ],
+    ...extra,
+  };
+}
+
+describe.each([
+  ['sqlite', () => `sqlite:${tmp.dir}/t.db`],
+  ['postgres', () => pg.url],
+])('conversation store on %s', (_name, url) => {
+  it('stores the tree, replaces it on re-fetch (ACW, evaluations, surveys arrive later) and keeps import state', async () => {
+    const db = await openDatabase(url());
+    const store = new ConversationStore(db);
+    try {
+      await store.replace(normalize(TENANT, call(), '2024-05-01T10:05:00.000Z'));
+      let got = await store.get(TENANT, '11111111-1111-4111-8111-111111111111');
+      expect(got?.participants).toHaveLength(2);
+      expect(got?.segments).toHaveLength(3);
+      expect(got?.metrics.map((m) => m.name).sort()).toEqual(['nConnected', 'tAlert']);
+      expect(await store.isImported(TENANT, '11111111-1111-4111-8111-111111111111')).toBe(false);
+      await store.markImported(TENANT, '11111111-1111-4111-8111-111111111111', 1, '2024-05-01T10:06:00.000Z');
+
+      const final = call({ conversationEnd: '2024-05-01T10:07:41.800Z', evaluations: [{ evaluationId: 'e1', evaluatorId: 'sup', userId: 'ua', evaluationStatus: 'Finished', oTotalScore: 87 }], surveys: [{ surveyId: 'sv1', surveyStatus: 'Finished', surveyPromoterScore: 9, surveyType: 'Web' }] });
+      const agent = final.participants?.[1]?.sessions?.[0];
+      if (agent) {
+        agent.segments = [
+          { segmentType: 'alert', segmentStart: '2024-05-01T10:00:35.000Z', segmentEnd: '2024-05-01T10:00:41.000Z' },
+          { segmentType: 'interact', segmentStart: '2024-05-01T10:00:41.000Z', segmentEnd: '2024-05-01T10:07:41.800Z' },
+          { segmentType: 'wrapup', segmentStart: '2024-05-01T10:07:41.800Z', segmentEnd: '2024-05-01T10:08:20.000Z', wrapUpCode: 'w1', wrapUpNote: 'done' },
+        ];
+      }
+      await store.replace(normalize(TENANT, final, '2024-05-01T10:30:00.000Z'));
+      got = await store.get(TENANT, '11111111-1111-4111-8111-111111111111');
+      expect(got?.conversation.conversation_end).toBe('2024-05-01T10:07:41.800Z');
+      expect(got?.segments).toHaveLength(4);
+      expect(got?.segments.find((s) => s.segment_type === 'wrapup')).toMatchObject({ wrap_up_code: 'w1', wrap_up_note: 'done' });
+      expect(got?.evaluations).toEqual([expect.objectContaining({ evaluation_id: 'e1', total_score: 87, status: 'Finished' })]);
+      expect(got?.surveys).toEqual([expect.objectContaining({ survey_id: 'sv1', promoter_score: 9 })]);
+      // Still imported: a re-fetch refreshes metadata without losing what was imported.
+      expect(await store.isImported(TENANT, '11111111-1111-4111-8111-111111111111')).toBe(true);
+      expect(JSON.parse(got?.conversation.raw ?? '{}').conversationEnd).toBe('2024-05-01T10:07:41.800Z');
+      expect(await store.importedAmong(TENANT, ['11111111-1111-4111-8111-111111111111', 'nope'])).toEqual(new Set(['11111111-1111-4111-8111-111111111111']));
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('keeps the monitored agent directory and reports who joined and left', async () => {
+    const db = await openDatabase(url());
+    try {
+      const dir = new Directory(db);
+      const first = await dir.sync(TENANT, [{ userId: 'u1', name: 'Ann', email: 'ann@x', active: true }, { userId: 'u2', name: 'Ben', active: true }]);
+      expect(first.added.sort()).toEqual(['u1', 'u2']);
+      const second = await dir.sync(TENANT, [{ userId: 'u2', name: 'Ben', active: true }, { userId: 'u3', name: 'Cid', active: false }]);
+      expect(second).toMatchObject({ added: ['u3'], removed: ['u1'] });
+      expect((await dir.monitored(TENANT)).map((a) => a.userId)).toEqual(['u2', 'u3']);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe('normalize', () => {
+  it('rejects records that are not conversations, with the reason', () => {
+    expect(() => normalize(TENANT, {} as AnalyticsConversationLike, 'x')).toThrow(MalformedConversationError);
+    expect(() => normalize(TENANT, { ...call(), participants: 'nope' } as unknown as AnalyticsConversationLike, 'x')).toThrow(/participants is not an array/);
+    const badMetric = call();
+    badMetric.participants?.[0]?.sessions?.[0]?.metrics?.push({ name: 'tTalk', value: 'long' });
+    expect(() => normalize(TENANT, badMetric, 'x')).toThrow(/metric/);
+  });
+});
