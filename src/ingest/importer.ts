@@ -1,0 +1,141 @@
+/**
+ * The importer (seed design 001, "Conversation Consumer"): for one ended
+ * conversation, fetch the analytics details and store the normalized model,
+ * fetch the recordings and stream each to object storage (size and sha256
+ * recorded), queue the conversation for analysis, and only then mark it
+ * imported — the queue acknowledges when this resolves, so nothing is
+ * acknowledged that is not durable. Idempotent by (tenant, conversation):
+ * a redelivery replaces the same rows and objects.
+ */
+import type { GenesysClient, Recording } from '../genesys/index.js';
+import type { Config } from '../platform/config/index.js';
+import type { Logger } from '../platform/logging/index.js';
+import type { ObjectStore } from '../platform/objects/index.js';
+import { PermanentError, type Message, type Queue } from '../platform/queue/index.js';
+import type { Tenant } from '../shared/tenant.js';
+import { normalize, type AnalyticsConversationLike, type ConversationStore } from '../tracking/index.js';
+import type { ClientPool } from './clients.js';
+import { classify } from './errors.js';
+import { jobKey, type AnalysisJob, type IngestJob } from './jobs.js';
+import type { IngestMetrics } from './metrics.js';
+
+export interface ImporterDeps {
+  tenant: (orgId: string) => Tenant | undefined;
+  clients: ClientPool;
+  store: ConversationStore;
+  objects: ObjectStore;
+  queue: Queue;
+  analysisQueue: string;
+  settings: Config['ingest'];
+  metrics: IngestMetrics;
+  log: Logger;
+}
+
+/** Not ready yet: retried with the queue's backoff. */
+export class NotReadyError extends Error {
+  override name = 'NotReadyError';
+}
+
+const EXTENSIONS: Record<string, string> = { WAV: 'wav', WAV_ULAW: 'wav', WEBM: 'webm', OGG_VORBIS: 'ogg', OGG_OPUS: 'ogg', MP3: 'mp3' };
+const IMPORTABLE_STATES = new Set(['AVAILABLE', 'RESTORED', undefined]);
+
+export function importKey(tenant: string, conversationStart: string, conversationId: string, name: string): string {
+  const d = new Date(conversationStart);
+  const day = `${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${String(d.getUTCDate()).padStart(2, '0')}`;
+  return `imports/${tenant}/${day}/${conversationId}/${name}`;
+}
+
+export class Importer {
+  constructor(private readonly d: ImporterDeps) {}
+
+  /** The queue handler. */
+  readonly handle = async (msg: Message<IngestJob>): Promise<void> => {
+    const { tenant: orgId, conversationId } = msg.payload;
+    const started = Date.now();
+    try {
+      await this.import(orgId, conversationId);
+      this.d.metrics.imports.inc({ result: 'imported' });
+      this.d.metrics.importSeconds.observe((Date.now() - started) / 1000);
+    } catch (err) {
+      const e = err instanceof NotReadyError ? err : classify(err, `conversation ${conversationId}`);
+      this.d.metrics.imports.inc({ result: e instanceof PermanentError ? 'failed' : 'retry' });
+      this.d.log.warn({ orgId, conversationId, attempt: msg.attempts, err: e.message }, e instanceof PermanentError ? 'import failed for good' : 'import will be retried');
+      throw e;
+    }
+  };
+
+  async import(orgId: string, conversationId: string): Promise<void> {
+    const tenant = this.d.tenant(orgId);
+    if (!tenant) throw new PermanentError(`unknown tenant ${orgId}`);
+    const client = this.d.clients.get(tenant);
+    const details = await client.analytics.conversation(conversationId);
+    if (!details) throw new NotReadyError('analytics details not available yet');
+    if (!details.conversationEnd) throw new NotReadyError('conversation has not ended yet');
+    const now = new Date().toISOString();
+    const rows = normalize(orgId, details as unknown as AnalyticsConversationLike, now);
+    await this.d.store.replace(rows);
+    const recordings = await this.importRecordings(client, orgId, conversationId, details.conversationStart);
+    const job: AnalysisJob = { tenant: orgId, conversationId, recordings, importedAt: now };
+    await this.d.queue.publish(this.d.analysisQueue, job, { key: jobKey(orgId, conversationId) });
+    await this.d.store.markImported(orgId, conversationId, recordings.length, now);
+    this.d.log.info({ orgId, conversationId, recordings: recordings.length }, 'conversation imported');
+  }
+
+  private async importRecordings(client: GenesysClient, orgId: string, conversationId: string, start: string): Promise<AnalysisJob['recordings']> {
+    const format = this.d.settings.recordingFormat;
+    const list = await client.recordings.list(conversationId, { formatId: format, maxWaitMs: 5000 });
+    if (!list.ready) throw new NotReadyError(list.status === 202 ? 'recordings are transcoding' : 'recordings not available yet');
+    const out: AnalysisJob['recordings'] = [];
+    for (const rec of list.recordings) {
+      if (rec.media && rec.media !== 'audio') continue;
+      if (rec.fileState === 'UPLOADING') throw new NotReadyError(`recording ${rec.id} is still uploading`);
+      if (!IMPORTABLE_STATES.has(rec.fileState)) {
+        this.d.metrics.recordingsSkipped.inc({ state: rec.fileState ?? 'unknown' });
+        this.d.log.warn({ orgId, conversationId, recordingId: rec.id, fileState: rec.fileState }, 'recording not importable; skipped');
+        continue;
+      }
+      for (const [channel, uri] of await this.mediaUris(client, conversationId, rec)) {
+        const name = `${rec.id}${channel === 'S' ? '' : `-${channel}`}.${EXTENSIONS[format] ?? 'bin'}`;
+        const key = importKey(orgId, start, conversationId, name);
+        const media = await client.recordings.download(uri);
+        // A failed store leaves the download half read: close it, and ignore what it says afterwards.
+        media.stream.on('error', (err) => this.d.log.debug({ err: err.message }, 'recording download ended early'));
+        const stored = await this.d.objects.put(key, media.stream, { contentType: media.contentType ?? 'application/octet-stream' }).catch((err: unknown) => {
+          media.stream.destroy();
+          throw err;
+        });
+        await this.d.store.putRecording({
+          tenant_id: orgId,
+          conversation_id: conversationId,
+          recording_id: channel === 'S' ? rec.id : `${rec.id}-${channel}`,
+          object_key: key,
+          format,
+          content_type: media.contentType ?? null,
+          size: stored.size,
+          sha256: stored.sha256,
+          media: rec.media ?? 'audio',
+          start_time: rec.startTime ?? null,
+          end_time: rec.endTime ?? null,
+          imported_at: new Date().toISOString(),
+        });
+        this.d.metrics.recordingBytes.inc(stored.size);
+        out.push({ recordingId: rec.id, objectKey: key, format, sha256: stored.sha256, size: stored.size });
+      }
+    }
+    return out;
+  }
+
+  /** Stereo ("S") when Genesys offers it — the single-recording call does — else each channel. */
+  private async mediaUris(client: GenesysClient, conversationId: string, rec: Recording): Promise<[string, string][]> {
+    let uris = rec.mediaUris ?? {};
+    if (!uris.S) {
+      const one = await client.recordings.get(conversationId, rec.id, { formatId: this.d.settings.recordingFormat, maxWaitMs: 5000 });
+      if (!one.ready) throw new NotReadyError(`recording ${rec.id} is transcoding`);
+      uris = one.recording.mediaUris ?? uris;
+    }
+    const entries = Object.entries(uris).filter(([, v]) => v?.mediaUri) as [string, { mediaUri: string }][];
+    if (entries.length === 0) throw new NotReadyError(`recording ${rec.id} has no media yet`);
+    const stereo = entries.find(([k]) => k === 'S');
+    return (stereo ? [stereo] : entries).map(([k, v]) => [k, v.mediaUri]);
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * Post-call ingest in one process: the producer (ended conversations of
+ * monitored agents → the ingest queue), the importer consuming it, the nightly
+ * reconciliation and gap reconciliation after a notifications outage.
+ */
+import type { Config } from '../platform/config/index.js';
+import type { Db } from '../platform/db/index.js';
+import type { Logger } from '../platform/logging/index.js';
+import type { Registry } from '../platform/metrics/index.js';
+import type { ObjectStore } from '../platform/objects/index.js';
+import { exponentialBackoff, type Consumer, type Queue } from '../platform/queue/index.js';
+import type { SharedState } from '../platform/state/index.js';
+import type { TenantEvent } from '../shared/events.js';
+import type { Tenant } from '../shared/tenant.js';
+import type { ConversationStore, Directory } from '../tracking/index.js';
+import { ClientPool } from './clients.js';
+import { Importer } from './importer.js';
+import { jobKey, queueNames, type IngestJob } from './jobs.js';
+import { IngestMetrics } from './metrics.js';
+import { Reconciler, type ReconcileReport, type Trigger } from './reconcile.js';
+import { ReconcileScheduler } from './scheduler.js';
+
+export interface IngestDeps {
+  config: Pick<Config, 'ingest' | 'namespace'>;
+  tenant: (orgId: string) => Tenant | undefined;
+  db: Db;
+  store: ConversationStore;
+  directory: Directory;
+  objects: ObjectStore;
+  queue: Queue;
+  state: SharedState;
+  registry: Registry;
+  replicaId: string;
+  log: Logger;
+  clients?: ClientPool;
+}
+
+/** A gap is reconciled once analytics caught up, and again an hour later for late records. */
+const GAP_SECOND_PASS_MS = 60 * 60_000;
+const GAP_MARGIN_MS = 5 * 60_000;
+
+export class IngestService {
+  readonly metrics: IngestMetrics;
+  readonly reconciler: Reconciler;
+  readonly importer: Importer;
+  readonly queues: { ingest: string; analysis: string };
+  private readonly scheduler: ReconcileScheduler;
+  private consumer: Consumer | undefined;
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(private readonly d: IngestDeps) {
+    this.metrics = new IngestMetrics(d.registry);
+    this.queues = queueNames(d.config.namespace);
+    const clients = d.clients ?? new ClientPool(d.log);
+    const common = { tenant: d.tenant, clients, store: d.store, queue: d.queue, metrics: this.metrics, log: d.log };
+    this.importer = new Importer({ ...common, objects: d.objects, analysisQueue: this.queues.analysis, settings: d.config.ingest });
+    this.reconciler = new Reconciler({ ...common, directory: d.directory, ingestQueue: this.queues.ingest, db: d.db, settleMs: d.config.ingest.reconcileSettleSeconds * 1000 });
+    this.scheduler = new ReconcileScheduler({ state: d.state, replicaId: d.replicaId, overlapMinutes: d.config.ingest.reconcileOverlapMinutes, log: d.log, run: (orgId, from, to) => this.reconcile(orgId, from, to, 'nightly') });
+  }
+
+  start(): void {
+    const s = this.d.config.ingest;
+    this.consumer = this.d.queue.consume<IngestJob>(this.queues.ingest, this.importer.handle, {
+      concurrency: s.concurrency,
+      maxAttempts: s.maxAttempts,
+      backoff: exponentialBackoff({ baseMs: s.retryBaseSeconds * 1000, maxMs: s.retryMaxSeconds * 1000 }),
+    });
+  }
+
+  /** Tenants changed: reschedule their nightly runs. */
+  update(tenants: Tenant[]): void {
+    this.scheduler.update(tenants);
+  }
+
+  /** The producer: the tenant leader's events, exactly once per deployment. */
+  onLeaderEvent = (e: TenantEvent): void => {
+    if (e.type !== 'conversation.ended') return;
+    const job: IngestJob = { tenant: e.orgId, conversationId: e.conversationId, endedAt: e.endedAt, source: 'ended' };
+    const delayMs = this.d.config.ingest.firstAttemptDelaySeconds * 1000;
+    this.d.queue.publish(this.queues.ingest, job, { key: jobKey(e.orgId, e.conversationId), delayMs }).then(
+      () => this.metrics.enqueued.inc({ source: 'ended' }),
+      // Not lost: the nightly reconciliation finds it. But say so loudly.
+      (err: Error) => this.d.log.error({ orgId: e.orgId, conversationId: e.conversationId, err: err.message }, 'could not queue an ended conversation'),
+    );
+  };
+
+  /**
+   * Notifications were lost from `from` until the socket came back: reconcile
+   * from just before the gap up to the time of the run (calls that were live
+   * during the gap end later, and are caught by the same window).
+   */
+  onGap = (orgId: string, from: Date, _to: Date): void => {
+    for (const delay of [this.d.config.ingest.gapReconcileDelaySeconds * 1000, GAP_SECOND_PASS_MS]) {
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        void this.reconcile(orgId, new Date(from.getTime() - GAP_MARGIN_MS), new Date(Date.now()), 'gap');
+      }, delay);
+      t.unref();
+      this.timers.add(t);
+    }
+  };
+
+  reconcile(orgId: string, from: Date, to: Date, trigger: Trigger): Promise<ReconcileReport> {
+    return this.reconciler.run(orgId, from, to, trigger);
+  }
+
+  nextReconcile(orgId: string): Date | null {
+    return this.scheduler.next(orgId);
+  }
+
+  /**
+   * Stops taking work and waits up to `timeoutMs` for imports in flight. One
+   * still running then is abandoned unacknowledged: the queue redelivers it.
+   */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    this.scheduler.stop();
+    for (const t of this.timers) clearTimeout(t);
+    if (!this.consumer) return;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)));
+    await Promise.race([this.consumer.close(), late]);
+    clearTimeout(timer);
+  }
+}
