@@ -1,0 +1,176 @@
+/**
+ * `hookline serve`: wires the capabilities into one process. The same code is
+ * one embedded process or one of many replicas; configuration decides.
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { sql } from 'kysely';
+import { CaptureServer, RecorderSink } from '../capture/index.js';
+import { StreamSink } from '../capture/sinks/stream.js';
+import { Gate, type GatePolicy } from '../gate/index.js';
+import type { GenesysClient } from '../genesys/index.js';
+import { ClientPool, IngestService } from '../ingest/index.js';
+import type { Config } from '../platform/config/index.js';
+import type { Logger } from '../platform/logging/index.js';
+import { createRegistry, type Registry } from '../platform/metrics/index.js';
+import { openQueue, type Queue } from '../platform/queue/index.js';
+import { openState, type SharedState } from '../platform/state/index.js';
+import type { Tenant } from '../shared/tenant.js';
+import { TenantCache } from '../tenants/index.js';
+import { ConversationStore, Directory, TrackingService, isTracked } from '../tracking/index.js';
+import { openContext, type Context } from './context.js';
+import { createHttp } from './http.js';
+
+export interface Server {
+  ctx: Context;
+  capture: CaptureServer;
+  gate: Gate;
+  tracking: TrackingService;
+  ingest: IngestService | undefined;
+  tenants: TenantCache;
+  store: ConversationStore;
+  directory: Directory;
+  queue: Queue;
+  state: SharedState;
+  registry: Registry;
+  replicaId: string;
+  /** Base URL the server listens on, e.g. http://127.0.0.1:8080 */
+  url: string;
+  port: number;
+  /** Graceful stop: unready, drain sessions, close everything. */
+  stop(drainMs?: number): Promise<void>;
+}
+
+export interface ServerOverrides {
+  /** How Genesys clients are built (tests inject faults or clocks). */
+  genesysClient?: (tenant: Tenant) => GenesysClient;
+  replicaId?: string;
+}
+
+function gatePolicy(t: Tenant | undefined): GatePolicy | undefined {
+  if (!t) return undefined;
+  return { admission: t.admission, gateTimeoutSeconds: t.gateTimeoutSeconds, onGateTimeout: t.onGateTimeout, onTransferAway: t.onTransferAway };
+}
+
+export async function startServer(config: Config, log?: Logger, overrides: ServerOverrides = {}): Promise<Server> {
+  const ctx = await openContext(config, log);
+  const logger = ctx.log;
+  const registry = createRegistry();
+  const replicaId = overrides.replicaId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const tenants = new TenantCache(ctx.tenants, logger);
+  await tenants.start(config.audiohook.credentialRefreshSeconds);
+  const state = await openState(config.state, { logger, keyPrefix: `${config.namespace}:` });
+  const queue = await openQueue(config.queue, { db: ctx.db, logger }, { connectionName: `hookline-${config.namespace}-${replicaId}`, leaseMs: config.queueLeaseSeconds * 1000 });
+
+  const capture = new CaptureServer({ config, log: logger.child({ component: 'audiohook' }), registry, credentials: tenants });
+  const gate = new Gate({ policy: (orgId) => gatePolicy(tenants.tenant(orgId)), registry, log: logger.child({ component: 'gate' }) });
+  capture.setAdmission(gate);
+  if (config.recorder.enabled) {
+    const recorder = new RecorderSink({
+      store: ctx.objects,
+      spoolDir: config.recorder.spoolDir ?? join(resolve(config.dataDir), 'spool'),
+      maxBufferedBytes: config.recorder.maxBufferedBytes,
+      log: logger.child({ component: 'recorder' }),
+      onDrop: capture.metrics.sinkDropCounter('recorder'),
+    });
+    capture.addSink(recorder);
+    recorder.recover().catch((err: Error) => logger.error({ err: err.message }, 'spool recovery failed'));
+  }
+  capture.addSink(
+    new StreamSink({
+      destinations: (orgId) => tenants.tenant(orgId)?.downstream ?? [],
+      replayBufferSeconds: config.stream.replayBufferSeconds,
+      maxBufferedBytes: config.stream.maxBufferedBytes,
+      deliverAfterEndMs: config.stream.deliverAfterEndSeconds * 1000,
+      log: logger.child({ component: 'stream' }),
+      onDrop: capture.metrics.sinkDropCounter('stream'),
+    }),
+  );
+
+  const store = new ConversationStore(ctx.db);
+  const directory = new Directory(ctx.db);
+  const clients = new ClientPool(logger.child({ component: 'genesys' }), overrides.genesysClient);
+  const ingest = config.ingest.enabled
+    ? new IngestService({ config, tenant: (orgId) => tenants.tenant(orgId), db: ctx.db, store, directory, objects: ctx.objects, queue, state, registry, replicaId, log: logger.child({ component: 'ingest' }), clients })
+    : undefined;
+  const tracking = new TrackingService({
+    state,
+    directory,
+    replicaId,
+    log: logger.child({ component: 'tracking' }),
+    syncIntervalMs: config.tracking.syncIntervalSeconds * 1000,
+    leaseTtlMs: config.tracking.leaseTtlSeconds * 1000,
+    onGap: (orgId, from, to) => ingest?.onGap(orgId, from, to),
+    ...(overrides.genesysClient ? { client: overrides.genesysClient } : {}),
+  });
+  tracking.onEvent((e) => gate.onEvent(e));
+  if (ingest) tracking.onLeaderEvent(ingest.onLeaderEvent);
+  await tracking.start();
+  const warned = new Set<string>();
+  const onTenants = (list: Tenant[]) => {
+    for (const t of list) {
+      if (t.admission === 'monitored-group' && !isTracked(t) && !warned.has(t.orgId)) {
+        warned.add(t.orgId);
+        logger.warn({ orgId: t.orgId }, 'tenant admits only monitored agents but has no Genesys credentials or group: every call will be held, then dropped');
+      }
+    }
+    void tracking.update(list);
+    ingest?.update(list);
+  };
+  tenants.onRefresh(onTenants);
+  onTenants(tenants.all());
+  ingest?.start();
+
+  const http = createHttp(
+    logger,
+    registry,
+    [
+      { name: 'database', check: async () => void (await sql`select 1`.execute(ctx.db.kysely)) },
+      { name: 'objects', check: () => ctx.objects.check() },
+      { name: 'tenants', check: () => { if (!tenants.ready) throw new Error('not loaded'); } },
+    ],
+    () => capture.isDraining,
+  );
+  http.onUpgrade((req, socket, head) => capture.handleUpgrade(req, socket, head));
+  await http.app.listen({ host: config.server.host, port: config.server.port });
+  const addr = http.app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.server.port;
+  const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
+  logger.info({ port, path: config.audiohook.path, tenants: tenants.all().length, keys: tenants.size, replicaId, queue: queue.kind, state: state.kind }, 'hookline serving');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    ctx,
+    capture,
+    gate,
+    tracking,
+    ingest,
+    tenants,
+    store,
+    directory,
+    queue,
+    state,
+    registry,
+    replicaId,
+    url: `http://${host}:${port}`,
+    port,
+    stop(drainMs = config.server.drainTimeoutSeconds * 1000) {
+      stopping ??= (async () => {
+        await capture.drain(drainMs);
+        // Recordings and downstream streams finish writing before the stores close.
+        await capture.flushed(config.stream.deliverAfterEndSeconds * 1000 + 5000);
+        capture.close();
+        await tracking.stop();
+        await ingest?.stop(Math.max(drainMs, 1000));
+        gate.stop();
+        tenants.stop();
+        await http.app.close();
+        await queue.close();
+        await state.close();
+        await ctx.close();
+      })();
+      return stopping;
+    },
+  };
+}

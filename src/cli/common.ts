@@ -1,0 +1,47 @@
+/**
+ * Helpers shared by CLI commands: loading config, opening the context, output.
+ */
+import type { Command } from 'commander';
+import type { Context } from '../app/context.js';
+import { ConfigError, loadConfig, type Config } from '../platform/config/index.js';
+
+export function configFrom(cmd: Command, overrides: Record<string, unknown> = {}): Config {
+  const opts = cmd.optsWithGlobals<{ config?: string }>();
+  return loadConfig({ file: opts.config, overrides });
+}
+
+/** Opens the database etc. for a management command, quietly (warnings only). */
+export async function withContext<T>(cmd: Command, fn: (ctx: Context) => Promise<T>): Promise<T> {
+  const config = configFrom(cmd);
+  // Loaded on demand: `hookline keygen` or `--help` should not pay for the database and S3 SDK.
+  const { createLogger } = await import('../platform/logging/index.js');
+  const { openContext } = await import('../app/context.js');
+  const log = createLogger({ level: process.env.HOOKLINE_LOGGING__LEVEL ?? 'warn' });
+  const ctx = await openContext(config, log);
+  try {
+    return await fn(ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
+export function print(value: unknown, json: boolean, table?: () => string): void {
+  process.stdout.write(json || !table ? JSON.stringify(value, null, 2) + '\n' : table() + '\n');
+}
+
+export function table(rows: Record<string, unknown>[], columns: string[]): string {
+  if (rows.length === 0) return '(none)';
+  const cells = rows.map((r) => columns.map((c) => (r[c] === undefined || r[c] === null ? '' : String(r[c]))));
+  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => (row[i] as string).length)));
+  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i] as number)).join('  ').trimEnd();
+  return [line(columns), ...cells.map(line)].join('\n');
+}
+
+export function describeError(err: unknown): string {
+  if (err instanceof ConfigError) return err.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
+export function mask(secret: string): string {
+  return secret.length <= 8 ? '****' : `${secret.slice(0, 4)}…${secret.slice(-4)}`;
+}

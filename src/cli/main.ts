@@ -1,0 +1,49 @@
+/**
+ * The `hookline` command line.
+ */
+import { randomBytes } from 'node:crypto';
+import { Command, CommanderError } from 'commander';
+import { describeError } from './common.js';
+import { registerDemo } from './demo.js';
+import { registerEmulator } from './emulator.js';
+import { registerIngest } from './ingest.js';
+import { registerReceive } from './receive.js';
+import { registerServe } from './serve.js';
+import { registerSimulate } from './simulate.js';
+import { registerTenantCommands } from './tenants.js';
+
+export function buildProgram(): Command {
+  const program = new Command('hookline')
+    .description('Genesys Cloud AudioHook capture and speech-analytics integration')
+    .option('-c, --config <file>', 'YAML config file (or HOOKLINE_CONFIG)')
+    .showHelpAfterError()
+    .exitOverride();
+  registerServe(program);
+  registerTenantCommands(program);
+  registerSimulate(program);
+  registerEmulator(program);
+  registerReceive(program);
+  registerIngest(program);
+  registerDemo(program);
+  program
+    .command('keygen')
+    .description('print a new random master key (base64, 32 bytes) for security.masterKey')
+    .action(() => {
+      process.stdout.write(randomBytes(32).toString('base64') + '\n');
+    });
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+      return;
+    }
+    process.stderr.write(`hookline: ${describeError(err)}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * `hookline demo`: the whole system on embedded defaults in one process —
+ * the Genesys Cloud emulator with a seeded contact center, Hookline wired to
+ * it the way an installation would be (tenant settings, the AudioHook
+ * integration created through the Platform API, a stream destination), a
+ * downstream receiver, and a steady call load — with a live view.
+ */
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startServer, type Server } from '../app/serve.js';
+import { startEmulator } from '../emulator/index.js';
+import { createGenesysClient } from '../genesys/index.js';
+import { configSchema } from '../platform/config/index.js';
+import { createLogger } from '../platform/logging/index.js';
+import { Receiver } from '../receiver/index.js';
+import { snapshot, type DemoStatus } from './status.js';
+import { render, Screen } from './view.js';
+
+export interface DemoOptions {
+  dataDir: string;
+  /** Stop after this long; run until Ctrl-C when absent. */
+  durationSeconds?: number | undefined;
+  callsPerMinute: number;
+  out: NodeJS.WriteStream;
+}
+
+const MARKER = '.hookline-demo';
+const AGENTS = ['Alice Agent', 'Bob Agent', 'Carol Agent', 'Dave Agent', 'Erin Agent', 'Frank Agent'];
+const MONITORED = AGENTS.slice(0, 4);
+
+/** Starts from an empty data directory, but only ever deletes one the demo made. */
+function freshDataDir(dir: string): void {
+  if (existsSync(dir) && readdirSync(dir).length > 0) {
+    if (!existsSync(join(dir, MARKER))) throw new Error(`${dir} exists and was not made by the demo; choose another --data-dir`);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, MARKER), 'made by `hookline demo`; deleted at its next start\n');
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(fn: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await fn())) {
+    if (Date.now() > deadline) throw new Error(`demo: timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+export async function runDemo(o: DemoOptions): Promise<DemoStatus> {
+  const dataDir = resolve(o.dataDir);
+  freshDataDir(dataDir);
+  const say = (line: string) => o.out.write(`${line}\n`);
+  say('Starting the Genesys Cloud emulator (a contact center with 6 agents, 4 of them in the monitored group)…');
+  const emu = await startEmulator({
+    speed: 1,
+    seed: {
+      settings: { analytics: { availabilityLagMs: 2000 }, recordings: { transcodeDelayMs: 2000 } },
+      orgs: [
+        {
+          name: 'Demo Contact Center',
+          users: AGENTS.map((name) => ({ name, email: `${name.split(' ')[0]?.toLowerCase()}@example.com` })),
+          groups: [{ name: 'Speech Analytics', members: MONITORED }],
+          queues: [{ name: 'Customer Care' }],
+          wrapupCodes: [{ name: 'Resolved' }, { name: 'Follow-up' }],
+        },
+      ],
+    },
+  });
+  const org = emu.seeded[0];
+  if (!org) throw new Error('demo: the emulator seeded no organization');
+  const oauth = org.clients[0] as { clientId: string; clientSecret: string };
+  const receiver = new Receiver({ port: 0, outDir: join(dataDir, 'received'), log: createLogger({ level: 'silent' }) });
+  await receiver.start();
+
+  const apiKey = randomBytes(18).toString('base64url');
+  const clientSecret = randomBytes(32).toString('base64');
+  const config = configSchema.parse({
+    dataDir,
+    database: `sqlite:${join(dataDir, 'hookline.db')}`,
+    objects: { url: `file:${join(dataDir, 'objects')}` },
+    server: { host: '127.0.0.1', port: 0, drainTimeoutSeconds: 2 },
+    logging: { level: 'info' },
+    tracking: { syncIntervalSeconds: 30 },
+    ingest: { firstAttemptDelaySeconds: 3, retryBaseSeconds: 2, retryMaxSeconds: 15 },
+    tenants: [
+      {
+        orgId: org.orgId,
+        name: org.name,
+        apiKeys: [{ key: apiKey, secret: clientSecret, label: 'demo' }],
+        genesys: { clientId: oauth.clientId, clientSecret: oauth.clientSecret, region: org.env, apiUrl: org.apiUrl, loginUrl: org.loginUrl },
+        monitoredGroupId: org.groups[0]?.id,
+        admission: 'monitored-group',
+        gateTimeoutSeconds: 15,
+        downstream: [{ url: `ws://127.0.0.1:${receiver.port}`, name: 'receiver', channels: 'both' }],
+      },
+    ],
+  });
+  const logFile = join(dataDir, 'hookline.log');
+  say(`Starting Hookline on embedded defaults (SQLite, table queue, files); its log goes to ${logFile}`);
+  const server: Server = await startServer(config, createLogger({ level: 'info' }, createWriteStream(logFile)));
+  const wsUrl = `${server.url.replace('http', 'ws')}${config.audiohook.path}`;
+
+  say('Installing the AudioHook integration in the organization through the Platform API (as the install wizard does)…');
+  const genesys = createGenesysClient(config.tenants[0]!.genesys!);
+  const integration = await genesys.integrations.installAudioHook({ name: 'Hookline', connectionUri: wsUrl, apiKey, clientSecret });
+  await until(async () => (await emu.control.integration(org.orgId, integration.id)).reportedState === 'ACTIVE', 15_000, 'the connection probe to activate the integration');
+  await until(async () => (await emu.control.channels()).some((c) => c.orgId === org.orgId && c.connected), 15_000, 'Hookline to subscribe to the agents');
+  const load = await emu.control.startLoad(org.orgId, {
+    callsPerMinute: o.callsPerMinute,
+    talkMs: [8000, 20000],
+    scenarios: ['inbound', 'inbound', 'hold', 'blind-transfer'],
+    durations: { ivrMs: 1500, queueMs: 2000, alertMs: 2000, acwMs: 3000 },
+  });
+  say(`Placing ${o.callsPerMinute} calls a minute. Calls of ${MONITORED.join(', ')} are captured; the others are not.\n`);
+
+  const started = Date.now();
+  const screen = new Screen(o.out);
+  const where = { emulator: emu.url, hookline: server.url, receiver: `ws://127.0.0.1:${receiver.port}`, data: dataDir };
+  let stopping = false;
+  const stop = () => (stopping = true);
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  let nextReconcile = started + 45_000;
+  let status = await snapshot(server, emu.control, load.id, receiver, org.orgId);
+  while (!stopping && (o.durationSeconds === undefined || Date.now() - started < o.durationSeconds * 1000)) {
+    if (Date.now() >= nextReconcile && server.ingest) {
+      nextReconcile = Date.now() + 60_000;
+      void server.ingest.reconcile(org.orgId, new Date(Date.now() - 3600_000), new Date(), 'manual');
+    }
+    status = await snapshot(server, emu.control, load.id, receiver, org.orgId);
+    screen.draw(render(status, Date.now() - started, where));
+    await sleep(1000);
+  }
+  process.off('SIGINT', stop);
+  process.off('SIGTERM', stop);
+  say('\nStopping: no new calls; live calls are ended by the server drain…');
+  await emu.control.stopLoad(load.id);
+  status = await snapshot(server, emu.control, load.id, receiver, org.orgId);
+  await server.stop(2000);
+  await receiver.stop();
+  await emu.stop();
+  say(`Done. ${status.callsPlaced} calls placed, ${status.admitted} captured live, ${status.imported} imported after the call.`);
+  say(`Everything is in ${dataDir} (see README "What the demo shows").`);
+  return status;
+}
