@@ -177,8 +177,11 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   async function one(): Promise<void> {
     const client = new AudioHookClient(o);
     let closedCleanly = false;
+    // A server that refuses the session (unauthorized, error) then closes cleanly has still failed it.
+    let refused = false;
     client.on('protocolError', (e: { info: string }) => note(`protocol: ${e.info}`));
     client.on('disconnect', (e: { reason: string; info?: string }) => {
+      if (e.reason !== 'completed') refused = true;
       if (!o.probe) note(`disconnect ${e.reason}${e.info ? `: ${e.info}` : ''}`);
     });
     client.on('closed', () => (closedCleanly = true));
@@ -191,7 +194,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     }
     client.once('socketClose', () => {
       if (!closedCleanly) note('socket closed before closed');
-      settle(client, closedCleanly);
+      settle(client, closedCleanly && !refused);
     });
     client.on('opened', () => {
       opened++;
@@ -202,7 +205,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
         return;
       }
       const now = performance.now();
-      const s: Live = { client, source: sourceFor(client.core.media, audio, o.frameMs), t0: now, ticks: 0, nextPing: now + 1000, script: [...(o.script ?? [])], done: false };
+      const s: Live = { client, source: sourceFor(client.core.media, audio, o.frameMs), t0: now, ticks: 0, nextPing: now + Math.min(1000, pingInterval), script: [...(o.script ?? [])], done: false };
       // REF client: a second ping right after the first pong, to get an RTT sample early.
       let pongs = 0;
       client.on('pong', () => {
