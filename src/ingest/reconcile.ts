@@ -53,6 +53,8 @@ const MAX_INTERVAL = 7 * DAY;
 /** The sync query is capped at 10,000 results per interval. */
 const USERS_PER_QUERY = 100;
 const BATCH = 500;
+/** Queue publishes awaited together while reconciling. */
+const PUBLISH_IN_FLIGHT = 100;
 
 export class ReconcileError extends Error {
   override name = 'ReconcileError';
@@ -150,17 +152,22 @@ export class Reconciler {
     if (ids.length === 0) return;
     const imported = await this.d.store.importedAmong(orgId, ids);
     report.alreadyImported += imported.size;
-    for (const conversationId of ids) {
-      if (imported.has(conversationId)) continue;
-      try {
-        const job: IngestJob = { tenant: orgId, conversationId, source: trigger === 'nightly' || trigger === 'manual' ? 'reconcile' : trigger };
-        await this.d.queue.publish(this.d.ingestQueue, job, { key: jobKey(orgId, conversationId) });
-        report.enqueued++;
-        this.d.metrics.enqueued.inc({ source: job.source });
-      } catch (err) {
-        report.failed++;
-        this.d.log.error({ orgId, conversationId, err: (err as Error).message }, 'could not queue a missing conversation');
-      }
+    const missing = ids.filter((id) => !imported.has(id));
+    // Publishes overlap (RabbitMQ confirms one by one cost a round trip each: 100,000 took 200 s).
+    for (let i = 0; i < missing.length; i += PUBLISH_IN_FLIGHT) {
+      await Promise.all(missing.slice(i, i + PUBLISH_IN_FLIGHT).map((id) => this.enqueue(orgId, id, trigger, report)));
+    }
+  }
+
+  private async enqueue(orgId: string, conversationId: string, trigger: Trigger, report: ReconcileReport): Promise<void> {
+    try {
+      const job: IngestJob = { tenant: orgId, conversationId, source: trigger === 'nightly' || trigger === 'manual' ? 'reconcile' : trigger };
+      await this.d.queue.publish(this.d.ingestQueue, job, { key: jobKey(orgId, conversationId) });
+      report.enqueued++;
+      this.d.metrics.enqueued.inc({ source: job.source });
+    } catch (err) {
+      report.failed++;
+      this.d.log.error({ orgId, conversationId, err: (err as Error).message }, 'could not queue a missing conversation');
     }
   }
 }
