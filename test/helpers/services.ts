@@ -3,6 +3,7 @@
  * services "as the session left them", so nothing may collide across runs).
  */
 import { randomBytes } from 'node:crypto';
+import { dropSchema } from '../../src/platform/db/index.js';
 
 export const RUN_ID = process.env.TEST_RUN_ID ?? randomBytes(3).toString('hex');
 
@@ -26,15 +27,8 @@ export function pgUrlWithFreshSchema(): { url: string; schema: string } {
   return { url: `${PG_URL}?schema=${schema}`, schema };
 }
 
-export async function dropPgSchema(schema: string): Promise<void> {
-  const pg = (await import('pg')).default;
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await client.end();
-  }
+export function dropPgSchema(schema: string): Promise<void> {
+  return dropSchema(PG_URL, schema);
 }
 
 /** Deletes RabbitMQ queues a test made, with their dead-letter queues (delay queues expire by themselves). */

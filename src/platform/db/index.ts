@@ -1,2 +1,3 @@
 export * from './connect.js';
 export type * from './schema.js';
+export * from './drop-schema.js';
