@@ -1,0 +1,84 @@
+/**
+ * The downstream destination of the forwarding benchmark, as its own process:
+ * a bare `ws` server that reads the stamp of every binary frame (stamp.ts) and
+ * keeps a histogram of the ages, and counts `gap` messages (frames Hookline
+ * dropped). Nothing else is done per frame, so little of the measured time is
+ * its own.
+ *
+ * IPC: child → parent {type:'ready', port}; parent → child {type:'mark'}
+ * (start of the window, answered {type:'marked'}) and {type:'collect'}
+ * (answered with a SinkWindow).
+ *
+ * Entry: `node sink-child.js`.
+ */
+import { createHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+import { WebSocketServer, type RawData } from 'ws';
+import { ageNs } from './stamp.js';
+
+export interface SinkWindow {
+  type: 'window';
+  frames: number;
+  gaps: number;
+  sockets: number;
+  latencyMs: { p50: number; p99: number; max: number };
+  /** This process's own event-loop delay p99: an upper bound on what the receiver adds. */
+  loopDelayP99Ms: number;
+}
+
+let latency = createHistogram();
+let loopDelay = monitorEventLoopDelay({ resolution: 10 });
+let frames = 0;
+let gaps = 0;
+let sockets = 0;
+
+function onMessage(data: RawData, isBinary: boolean): void {
+  if (!isBinary) {
+    if (String(data).includes('"type":"gap"')) gaps++;
+    return;
+  }
+  const age = ageNs(data as Buffer);
+  if (age === undefined) return;
+  frames++;
+  latency.record(Math.max(1, age));
+}
+
+function mark(): void {
+  latency = createHistogram();
+  loopDelay.disable();
+  loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  frames = 0;
+  gaps = 0;
+}
+
+function collect(): SinkWindow {
+  const ms = (ns: number) => ns / 1e6;
+  return {
+    type: 'window',
+    frames,
+    gaps,
+    sockets,
+    latencyMs: { p50: ms(latency.percentile(50)), p99: ms(latency.percentile(99)), max: ms(latency.max) },
+    loopDelayP99Ms: ms(loopDelay.percentile(99)),
+  };
+}
+
+const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false, clientTracking: false });
+wss.on('connection', (ws) => {
+  sockets++;
+  ws.on('message', onMessage);
+  ws.on('close', () => sockets--);
+  ws.on('error', () => undefined);
+});
+wss.on('listening', () => {
+  const addr = wss.address();
+  process.send?.({ type: 'ready', port: typeof addr === 'object' && addr ? addr.port : 0 });
+});
+process.on('message', (m: { type?: string }) => {
+  if (m.type === 'mark') {
+    mark();
+    process.send?.({ type: 'marked' });
+  }
+  if (m.type === 'collect') process.send?.(collect());
+});
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,78 @@
+/**
+ * bench:capture command line. The defaults are the recorded run; --quick is
+ * a smoke run (small loads, short window) that leaves the docs alone.
+ */
+import { parseArgs } from 'node:util';
+import type { ServerKind } from './servers.js';
+
+export interface BenchOptions {
+  quick: boolean;
+  sessions: number[];
+  frameMs: number[];
+  servers: ServerKind[];
+  connectRate: number;
+  settleSeconds: number;
+  windowSeconds: number;
+  /** Directory for server CPU profiles (node --cpu-prof), or undefined. */
+  profileDir: string | undefined;
+  /** Extra node flags for the server processes, e.g. --perf-basic-prof for `perf record`. */
+  serverNodeArgs: string[];
+  writeDocs: boolean;
+  /** Runs per case while other work on the machine pollutes the window. */
+  attempts: number;
+  /** Re-runs stop once they would push the whole run past this. */
+  budgetMinutes: number;
+}
+
+const SERVERS: ServerKind[] = ['baseline', 'hookline-off', 'hookline-on'];
+
+const numbers = (v: string): number[] => v.split(',').map((x) => Number(x.trim()));
+
+function serverList(v: string): ServerKind[] {
+  const list = v.split(',').map((x) => x.trim());
+  for (const s of list) if (!SERVERS.includes(s as ServerKind)) throw new Error(`--servers: unknown server "${s}" (use ${SERVERS.join(', ')})`);
+  return list as ServerKind[];
+}
+
+export const USAGE = `usage: node dist/bench/capture.js [--quick] [--sessions 1000,2000] [--frame-ms 20,200]
+  [--servers baseline,hookline-off,hookline-on] [--rate 250] [--settle 3] [--window 20]
+  [--attempts 3] [--budget 11] [--profile <dir>] [--server-node-arg <flag>]... [--no-docs]`;
+
+export function parseBenchArgs(argv: string[]): BenchOptions {
+  const { values: v } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      sessions: { type: 'string' },
+      'frame-ms': { type: 'string', default: '20,200' },
+      servers: { type: 'string', default: SERVERS.join(',') },
+      rate: { type: 'string', default: '250' },
+      settle: { type: 'string' },
+      window: { type: 'string' },
+      profile: { type: 'string' },
+      'server-node-arg': { type: 'string', multiple: true, default: [] },
+      attempts: { type: 'string' },
+      budget: { type: 'string', default: '11' },
+      'no-docs': { type: 'boolean', default: false },
+    },
+  });
+  const quick = v.quick === true;
+  const options: BenchOptions = {
+    quick,
+    sessions: numbers(v.sessions ?? (quick ? '100,200' : '1000,2000')),
+    frameMs: numbers(v['frame-ms'] as string),
+    servers: serverList(v.servers as string),
+    connectRate: Number(v.rate),
+    settleSeconds: Number(v.settle ?? (quick ? 1 : 3)),
+    windowSeconds: Number(v.window ?? (quick ? 6 : 20)),
+    profileDir: v.profile,
+    serverNodeArgs: v['server-node-arg'] as string[],
+    attempts: Number(v.attempts ?? (quick ? 1 : 3)),
+    budgetMinutes: Number(v.budget),
+    // Smoke figures and hand-picked subsets must not replace the recorded table.
+    writeDocs: !quick && v['no-docs'] !== true && v.sessions === undefined && v['frame-ms'] === '20,200' && v.servers === SERVERS.join(','),
+  };
+  const bad = [...options.sessions, ...options.frameMs, options.connectRate, options.windowSeconds, options.attempts, options.budgetMinutes].some((n) => !(n > 0));
+  if (bad) throw new Error(`every number must be positive\n${USAGE}`);
+  return options;
+}

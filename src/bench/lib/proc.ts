@@ -1,0 +1,66 @@
+/**
+ * CPU and memory of a process, read from /proc (Linux only). CPU time is
+ * utime+stime of the whole process (all threads), so GC and libuv workers
+ * are counted too.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+let clockTicks: number | undefined;
+
+/** Clock ticks per second (USER_HZ), usually 100. */
+function ticksPerSecond(): number {
+  if (clockTicks === undefined) {
+    try {
+      clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      clockTicks = 100;
+    }
+  }
+  return clockTicks;
+}
+
+/** CPU seconds the process has used so far. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may contain spaces: count fields after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  return (utime + stime) / ticksPerSecond();
+}
+
+/** Resident set size in bytes. */
+export function rssBytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+/**
+ * Busy CPU seconds of the whole machine (all cores), to spot other work
+ * running alongside. Softirq time is left out: on loopback it is mostly the
+ * benchmark's own network traffic.
+ */
+export function machineBusySeconds(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const [user = 0, nice = 0, system = 0, , , irq = 0] = line.trim().split(/\s+/).slice(1).map(Number);
+  return (user + nice + system + irq) / ticksPerSecond();
+}
+
+/**
+ * Waits (up to `maxWaitMs`) for a second in which the machine is nearly idle,
+ * so a case does not start in the middle of someone else's build. Returns
+ * the busy share of the last second, in % of one core.
+ */
+export async function waitForQuiet(limitPct: number, maxWaitMs: number): Promise<number> {
+  const deadline = Date.now() + maxWaitMs;
+  let busyPct = Infinity;
+  while (Date.now() < deadline) {
+    const before = machineBusySeconds();
+    await new Promise((r) => setTimeout(r, 1000));
+    busyPct = (machineBusySeconds() - before) * 100;
+    if (busyPct <= limitPct) break;
+  }
+  return busyPct;
+}
