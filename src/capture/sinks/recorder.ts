@@ -9,7 +9,7 @@
  * stream timeline, and at the end the header is patched and the file is
  * streamed to object storage. A spool left by a crash is uploaded at start.
  */
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ULAW_SILENCE, patchWavHeader, wavHeader, wavHeaderLength, type WavSpec } from '../../audio/index.js';
@@ -63,7 +63,11 @@ export class RecorderSink implements Sink {
   readonly name = 'recorder';
   private readonly flusher = new SpoolFlusher();
 
-  constructor(private readonly options: RecorderOptions) {}
+  constructor(private readonly options: RecorderOptions) {
+    // Made here, once, before any session: each session opens its spool file at once, and an open
+    // racing a first mkdir fails with ENOENT (seen under load on a fresh spool directory).
+    mkdirSync(options.spoolDir, { recursive: true });
+  }
 
   open(info: SessionInfo): SinkSession {
     return new Recording(info, this.options, this.flusher);
@@ -141,7 +145,7 @@ class Recording implements SinkSession {
       spec: this.spec,
       sidecar: this.sidecarHead(),
     };
-    this.ready = mkdir(o.spoolDir, { recursive: true }).then(() => writeFile(`${this.base}.meta.json`, JSON.stringify(this.meta)));
+    this.ready = writeFile(`${this.base}.meta.json`, JSON.stringify(this.meta));
     this.ready.catch((err: Error) => this.fail(err));
     this.file = createWriteStream(`${this.base}.wav`);
     this.file.on('error', (err) => this.fail(err));
