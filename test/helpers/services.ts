@@ -3,6 +3,7 @@
  * services "as the session left them", so nothing may collide across runs).
  */
 import { randomBytes } from 'node:crypto';
+import { AMQP_URL, PG_URL } from '../../src/bench/lib/services.js';
 import { dropSchema } from '../../src/platform/db/index.js';
 
 export const RUN_ID = process.env.TEST_RUN_ID ?? randomBytes(3).toString('hex');
@@ -11,15 +12,8 @@ export function uniqueName(prefix: string): string {
   return `${prefix}_${RUN_ID}_${randomBytes(3).toString('hex')}`.toLowerCase();
 }
 
-export const PG_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-export const AMQP_URL = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-export const S3 = {
-  endpoint: process.env.TEST_S3_ENDPOINT ?? 'http://127.0.0.1:8089',
-  accessKeyId: process.env.TEST_S3_ACCESS_KEY ?? 'test:tester',
-  secretAccessKey: process.env.TEST_S3_SECRET_KEY ?? 'testing',
-  region: 'us-east-1',
-};
+// The benchmarks use the same services: one place says where they are.
+export { AMQP_URL, PG_URL, REDIS_URL, S3 } from '../../src/bench/lib/services.js';
 
 /** A PostgreSQL URL with a fresh schema for this test file. */
 export function pgUrlWithFreshSchema(): { url: string; schema: string } {

@@ -1,6 +1,6 @@
 /**
  * The local services the scale-out cases run on; the same addresses and
- * environment overrides as the test suite (test/helpers/services.ts).
+ * environment overrides, for the test suite too (test/helpers/services.ts).
  */
 export const PG_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
