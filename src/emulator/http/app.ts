@@ -24,8 +24,9 @@ const isControl = (req: FastifyRequest) => req.url.startsWith('/control');
 export function createApp(ctx: EmulatorContext, parts: AppParts): FastifyInstance {
   const app = Fastify({
     logger: false,
-    // Stopping the emulator ends every exchange, including a media response
-    // whose client went away mid-body (else close() waits for it forever).
+    // Stopping the emulator ends every connection it still holds. After a
+    // Hookline stack stopped, one socket outlived it with no request in
+    // flight, and close() waited for it forever (ingest-crash teardown).
     forceCloseConnections: true,
     bodyLimit: 16 * 1024 * 1024,
     // Unprefixed Genesys paths belong to the default region.
