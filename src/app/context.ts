@@ -40,7 +40,7 @@ export function resolveMasterKey(config: Config, log: Logger): SecretBox {
 export async function openContext(config: Config, log?: Logger): Promise<Context> {
   const logger = log ?? createLogger({ level: config.logging.level, pretty: config.logging.pretty });
   const box = resolveMasterKey(config, logger);
-  const db = await openDatabase(config.database);
+  const db = await openDatabase(config.database, undefined, logger);
   const tenants = new TenantStore(db, box);
   await tenants.applyConfig(config.tenants);
   const objects = await openObjectStore(config.objects.url, config.objects.s3);

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import type { Logger } from '../logging/index.js';
 import { redactUrl } from '../util/redact-url.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -39,7 +40,13 @@ function openSqlite(url: string): Db {
 
 const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
 
-async function openPostgres(url: string): Promise<Db> {
+/** A PostgreSQL connection that breaks is reported here instead of ending the process. */
+type OnConnectionError = (err: Error) => void;
+
+/** How long taking a connection may wait: a server that is gone must fail queries, not hang them. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+async function openPostgres(url: string, onError: OnConnectionError): Promise<Db> {
   // Loaded only for PostgreSQL deployments.
   const { default: pg } = await import('pg');
   const parsed = new URL(url);
@@ -48,7 +55,8 @@ async function openPostgres(url: string): Promise<Db> {
   const connectionString = parsed.toString();
   if (schema !== null) {
     if (!SCHEMA_RE.test(schema)) throw new DatabaseError(`database: schema "${schema}" must be a lower-case identifier`);
-    const client = new pg.Client({ connectionString });
+    const client = new pg.Client({ connectionString, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    client.on('error', onError);
     await client.connect();
     try {
       await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
@@ -59,8 +67,17 @@ async function openPostgres(url: string): Promise<Db> {
   const pool = new pg.Pool({
     connectionString,
     max: 10,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     ...(schema !== null ? { options: `-c search_path=${schema}` } : {}),
   });
+  // pg emits 'error' where no query is active to reject: an idle pooled
+  // connection whose server restarted (57P01), a connection checked out
+  // between the queries of a transaction. Unheard, an 'error' event ends the
+  // process. The pool drops the broken connection and opens a new one for the
+  // next query, so reporting it is all there is to do. Every client gets the
+  // listener; the pool re-emits an idle client's error, already reported.
+  pool.on('connect', (client) => client.on('error', onError));
+  pool.on('error', () => undefined);
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { kysely, dialect: 'postgres', schema: schema ?? undefined, close: () => kysely.destroy() };
 }
@@ -74,8 +91,12 @@ export async function migrate(db: Db): Promise<string[]> {
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
-/** Opens and migrates. Retries a few times when PostgreSQL is not reachable yet. */
-export async function openDatabase(url: string, attempts = 5): Promise<Db> {
+/**
+ * Opens and migrates. Retries a few times when PostgreSQL is not reachable yet.
+ * Once open, a PostgreSQL restart fails the queries in flight (callers retry)
+ * and the pool reconnects by itself; `log` hears about the broken connections.
+ */
+export async function openDatabase(url: string, attempts = 5, log?: Logger): Promise<Db> {
   if (url.startsWith('sqlite:')) {
     const db = openSqlite(url);
     await migrate(db);
@@ -84,7 +105,7 @@ export async function openDatabase(url: string, attempts = 5): Promise<Db> {
   let lastError: unknown;
   for (let i = 0; i < attempts; i++) {
     try {
-      const db = await openPostgres(url);
+      const db = await openPostgres(url, (err) => log?.warn({ err: err.message, code: (err as { code?: string }).code }, 'database: PostgreSQL connection lost; reconnecting on next use'));
       await sql`select 1`.execute(db.kysely);
       await migrate(db);
       return db;
