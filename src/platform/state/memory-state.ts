@@ -75,6 +75,8 @@ export class MemoryState implements SharedState {
     this.keys.delete(key);
   }
 
+  async check(): Promise<void> {}
+
   async close(): Promise<void> {
     clearInterval(this.sweeper);
     this.channels.clear();

@@ -7,7 +7,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logging/index.js';
 import { connectRedis, type ConnectOptions } from './redis-connect.js';
-import { assertTtl, deliver, type MessageHandler, type SharedState, type Unsubscribe } from './state.js';
+import { StateError, assertTtl, deliver, type MessageHandler, type SharedState, type Unsubscribe } from './state.js';
 
 /** Extends the lease only if `owner` still holds it: GET and PEXPIRE must be one step. */
 const RENEW_IF_OWNER = `
@@ -113,6 +113,18 @@ export class RedisState implements SharedState {
 
   async delete(key: string): Promise<void> {
     await this.client.del(this.keyName(key));
+  }
+
+  /**
+   * Both connections must be up: without the subscriber, messages from the
+   * other replicas are lost. A connection that is down fails at once, rather
+   * than queueing a PING until the command timeout.
+   */
+  async check(): Promise<void> {
+    for (const [role, redis] of [['commands', this.client], ['subscriber', this.subscriber]] as const) {
+      if (redis.status !== 'ready') throw new StateError(`Redis ${role} connection is ${redis.status}`);
+    }
+    await this.client.ping();
   }
 
   async close(): Promise<void> {

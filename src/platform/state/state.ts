@@ -31,6 +31,8 @@ export interface SharedState {
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
   get(key: string): Promise<string | undefined>;
   delete(key: string): Promise<void>;
+  /** Rejects, saying why, while the shared state cannot be reached (readiness). */
+  check(): Promise<void>;
   close(): Promise<void>;
 }
 
