@@ -81,6 +81,7 @@ export function timedQueue(inner: Queue, t: Timings): Queue {
     deadLetters: (queue, limit) => inner.deadLetters(queue, limit),
     retryDeadLetters: (queue, ids) => inner.retryDeadLetters(queue, ids),
     stats: (queue) => inner.stats(queue),
+    check: () => inner.check(),
     close: () => inner.close(),
   };
 }

@@ -72,6 +72,8 @@ export interface Queue {
   /** Puts dead letters back on the queue with fresh attempts (all when `ids` is omitted); returns how many. */
   retryDeadLetters(queue: string, ids?: string[]): Promise<number>;
   stats(queue: string): Promise<QueueStats>;
+  /** Rejects, saying why, while the broker cannot be reached (readiness). The table queue has nothing of its own to check. */
+  check(): Promise<void>;
   /** Closes every consumer (draining them), then the connection. Does not close the database. */
   close(): Promise<void>;
 }

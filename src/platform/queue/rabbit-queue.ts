@@ -107,6 +107,11 @@ export class RabbitQueue implements Queue {
     return { ready, inFlight, dead };
   }
 
+  async check(): Promise<void> {
+    // The client reconnects by itself; until it has, publishes wait and consumers get nothing.
+    if (!this.connection.ready) throw new QueueError('RabbitMQ connection is down (reconnecting)');
+  }
+
   async close(): Promise<void> {
     const consumers = [...this.consumers];
     this.consumers.clear();

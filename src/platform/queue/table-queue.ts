@@ -80,6 +80,8 @@ export class TableQueue implements Queue {
     return this.jobs.stats(queue, Date.now());
   }
 
+  async check(): Promise<void> {}
+
   async close(): Promise<void> {
     const consumers = [...this.consumers];
     this.consumers.clear();
