@@ -13,6 +13,14 @@ import { HashingStream, ObjectNotFoundError, assertValidKey, type ObjectStore, t
 
 const TMP_DIR = '.tmp';
 
+/**
+ * A temporary file untouched this long belongs to a write that died (a crash,
+ * a kill mid-download). A live write touches its file with every chunk, and
+ * another process on the same root (a management command beside the server)
+ * may be writing one now: so not "every file at start", only the stale ones.
+ */
+export const STALE_TMP_MS = 15 * 60_000;
+
 export class FsObjectStore implements ObjectStore {
   readonly kind = 'file' as const;
   readonly root: string;
@@ -97,6 +105,26 @@ export class FsObjectStore implements ObjectStore {
 
   async check(): Promise<void> {
     await mkdir(this.root, { recursive: true });
+  }
+
+  /** Deletes the partial writes left in the temporary directory; returns how many. */
+  async removeStaleTemp(olderThanMs = STALE_TMP_MS, now = Date.now()): Promise<number> {
+    const dir = join(this.root, TMP_DIR);
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch {
+      return 0; // no directory: nothing was ever written
+    }
+    let removed = 0;
+    for (const name of names) {
+      const path = join(dir, name);
+      const s = await stat(path).catch(() => undefined);
+      if (!s || now - s.mtimeMs < olderThanMs) continue;
+      await rm(path, { force: true, recursive: true });
+      removed++;
+    }
+    return removed;
   }
 
   async close(): Promise<void> {}

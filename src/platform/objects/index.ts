@@ -7,9 +7,17 @@ export * from './fs-store.js';
 export * from './store.js';
 export type { S3Options } from './s3-store.js';
 
-/** Opens the store named by `objects.url`. The S3 SDK is loaded only when it is used. */
+/**
+ * Opens the store named by `objects.url`. The S3 SDK is loaded only when it is
+ * used. The filesystem store starts by deleting what writes that died left
+ * behind (on S3, lib-storage aborts a failed multipart upload itself).
+ */
 export async function openObjectStore(url: string, s3: S3Options): Promise<ObjectStore> {
-  if (url.startsWith('file:')) return new FsObjectStore(resolve(url.slice('file:'.length) || '.'));
+  if (url.startsWith('file:')) {
+    const store = new FsObjectStore(resolve(url.slice('file:'.length) || '.'));
+    await store.removeStaleTemp();
+    return store;
+  }
   const { S3ObjectStore } = await import('./s3-store.js');
   return new S3ObjectStore(url, s3);
 }
