@@ -15,6 +15,21 @@ export interface ReadinessCheck {
   check: () => Promise<void> | void;
 }
 
+/** A dependency that does not answer in this time is reported as down, not waited for (a probe has its own timeout). */
+const READINESS_TIMEOUT_MS = 3000;
+
+async function withTimeout(check: Promise<void> | void, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
+  });
+  try {
+    await Promise.race([check, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function createHttp(log: Logger, registry: Registry, readiness: ReadinessCheck[], isDraining: () => boolean): {
   app: FastifyInstance;
   onUpgrade: (h: UpgradeHandler) => void;
@@ -33,7 +48,7 @@ export function createHttp(log: Logger, registry: Registry, readiness: Readiness
     await Promise.all(
       readiness.map(async (r) => {
         try {
-          await r.check();
+          await withTimeout(r.check(), READINESS_TIMEOUT_MS);
         } catch (err) {
           failed[r.name] = (err as Error).message;
         }

@@ -129,6 +129,9 @@ export async function startServer(config: Config, log?: Logger, overrides: Serve
       { name: 'database', check: async () => void (await sql`select 1`.execute(ctx.db.kysely)) },
       { name: 'objects', check: () => ctx.objects.check() },
       { name: 'tenants', check: () => { if (!tenants.ready) throw new Error('not loaded'); } },
+      // The embedded queue and memory state live in the database and this process: nothing more to check.
+      ...(queue.kind === 'rabbitmq' ? [{ name: 'queue', check: () => queue.check() }] : []),
+      ...(state.kind === 'redis' ? [{ name: 'state', check: () => state.check() }] : []),
     ],
     () => capture.isDraining,
   );

@@ -33,6 +33,9 @@ export interface Stack {
   control: EmulatorControl;
   emulatorUrl: string;
   t: TestServer;
+  /** The tenant's AudioHook credentials, for sessions the test opens itself. */
+  apiKey: string;
+  secret: string;
   receiver: Receiver | undefined;
   receivedDir: string;
   /** Waits until the tenant leader subscribed the monitored agents' topics. */
@@ -100,6 +103,8 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     control: emu.control,
     emulatorUrl: emu.url,
     t,
+    apiKey,
+    secret,
     receiver,
     receivedDir: out.dir,
     async tracking() {
