@@ -94,6 +94,7 @@ describe('backing services restarting under a live server', () => {
           await pong(c);
         }
         await p.restore();
+        expect(uncaught.errors, `errors that would have ended the process, ${name} cut`).toEqual([]);
         await until(async () => (await readyz(s.t.server.url)).code === 200, 30_000, `/readyz to recover from ${name}`);
         await pong(c);
         if (call) {
