@@ -38,6 +38,8 @@ export interface IngestDeps {
 /** A gap is reconciled once analytics caught up, and again an hour later for late records. */
 const GAP_SECOND_PASS_MS = 60 * 60_000;
 const GAP_MARGIN_MS = 5 * 60_000;
+/** Between tries to queue an ended conversation while the queue is down. */
+const PUBLISH_BACKOFF = exponentialBackoff({ baseMs: 1000, maxMs: 30_000 });
 
 export class IngestService {
   readonly metrics: IngestMetrics;
@@ -47,6 +49,7 @@ export class IngestService {
   private readonly scheduler: ReconcileScheduler;
   private consumer: Consumer | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
+  private stopped = false;
 
   constructor(private readonly d: IngestDeps) {
     this.metrics = new IngestMetrics(d.registry);
@@ -76,13 +79,37 @@ export class IngestService {
   onLeaderEvent = (e: TenantEvent): void => {
     if (e.type !== 'conversation.ended') return;
     const job: IngestJob = { tenant: e.orgId, conversationId: e.conversationId, endedAt: e.endedAt, source: 'ended' };
-    const delayMs = this.d.config.ingest.firstAttemptDelaySeconds * 1000;
-    this.d.queue.publish(this.queues.ingest, job, { key: jobKey(e.orgId, e.conversationId), delayMs }).then(
-      () => this.metrics.enqueued.inc({ source: 'ended' }),
-      // Not lost: the nightly reconciliation finds it. But say so loudly.
-      (err: Error) => this.d.log.error({ orgId: e.orgId, conversationId: e.conversationId, err: err.message }, 'could not queue an ended conversation'),
-    );
+    this.enqueueEnded(job, 1);
   };
+
+  /**
+   * The queue may be down (a broker restart): try again with backoff for as
+   * long as the service runs, so the call is imported once the queue is back.
+   * One still unqueued at stop is not lost either: the nightly reconciliation
+   * finds it.
+   */
+  private enqueueEnded(job: IngestJob, attempt: number): void {
+    const delayMs = this.d.config.ingest.firstAttemptDelaySeconds * 1000;
+    const ids = { orgId: job.tenant, conversationId: job.conversationId };
+    this.d.queue.publish(this.queues.ingest, job, { key: jobKey(job.tenant, job.conversationId), delayMs }).then(
+      () => this.metrics.enqueued.inc({ source: 'ended' }),
+      (err: Error) => {
+        if (this.stopped) return void this.d.log.error({ ...ids, err: err.message }, 'could not queue an ended conversation; the nightly reconciliation will import it');
+        const retryInMs = PUBLISH_BACKOFF(attempt);
+        this.d.log.warn({ ...ids, attempt, retryInMs, err: err.message }, 'could not queue an ended conversation; retrying');
+        this.later(() => this.enqueueEnded(job, attempt + 1), retryInMs);
+      },
+    );
+  }
+
+  private later(fn: () => void, ms: number): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, ms);
+    t.unref();
+    this.timers.add(t);
+  }
 
   /**
    * Notifications were lost from `from` until the socket came back: reconcile
@@ -91,12 +118,7 @@ export class IngestService {
    */
   onGap = (orgId: string, from: Date, _to: Date): void => {
     for (const delay of [this.d.config.ingest.gapReconcileDelaySeconds * 1000, GAP_SECOND_PASS_MS]) {
-      const t = setTimeout(() => {
-        this.timers.delete(t);
-        void this.reconcile(orgId, new Date(from.getTime() - GAP_MARGIN_MS), new Date(Date.now()), 'gap');
-      }, delay);
-      t.unref();
-      this.timers.add(t);
+      this.later(() => void this.reconcile(orgId, new Date(from.getTime() - GAP_MARGIN_MS), new Date(Date.now()), 'gap'), delay);
     }
   };
 
@@ -113,6 +135,7 @@ export class IngestService {
    * still running then is abandoned unacknowledged: the queue redelivers it.
    */
   async stop(timeoutMs = 10_000): Promise<void> {
+    this.stopped = true;
     this.scheduler.stop();
     for (const t of this.timers) clearTimeout(t);
     if (!this.consumer) return;
