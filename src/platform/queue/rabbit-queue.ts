@@ -33,6 +33,12 @@ export interface RabbitQueueOptions {
   connectionName?: string;
 }
 
+/**
+ * Most the client waits between reconnect tries (its default is 30 s): a
+ * replica is back within seconds of the broker, not half a minute later.
+ */
+const MAX_RECONNECT_DELAY_MS = 5000;
+
 /** Publish attempts across reconnects before publish() rejects. */
 const PUBLISH_ATTEMPTS = 5;
 
@@ -50,7 +56,7 @@ export class RabbitQueue implements Queue {
   }
 
   static async open(url: string, logger: Logger, options: RabbitQueueOptions = {}): Promise<RabbitQueue> {
-    const connection = new Connection({ url, connectionName: options.connectionName ?? 'hookline' });
+    const connection = new Connection({ url, connectionName: options.connectionName ?? 'hookline', retryHigh: MAX_RECONNECT_DELAY_MS });
     connection.on('error', (err) => logger.warn({ err }, 'queue: RabbitMQ connection error'));
     try {
       // Retries until the timeout, then closes the connection.
