@@ -129,6 +129,17 @@ describe('leader failover', () => {
     await until(async () => (await held.list(org.orgId)).length === 0, 5_000, 'the held record to be cleared on admission');
   });
 
+  it('keeps a held conversation in shared state only while a session of it is held here', async () => {
+    const conversationId = randomUUID();
+    const first = open(conversationId);
+    const second = open(conversationId);
+    expect(await held.list(org.orgId)).toEqual([conversationId]);
+    gate.ended(first);
+    expect(await held.list(org.orgId)).toEqual([conversationId]);
+    gate.ended(second);
+    await until(async () => (await held.list(org.orgId)).length === 0, 5_000, 'the record to be cleared when no session is held');
+  });
+
   it('admits a session held under a running leader that missed the call, once the replica announces it', async () => {
     const a = await tracking('replica-a');
     await a.update([tenant]);
