@@ -48,6 +48,8 @@ const RETRY_MAX_MS = 30_000;
 const ALIVE_TTL_MS = 7 * 24 * 3600_000;
 /** A takeover's gap is queued once per previous heartbeat, whichever replica wins. */
 const GAP_ONCE_TTL_MS = 24 * 3600_000;
+/** How long a takeover gap may still be unreconciled (ingest runs a second pass an hour later). */
+const GAP_PENDING_TTL_MS = 2 * 3600_000;
 const aliveKey = (orgId: string) => `leader-alive:${orgId.toLowerCase()}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
 
@@ -164,16 +166,30 @@ export class TrackingService {
     try {
       const last = Number(await this.o.state.get(key));
       await beat();
-      if (last > 0 && (await this.o.state.setIfAbsent(`leader-gap:${orgId.toLowerCase()}:${last}`, this.o.replicaId, GAP_ONCE_TTL_MS))) {
-        this.o.log.info({ orgId, lastAlive: new Date(last).toISOString() }, 'no leader watched since the last heartbeat; reconciling the window');
-        this.o.onGap(orgId, new Date(last), new Date(now()));
-      }
+      if (last > 0) await this.queueGap(orgId, last, now());
     } catch (err) {
       this.o.log.warn({ orgId, err: (err as Error).message }, 'could not read the last leader heartbeat; the nightly run covers the window');
     }
     clearInterval(r.heartbeat);
     r.heartbeat = setInterval(() => void beat().catch(() => undefined), Math.max(50, Math.floor(this.o.leaseTtlMs / 3)));
     r.heartbeat.unref();
+  }
+
+  /**
+   * Once per window. The reconciliation runs later, on the leader: one that
+   * dies before it would lose it, so a takeover while an earlier gap may be
+   * unfinished starts its window at that gap.
+   */
+  private async queueGap(orgId: string, last: number, at: number): Promise<void> {
+    const org = orgId.toLowerCase();
+    if (!(await this.o.state.setIfAbsent(`leader-gap:${org}:${last}`, this.o.replicaId, GAP_ONCE_TTL_MS))) return;
+    const pendingKey = `leader-gap-pending:${org}`;
+    const pending = Number(await this.o.state.get(pendingKey));
+    const from = pending > 0 ? Math.min(pending, last) : last;
+    // Not refreshed by later takeovers: the earliest start is forgotten once its passes are surely done.
+    await this.o.state.setIfAbsent(pendingKey, String(from), GAP_PENDING_TTL_MS);
+    this.o.log.info({ orgId, lastAlive: new Date(last).toISOString(), from: new Date(from).toISOString() }, 'no leader watched since the last heartbeat; reconciling the window');
+    this.o.onGap(orgId, new Date(from), new Date(at));
   }
 
   /** Starts the watcher, retrying with backoff (bad credentials, Genesys down) while still leading. */

@@ -188,5 +188,14 @@ describe('leader failover', () => {
     expect(gap!.from.getTime()).toBeGreaterThanOrEqual(elected);
     expect(gap!.from.getTime()).toBeLessThanOrEqual(gone);
     expect(gap!.to.getTime()).toBeGreaterThanOrEqual(gone);
+
+    // B dies too, before its delayed reconciliation could run: A's takeover covers both windows.
+    await a.update([tenant]);
+    await b.update([]);
+    await until(() => a.isLeader(org.orgId), 5_000, 'replica A to take over again');
+    await until(() => gaps.length > 1, 5_000, 'a second gap reconciliation to be queued');
+    expect(gaps).toHaveLength(2);
+    expect(gaps[1]?.replica).toBe('a');
+    expect(gaps[1]?.from.getTime()).toBe(gap!.from.getTime());
   });
 });
