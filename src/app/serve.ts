@@ -18,7 +18,7 @@ import { openQueue, type Queue } from '../platform/queue/index.js';
 import { openState, type SharedState } from '../platform/state/index.js';
 import type { Tenant } from '../shared/tenant.js';
 import { TenantCache } from '../tenants/index.js';
-import { ConversationStore, Directory, TrackingService, isTracked } from '../tracking/index.js';
+import { ConversationStore, Directory, HeldConversations, TrackingService, isTracked } from '../tracking/index.js';
 import { openContext, type Context } from './context.js';
 import { createHttp } from './http.js';
 
@@ -64,7 +64,9 @@ export async function startServer(config: Config, log?: Logger, overrides: Serve
   const queue = await openQueue(config.queue, { db: ctx.db, logger }, { connectionName: `hookline-${config.namespace}-${replicaId}`, leaseMs: config.queueLeaseSeconds * 1000 });
 
   const capture = new CaptureServer({ config, log: logger.child({ component: 'audiohook' }), registry, credentials: tenants });
-  const gate = new Gate({ policy: (orgId) => gatePolicy(tenants.tenant(orgId)), registry, log: logger.child({ component: 'gate' }) });
+  // Held sessions go into shared state, so whichever replica leads the tenant can resolve them.
+  const held = new HeldConversations({ state, replicaId, log: logger.child({ component: 'gate' }) });
+  const gate = new Gate({ policy: (orgId) => gatePolicy(tenants.tenant(orgId)), registry, log: logger.child({ component: 'gate' }), held });
   capture.setAdmission(gate);
   if (config.recorder.enabled) {
     const recorder = new RecorderSink({
@@ -102,6 +104,7 @@ export async function startServer(config: Config, log?: Logger, overrides: Serve
     syncIntervalMs: config.tracking.syncIntervalSeconds * 1000,
     leaseTtlMs: config.tracking.leaseTtlSeconds * 1000,
     onGap: (orgId, from, to) => ingest?.onGap(orgId, from, to),
+    held,
     ...(overrides.genesysClient ? { client: overrides.genesysClient } : {}),
   });
   tracking.onEvent((e) => gate.onEvent(e));
@@ -167,6 +170,7 @@ export async function startServer(config: Config, log?: Logger, overrides: Serve
         await tracking.stop();
         await ingest?.stop(Math.max(drainMs, 1000));
         gate.stop();
+        held.stop();
         tenants.stop();
         await http.app.close();
         await queue.close();

@@ -9,6 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { analyticsRoutes } from './api/analytics.js';
 import { batchRoutes } from './api/batch.js';
+import { conversationRoutes } from './api/conversations.js';
 import { directoryRoutes } from './api/directory.js';
 import { integrationRoutes } from './api/integrations.js';
 import { jobRoutes } from './api/jobs.js';
@@ -88,7 +89,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ...(options.speechDir ? { speechDir: options.speechDir } : {}),
   });
   const app = createApp(ctx, {
-    api: [directoryRoutes, notificationRoutes, analyticsRoutes(view), jobRoutes, recordingRoutes, batchRoutes, integrationRoutes, oauthClientRoutes],
+    api: [directoryRoutes, notificationRoutes, analyticsRoutes(view), jobRoutes, conversationRoutes, recordingRoutes, batchRoutes, integrationRoutes, oauthClientRoutes],
     login: loginRoutes,
     media: mediaRoutes,
     control: (scoped, c) => {

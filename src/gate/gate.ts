@@ -29,6 +29,11 @@ export interface GateOptions {
   now?: () => number;
   /** How long a conversation's state is kept after it ended or was last touched. */
   retainMs?: number;
+  /**
+   * Told when this replica starts and stops holding sessions of a conversation
+   * (so the tenant leader, wherever it runs, can resolve it). Must not block.
+   */
+  held?: { held(orgId: string, conversationId: string): void; released(orgId: string, conversationId: string): void };
 }
 
 interface Held {
@@ -37,6 +42,8 @@ interface Held {
 }
 
 interface Conversation {
+  orgId: string;
+  id: string;
   /** The monitored agent who has the call now, if any. */
   agent: AgentRef | undefined;
   conversation: ConversationTag;
@@ -78,6 +85,7 @@ export class Gate implements Admission {
     const timer = setTimeout(() => this.timeout(ctx, handle, policy), policy.gateTimeoutSeconds * 1000);
     timer.unref();
     c.held.set(handle, { since: this.now(), timer });
+    if (c.held.size === 1) this.o.held?.held(ctx.orgId, ctx.conversationId);
     this.metrics.decisions.inc({ decision: 'held' });
     return { type: 'hold' };
   }
@@ -88,7 +96,7 @@ export class Gate implements Admission {
     c.sessions.delete(handle);
     const h = c.held.get(handle);
     if (h?.timer) clearTimeout(h.timer);
-    c.held.delete(handle);
+    this.unhold(handle.context.orgId, handle.context.conversationId, c, handle);
   }
 
   /** Applies an event from the tenant leader (on every replica). */
@@ -138,6 +146,7 @@ export class Gate implements Admission {
       handle.retag({ agent: tag(agent), conversation: c.conversation });
       if (wasPaused) handle.resume();
     }
+    if (c.held.size > 0) this.o.held?.released(c.orgId, c.id);
     c.held.clear();
   }
 
@@ -173,7 +182,7 @@ export class Gate implements Admission {
     const h = c?.held.get(handle);
     if (!c || !h || handle.ended) return;
     if (policy.onGateTimeout === 'disconnect') {
-      c.held.delete(handle);
+      this.unhold(ctx.orgId, ctx.conversationId, c, handle);
       this.metrics.decisions.inc({ decision: 'timeout-disconnected' });
       this.o.log.info({ sessionId: ctx.sessionId, conversationId: ctx.conversationId }, 'no monitored agent within the gate timeout; disconnecting');
       handle.disconnect('completed', 'Not a monitored call');
@@ -183,11 +192,15 @@ export class Gate implements Admission {
     }
   }
 
+  private unhold(orgId: string, conversationId: string, c: Conversation, handle: SessionHandle): void {
+    if (c.held.delete(handle) && c.held.size === 0) this.o.held?.released(orgId, conversationId);
+  }
+
   private conversation(orgId: string, conversationId: string): Conversation {
     const k = key(orgId, conversationId);
     let c = this.conversations.get(k);
     if (!c) {
-      c = { agent: undefined, conversation: {}, sessions: new Set(), held: new Map(), pausedByPolicy: false, touched: this.now() };
+      c = { orgId, id: conversationId, agent: undefined, conversation: {}, sessions: new Set(), held: new Map(), pausedByPolicy: false, touched: this.now() };
       this.conversations.set(k, c);
     }
     c.touched = this.now();

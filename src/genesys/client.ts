@@ -5,6 +5,7 @@
 import { analyticsApi, type AnalyticsApi } from './api/analytics.js';
 import { channelsApi, type ChannelsApi } from './api/channels.js';
 import type { ApiContext } from './api/context.js';
+import { conversationsApi, type ConversationsApi } from './api/conversations.js';
 import { groupsApi, usersApi, type GroupsApi, type UsersApi } from './api/directory.js';
 import { integrationsApi, type IntegrationsApi } from './api/integrations.js';
 import { recordingsApi, type RecordingsApi } from './api/recordings.js';
@@ -50,6 +51,8 @@ export interface GenesysClient {
   readonly users: UsersApi;
   readonly groups: GroupsApi;
   readonly analytics: AnalyticsApi;
+  /** Current conversation state (no analytics lag). */
+  readonly conversations: ConversationsApi;
   readonly recordings: RecordingsApi;
   readonly integrations: IntegrationsApi;
   readonly notifications: NotificationsApi;
@@ -104,6 +107,7 @@ export function createGenesysClient(config: GenesysConfig, options: GenesysClien
     users: usersApi(ctx),
     groups: groupsApi(ctx),
     analytics: analyticsApi(ctx),
+    conversations: conversationsApi(ctx),
     recordings: recordingsApi(ctx),
     integrations: integrationsApi(ctx),
     notifications: { ...channels, createManager: (o) => new NotificationsManager({ channels, clock, sleep, random, logger }, o) },

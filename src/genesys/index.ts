@@ -36,6 +36,7 @@ export type { PageOptions } from './http/paging.js';
 export type { AnalyticsApi, AnalyticsJobsApi, QueryOptions } from './api/analytics.js';
 export { detailsQuery, formatInterval, type DetailsQueryInput } from './api/analytics-query.js';
 export type { ChannelsApi, SubscribeOptions } from './api/channels.js';
+export type { ConversationsApi } from './api/conversations.js';
 export type { GroupsApi, UserListOptions, UsersApi } from './api/directory.js';
 export type { AudioHookInstall, IntegrationsApi } from './api/integrations.js';
 export type { MediaDownload } from './api/media-download.js';

@@ -11,6 +11,7 @@ import type { SharedState, Unsubscribe } from '../platform/state/index.js';
 import type { TenantEvent } from '../shared/events.js';
 import type { Tenant } from '../shared/tenant.js';
 import type { Directory } from './directory.js';
+import type { HeldConversations } from './held.js';
 import { LeaderLease } from './leader.js';
 import { TenantWatcher } from './watcher.js';
 
@@ -25,6 +26,9 @@ export interface TrackingOptions {
   leaseTtlMs: number;
   onGap: (orgId: string, from: Date, to: Date) => void;
   client?: (tenant: Tenant) => GenesysClient;
+  /** Sessions held on any replica: a leader resolves them on election and when announced. */
+  held?: HeldConversations;
+  now?: () => number;
 }
 
 type Listener = (e: TenantEvent) => void;
@@ -35,9 +39,18 @@ interface Running {
   watcher: TenantWatcher | undefined;
   /** True between election and deposition. */
   leading: boolean;
+  /** Writes "a leader is alive" while leading. */
+  heartbeat: NodeJS.Timeout | undefined;
 }
 
 const RETRY_MAX_MS = 30_000;
+/** How long "the last time a leader was alive" is remembered: longer downtimes are the nightly run's. */
+const ALIVE_TTL_MS = 7 * 24 * 3600_000;
+/** A takeover's gap is queued once per previous heartbeat, whichever replica wins. */
+const GAP_ONCE_TTL_MS = 24 * 3600_000;
+/** How long a takeover gap may still be unreconciled (ingest runs a second pass an hour later). */
+const GAP_PENDING_TTL_MS = 2 * 3600_000;
+const aliveKey = (orgId: string) => `leader-alive:${orgId.toLowerCase()}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
 
 /** What makes a running watcher stale: credentials, endpoints or the group changed. */
@@ -69,9 +82,18 @@ export class TrackingService {
   }
 
   async start(): Promise<void> {
-    this.unsubscribe = await this.o.state.subscribe(EVENTS_CHANNEL, (message) => {
+    const events = await this.o.state.subscribe(EVENTS_CHANNEL, (message) => {
       for (const e of JSON.parse(message) as TenantEvent[]) for (const l of this.listeners) l(e);
     });
+    // A replica started holding a call: the leader resolves it now rather than wait for an event that may be lost.
+    const held = await this.o.held?.onAnnounce((a) => {
+      const w = this.running.get(a.orgId)?.watcher;
+      w?.resolve(a.conversationId).catch((err: Error) => this.o.log.warn({ orgId: a.orgId, conversationId: a.conversationId, err: err.message }, 'could not resolve a held session'));
+    });
+    this.unsubscribe = async () => {
+      await events();
+      await held?.();
+    };
   }
 
   /** Starts, restarts or stops leases to match the tenants. Serialized. */
@@ -107,7 +129,7 @@ export class TrackingService {
   }
 
   private begin(tenant: Tenant): void {
-    const r: Running = { fingerprint: fingerprint(tenant), watcher: undefined, leading: false, lease: undefined as unknown as LeaderLease };
+    const r: Running = { fingerprint: fingerprint(tenant), watcher: undefined, leading: false, heartbeat: undefined, lease: undefined as unknown as LeaderLease };
     r.lease = new LeaderLease({
       state: this.o.state,
       name: `tracking:${tenant.orgId}`,
@@ -120,6 +142,8 @@ export class TrackingService {
       },
       onDeposed: async () => {
         r.leading = false;
+        clearInterval(r.heartbeat);
+        r.heartbeat = undefined;
         const w = r.watcher;
         r.watcher = undefined;
         await w?.stop();
@@ -129,14 +153,59 @@ export class TrackingService {
     r.lease.start();
   }
 
+  /**
+   * Notifications were not watched from the last time a leader was alive until
+   * now (a leader died, or the deployment was down): calls that ended then
+   * produced no event. Queue a gap reconciliation of that window — once per
+   * window, whichever replica wins — and keep saying we are alive.
+   */
+  private async takeOver(r: Running, orgId: string): Promise<void> {
+    const now = () => (this.o.now ?? Date.now)();
+    const key = aliveKey(orgId);
+    const beat = () => this.o.state.set(key, String(now()), ALIVE_TTL_MS);
+    try {
+      const last = Number(await this.o.state.get(key));
+      await beat();
+      if (last > 0) await this.queueGap(orgId, last, now());
+    } catch (err) {
+      this.o.log.warn({ orgId, err: (err as Error).message }, 'could not read the last leader heartbeat; the nightly run covers the window');
+    }
+    clearInterval(r.heartbeat);
+    r.heartbeat = setInterval(() => void beat().catch(() => undefined), Math.max(50, Math.floor(this.o.leaseTtlMs / 3)));
+    r.heartbeat.unref();
+  }
+
+  /**
+   * Once per window. The reconciliation runs later, on the leader: one that
+   * dies before it would lose it, so a takeover while an earlier gap may be
+   * unfinished starts its window at that gap.
+   */
+  private async queueGap(orgId: string, last: number, at: number): Promise<void> {
+    const org = orgId.toLowerCase();
+    if (!(await this.o.state.setIfAbsent(`leader-gap:${org}:${last}`, this.o.replicaId, GAP_ONCE_TTL_MS))) return;
+    const pendingKey = `leader-gap-pending:${org}`;
+    const pending = Number(await this.o.state.get(pendingKey));
+    const from = pending > 0 ? Math.min(pending, last) : last;
+    // Not refreshed by later takeovers: the earliest start is forgotten once its passes are surely done.
+    await this.o.state.setIfAbsent(pendingKey, String(from), GAP_PENDING_TTL_MS);
+    this.o.log.info({ orgId, lastAlive: new Date(last).toISOString(), from: new Date(from).toISOString() }, 'no leader watched since the last heartbeat; reconciling the window');
+    this.o.onGap(orgId, new Date(from), new Date(at));
+  }
+
   /** Starts the watcher, retrying with backoff (bad credentials, Genesys down) while still leading. */
   private async lead(r: Running, tenant: Tenant): Promise<void> {
+    await this.takeOver(r, tenant.orgId);
+    if (!r.leading) {
+      clearInterval(r.heartbeat);
+      return;
+    }
     for (let attempt = 0; r.leading; attempt++) {
       const w = new TenantWatcher({
         tenant,
         directory: this.o.directory,
         publish: (events) => this.publish(events),
         onGap: this.o.onGap,
+        ...(this.o.held ? { held: () => (this.o.held as HeldConversations).list(tenant.orgId) } : {}),
         log: this.o.log.child({ orgId: tenant.orgId }),
         syncIntervalMs: this.o.syncIntervalMs,
         ...(this.o.client ? { client: this.o.client } : {}),

@@ -71,6 +71,11 @@ function userIdOf(p: SnapshotParticipant): string | undefined {
   return p.user?.id ?? p.userId;
 }
 
+function callInfoOf(participants: SnapshotParticipant[]): { ani?: string | undefined; dnis?: string | undefined; direction?: string | undefined } {
+  const customer = participants.find((p) => CUSTOMER_PURPOSES.has(p.purpose ?? ''));
+  return { ani: customer?.ani, dnis: customer?.dnis, direction: customer?.direction ?? customer?.calls?.[0]?.direction };
+}
+
 export class ConversationTracker {
   private readonly conversations = new Map<string, Tracked>();
 
@@ -88,8 +93,7 @@ export class ConversationTracker {
     const out: ConversationEvent[] = [];
     let conv = this.conversations.get(snapshot.id);
     if (conv?.ended) return out;
-    const customer = participants.find((p) => CUSTOMER_PURPOSES.has(p.purpose ?? ''));
-    const callInfo = { ani: customer?.ani, dnis: customer?.dnis, direction: customer?.direction ?? customer?.calls?.[0]?.direction };
+    const callInfo = callInfoOf(participants);
     if (!conv) {
       conv = { participants: new Map(), ended: false, touched: this.o.now() };
       this.conversations.set(snapshot.id, conv);
@@ -116,6 +120,20 @@ export class ConversationTracker {
     if (conv) conv.ended = true;
     else this.conversations.set(conversationId, { participants: new Map(), ended: true, touched: this.o.now() });
     return [{ orgId: this.o.orgId, conversationId, at, type: 'conversation.ended', endedAt: new Date(endedAtMs).toISOString() }];
+  }
+
+  /**
+   * `agent.connected` for each agent connected in the snapshot, whether or not
+   * it is news: for a replica that holds the call yet missed the first one.
+   * Changes nothing.
+   */
+  connectedNow(snapshot: CallSnapshot): ConversationEvent[] {
+    const participants = snapshot.participants ?? [];
+    const callInfo = callInfoOf(participants);
+    const base = { orgId: this.o.orgId, conversationId: snapshot.id, at: new Date(this.o.now()).toISOString() };
+    return participants
+      .filter((p) => AGENT_PURPOSES.has((p.purpose ?? '').toLowerCase()) && userIdOf(p) && stateOf(p) === 'connected')
+      .map((p) => ({ ...base, type: 'agent.connected', agent: this.agentRef(p, userIdOf(p) as string), ...callInfo }));
   }
 
   /** Conversations seen but not ended. */

@@ -5,7 +5,7 @@
  * every replica. One source of truth for the gate, the ingest producer and
  * integrators.
  */
-import { createGenesysClient, topics, type GenesysClient, type NotificationsManager, type User } from '../genesys/index.js';
+import { createGenesysClient, detailsQuery, topics, type GenesysClient, type NotificationsManager, type User } from '../genesys/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import type { ConversationEvent, TenantEvent } from '../shared/events.js';
 import type { Tenant } from '../shared/tenant.js';
@@ -19,6 +19,8 @@ export interface WatcherDeps {
   publish: (events: TenantEvent[]) => void;
   /** Notifications may have been lost in this window: reconcile it. */
   onGap: (orgId: string, from: Date, to: Date) => void;
+  /** Conversations some replica holds a session of (resolved on start). */
+  held?: () => Promise<string[]>;
   log: Logger;
   syncIntervalMs: number;
   now?: () => number;
@@ -75,8 +77,10 @@ export class TenantWatcher {
     });
     manager.on('error', (e) => this.d.log.error({ orgId: this.orgId, during: e.during, err: e.error.message }, 'notifications error'));
     await manager.start();
-    // Events between the previous leader's end and our subscription are lost:
-    // claim the calls the monitored agents are on right now from analytics.
+    // Events between the previous leader's end and our subscription are lost.
+    // Held sessions first: their agents wait for audio, and analytics lags the
+    // newest calls. Then the calls analytics knows, so they are tracked too.
+    await this.resolveHeld().catch((err: Error) => this.d.log.warn({ orgId: this.orgId, err: err.message }, 'could not resolve the held sessions after taking over'));
     await this.claimLiveCalls([...this.monitored.keys()]).catch((err: Error) => this.d.log.warn({ orgId: this.orgId, err: err.message }, 'could not look up live calls after taking over'));
     this.every(this.d.syncIntervalMs, () => this.resync());
     this.every(60_000, () => this.tracker?.sweep());
@@ -122,35 +126,45 @@ export class TenantWatcher {
   }
 
   /**
+   * Reads the conversation's current state (no analytics lag) through the
+   * tracker, so it is tracked like any other, and publishes what it implies.
+   * `reannounce` picks the connected agents to announce even when the tracker
+   * knew them: a replica holding the call may have missed the first event.
+   */
+  async resolve(conversationId: string, reannounce: (userId: string) => boolean = () => true): Promise<void> {
+    const tracker = this.tracker;
+    if (!this.client || !tracker) return;
+    const snapshot = await this.client.conversations.get(conversationId.toLowerCase());
+    if (!snapshot) return;
+    const events = tracker.apply(snapshot as unknown as CallSnapshot);
+    const told = new Set(events.flatMap((e) => (e.type === 'agent.connected' ? [e.agent.userId] : [])));
+    const again = tracker.connectedNow(snapshot as unknown as CallSnapshot).filter((e) => e.type === 'agent.connected' && e.agent.monitored && !told.has(e.agent.userId) && reannounce(e.agent.userId));
+    this.apply([...events, ...again]);
+  }
+
+  private async resolveHeld(): Promise<void> {
+    const ids = (await this.d.held?.()) ?? [];
+    if (ids.length) this.d.log.info({ orgId: this.orgId, held: ids.length }, 'resolving the held sessions');
+    for (const id of ids) await this.resolve(id).catch((err: Error) => this.d.log.warn({ orgId: this.orgId, conversationId: id, err: err.message }, 'could not resolve a held session'));
+  }
+
+  /**
    * An agent added to the group mid-call produces no new snapshot until the
    * call changes, and a new leader missed what happened before it subscribed:
-   * look the agents' live calls up in analytics and claim them now.
+   * find the agents' live calls in analytics and resolve each from its
+   * current state (analytics lags: held sessions are resolved apart).
    */
   private async claimLiveCalls(userIds: string[]): Promise<void> {
     if (userIds.length === 0) return;
     const client = this.client as GenesysClient;
-    const { detailsQuery } = await import('../genesys/index.js');
     const to = new Date(this.now());
     const from = new Date(to.getTime() - 12 * 3600_000);
-    const events: TenantEvent[] = [];
+    const live = new Set<string>();
     for await (const c of client.analytics.query(detailsQuery({ from, to, userIds, endedOnly: false }))) {
-      if (c.conversationEnd) continue;
-      for (const p of c.participants ?? []) {
-        if (!p.userId || !userIds.includes(p.userId)) continue;
-        const segs = (p.sessions ?? []).flatMap((s) => s.segments ?? []);
-        const live = segs.some((s) => s.segmentType === 'interact' && !s.segmentEnd);
-        if (!live) continue;
-        const a = this.monitored.get(p.userId);
-        events.push({
-          type: 'agent.connected',
-          orgId: this.orgId,
-          conversationId: c.conversationId,
-          at: to.toISOString(),
-          agent: { userId: p.userId, participantId: p.participantId, name: a?.name ?? p.participantName, email: a?.email, monitored: true },
-        });
-      }
+      if (!c.conversationEnd) live.add(c.conversationId);
     }
-    if (events.length) this.d.publish(events);
+    const wanted = new Set(userIds);
+    for (const id of live) await this.resolve(id, (userId) => wanted.has(userId)).catch((err: Error) => this.d.log.warn({ orgId: this.orgId, conversationId: id, err: err.message }, 'could not resolve a live call'));
   }
 
   private apply(events: ConversationEvent[]): void {

@@ -135,6 +135,20 @@ describe.each(backends)('shared state in %s', (_name, open) => {
     expect(await b.get(key)).toBe('overwritten');
   });
 
+  it('lists the live keys under a prefix, with their values, and no others', async () => {
+    const prefix = `${uniqueName('held')}:*[x]:`;
+    await a.set(`${prefix}one`, '1', 10_000);
+    await a.set(`${prefix}two`, '2', 10_000);
+    await a.set(`${prefix}gone`, '3', 10_000);
+    await a.delete(`${prefix}gone`);
+    await a.set(`${prefix.slice(0, -1)}-other`, 'x', 10_000);
+    await a.acquireLease(`${prefix}lease`, 'replica-1', 10_000);
+    expect(Object.fromEntries(await b.list(prefix))).toEqual({ [`${prefix}one`]: '1', [`${prefix}two`]: '2' });
+    await a.set(`${prefix}short`, 's', 50);
+    await vi.waitFor(async () => expect([...(await b.list(prefix)).keys()].sort()).toEqual([`${prefix}one`, `${prefix}two`]), POLL);
+    expect((await b.list(uniqueName('nothing'))).size).toBe(0);
+  });
+
   it('keeps leases and keys apart even when they share a name', async () => {
     const name = uniqueName('shared');
     await a.set(name, 'value', 10_000);

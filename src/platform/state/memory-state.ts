@@ -71,6 +71,15 @@ export class MemoryState implements SharedState {
     return this.live(this.keys, key)?.value;
   }
 
+  async list(prefix: string): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const name of [...this.keys.keys()]) {
+      const entry = name.startsWith(prefix) ? this.live(this.keys, name) : undefined;
+      if (entry) out.set(name, entry.value);
+    }
+    return out;
+  }
+
   async delete(key: string): Promise<void> {
     this.keys.delete(key);
   }

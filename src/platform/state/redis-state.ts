@@ -111,6 +111,23 @@ export class RedisState implements SharedState {
     return (await this.client.get(this.keyName(key))) ?? undefined;
   }
 
+  async list(prefix: string): Promise<Map<string, string>> {
+    const base = this.keyName('');
+    const names: string[] = [];
+    // SCAN, not KEYS: it does not block the server while it walks the keyspace.
+    for await (const batch of this.client.scanStream({ match: `${globEscape(this.keyName(prefix))}*`, count: 500 }) as AsyncIterable<string[]>) names.push(...batch);
+    const unique = [...new Set(names)];
+    const out = new Map<string, string>();
+    if (unique.length === 0) return out;
+    const values = await this.client.mget(...unique);
+    unique.forEach((name, i) => {
+      const v = values[i];
+      // A key that expired between SCAN and MGET reads as null.
+      if (v !== null && v !== undefined) out.set(name.slice(base.length), v);
+    });
+    return out;
+  }
+
   async delete(key: string): Promise<void> {
     await this.client.del(this.keyName(key));
   }
@@ -144,6 +161,11 @@ export class RedisState implements SharedState {
     const channel = name.slice(`${this.prefix}channel:`.length);
     for (const { handler } of this.channels.get(name)?.subscriptions ?? []) deliver(handler, message, channel, this.logger);
   }
+}
+
+/** A literal for a SCAN MATCH pattern. */
+function globEscape(s: string): string {
+  return s.replace(/[*?[\]\\]/g, '\\$&');
 }
 
 /** QUIT lets pending replies arrive; when Redis is gone there is nothing to wait for. */

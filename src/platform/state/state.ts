@@ -30,6 +30,8 @@ export interface SharedState {
   /** True when the key was absent and is now set. */
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
   get(key: string): Promise<string | undefined>;
+  /** Live keys starting with `prefix`, with their values (order unspecified). For small sets: it scans. */
+  list(prefix: string): Promise<Map<string, string>>;
   delete(key: string): Promise<void>;
   /** Rejects, saying why, while the shared state cannot be reached (readiness). */
   check(): Promise<void>;

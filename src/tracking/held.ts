@@ -1,0 +1,82 @@
+/**
+ * Held sessions, known to every replica: a replica whose gate holds a session
+ * records the conversation in shared state (a key per tenant + conversation,
+ * with a TTL it refreshes while it holds one) and announces it. The tenant's
+ * leader — the current one, or one elected later — reads the set and resolves
+ * each conversation from Genesys, so a call whose events were lost (a missed
+ * notification, a leaderless hand-over) is still admitted.
+ */
+import type { Logger } from '../platform/logging/index.js';
+import type { SharedState, Unsubscribe } from '../platform/state/index.js';
+
+export const HELD_CHANNEL = 'held-conversations';
+
+export interface HeldOptions {
+  state: SharedState;
+  replicaId: string;
+  log: Logger;
+  /** How long a record outlives its last refresh (a replica that died stops refreshing). Default 30 s. */
+  ttlMs?: number;
+}
+
+export interface HeldAnnouncement {
+  orgId: string;
+  conversationId: string;
+}
+
+const DEFAULT_TTL_MS = 30_000;
+const prefixOf = (orgId: string) => `held:${orgId.toLowerCase()}:`;
+const keyOf = (orgId: string, conversationId: string) => `${prefixOf(orgId)}${conversationId.toLowerCase()}`;
+
+export class HeldConversations {
+  /** Conversations this replica holds a session of, by key. */
+  private readonly mine = new Map<string, HeldAnnouncement>();
+  private readonly ttlMs: number;
+  private readonly refresher: NodeJS.Timeout;
+
+  constructor(private readonly o: HeldOptions) {
+    this.ttlMs = o.ttlMs ?? DEFAULT_TTL_MS;
+    this.refresher = setInterval(() => this.refresh(), Math.max(50, Math.floor(this.ttlMs / 3)));
+    this.refresher.unref();
+  }
+
+  /** This replica now holds a session of the conversation: record and announce it. Never blocks the caller. */
+  held(orgId: string, conversationId: string): void {
+    const c = { orgId: orgId.toLowerCase(), conversationId: conversationId.toLowerCase() };
+    const key = keyOf(c.orgId, c.conversationId);
+    this.mine.set(key, c);
+    void this.write(key)
+      .then(() => this.o.state.publish(HELD_CHANNEL, JSON.stringify(c)))
+      .catch((err: Error) => this.o.log.warn({ ...c, err: err.message }, 'could not record a held session; the leader learns of it on its next look'));
+  }
+
+  /** This replica holds no session of the conversation any more (admitted, ended or dropped). */
+  released(orgId: string, conversationId: string): void {
+    const key = keyOf(orgId, conversationId);
+    if (!this.mine.delete(key)) return;
+    this.o.state.delete(key).catch((err: Error) => this.o.log.warn({ orgId, conversationId, err: err.message }, 'could not clear a held session; it expires'));
+  }
+
+  /** Conversations some replica holds a session of, for one tenant. */
+  async list(orgId: string): Promise<string[]> {
+    const prefix = prefixOf(orgId);
+    return [...(await this.o.state.list(prefix)).keys()].map((k) => k.slice(prefix.length));
+  }
+
+  /** Every replica's announcements of newly held conversations. */
+  onAnnounce(handler: (a: HeldAnnouncement) => void): Promise<Unsubscribe> {
+    return this.o.state.subscribe(HELD_CHANNEL, (message) => handler(JSON.parse(message) as HeldAnnouncement));
+  }
+
+  stop(): void {
+    clearInterval(this.refresher);
+  }
+
+  private write(key: string): Promise<void> {
+    return this.o.state.set(key, this.o.replicaId, this.ttlMs);
+  }
+
+  private refresh(): void {
+    for (const key of this.mine.keys()) this.write(key).catch((err: Error) => this.o.log.warn({ err: err.message }, 'could not refresh a held session'));
+  }
+}
