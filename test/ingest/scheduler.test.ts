@@ -76,12 +76,23 @@ describe('ReconcileScheduler', () => {
   it('fires from the cron itself, once across replicas', async () => {
     const runs: string[] = [];
     const [a, b] = await replicas(2, (replica) => void runs.push(replica));
+    // Watch both replicas' claims on the shared slot: once two claims for one slot are settled, the run count is final.
+    const claims = new Map<string, number>();
+    const claim = state!.setIfAbsent.bind(state);
+    vi.spyOn(state!, 'setIfAbsent').mockImplementation(async (key, value, ttl) => {
+      const won = await claim(key, value, ttl);
+      claims.set(key, (claims.get(key) ?? 0) + 1);
+      return won;
+    });
     const orgId = randomUUID();
     // Every second (croner takes a seconds field): both replicas' crons fire for the same slot.
     for (const s of [a!, b!]) s.update([tenant(orgId, '* * * * * *', 'UTC')]);
-    await vi.waitFor(() => expect(runs.length).toBeGreaterThanOrEqual(1), { timeout: 5000, interval: 20 });
+    await vi.waitFor(() => expect([...claims.values()]).toContain(2), { timeout: 5000, interval: 10 });
     for (const s of [a!, b!]) s.stop();
-    // Slots are per minute: however many seconds fired in it, a minute ran at most twice (a minute boundary).
-    expect(runs.length).toBeLessThanOrEqual(2);
+    const slot = [...claims].find(([, n]) => n === 2)?.[0];
+    expect(slot).toMatch(new RegExp(`^reconcile:${orgId}:`));
+    // The winner runs just after its claim settles: let that run land, then there must be no other.
+    await vi.waitFor(() => expect(runs.length).toBeGreaterThanOrEqual(1), { timeout: 1000, interval: 10 });
+    expect(runs).toHaveLength(1);
   });
 });
