@@ -19,6 +19,8 @@ export interface LeaderOptions {
 export class LeaderLease {
   private leader = false;
   private timer: NodeJS.Timeout | undefined;
+  /** Fires when the lease last renewed would have expired: a renewal that never answers must not keep us leading. */
+  private expiry: NodeJS.Timeout | undefined;
   private stopped = false;
   // Elections and depositions run one at a time, in order.
   private chain: Promise<void> = Promise.resolve();
@@ -36,6 +38,7 @@ export class LeaderLease {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    clearTimeout(this.expiry);
     if (this.leader) {
       this.transition(false);
       await this.o.state.releaseLease(this.o.name, this.o.owner).catch(() => undefined);
@@ -46,16 +49,30 @@ export class LeaderLease {
   private async tick(): Promise<void> {
     if (this.stopped) return;
     let held = false;
+    const asked = Date.now();
     try {
       held = await this.o.state.acquireLease(this.o.name, this.o.owner, this.o.ttlMs);
     } catch (err) {
       this.o.log.warn({ lease: this.o.name, err: (err as Error).message }, 'lease check failed; acting as follower');
     }
+    if (held) this.armExpiry(asked);
+    else clearTimeout(this.expiry);
     if (!this.stopped && held !== this.leader) this.transition(held);
     if (!this.stopped) {
       this.timer = setTimeout(() => void this.tick(), Math.max(50, Math.floor(this.o.ttlMs / 3)));
       this.timer.unref();
     }
+  }
+
+  /** The lease granted by a call made at `asked` lasts until asked + TTL at the latest. */
+  private armExpiry(asked: number): void {
+    clearTimeout(this.expiry);
+    this.expiry = setTimeout(() => {
+      if (this.stopped || !this.leader) return;
+      this.o.log.warn({ lease: this.o.name }, 'lease not renewed within its TTL; stepping down');
+      this.transition(false);
+    }, Math.max(0, asked + this.o.ttlMs - Date.now()));
+    this.expiry.unref();
   }
 
   private transition(leader: boolean): void {
