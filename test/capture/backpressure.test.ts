@@ -6,10 +6,16 @@
  */
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
-import type { WebSocket } from 'ws';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { WebSocket } from 'ws';
 import { admitAll } from '../../src/capture/index.js';
 import { AudioHookConnection } from '../../src/capture/connection.js';
+import { StreamSink } from '../../src/capture/sinks/stream.js';
+import { Receiver, type ReceivedSession } from '../../src/receiver/index.js';
+import { formatDuration, NS_PER_SECOND } from '../../src/protocol/audiohook/index.js';
+import type { SessionInfo } from '../../src/shared/session.js';
+import { until } from '../helpers/server.js';
+import { tempDir } from '../helpers/tmp.js';
 import { CaptureMetrics } from '../../src/capture/metrics.js';
 import { configSchema } from '../../src/platform/config/index.js';
 import { createLogger } from '../../src/platform/logging/index.js';
@@ -89,5 +95,75 @@ describe('send buffer limit', () => {
     expect(types(ws)).toEqual(['opened']);
     expect(ws.terminated).toBe(true);
     expect(ended).toHaveLength(1);
+  });
+});
+
+describe('stream forwarding under downstream backpressure', () => {
+  const out = tempDir('hookline-bp-');
+  let receiver: Receiver;
+  beforeAll(async () => {
+    receiver = new Receiver({ port: 0, outDir: out.dir, log: createLogger({ level: 'silent' }) });
+    await receiver.start();
+  });
+  afterAll(async () => {
+    await receiver.stop();
+    out.cleanup();
+  });
+
+  it('drops frames while the destination\'s buffer is over its bound, counts them, and marks the hole with a gap', async () => {
+    const url = `ws://127.0.0.1:${receiver.port}`;
+    let full = false;
+    // Only the forwarder's socket to this receiver looks backed up; every other socket reads its real amount.
+    const real = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'bufferedAmount')!.get!;
+    const spy = vi.spyOn(WebSocket.prototype, 'bufferedAmount', 'get').mockImplementation(function (this: WebSocket) {
+      return full && this.url?.startsWith(url) ? 1 << 30 : (real.call(this) as number);
+    });
+    try {
+      let drops = 0;
+      const sink = new StreamSink({
+        destinations: () => [{ url, channels: 'both' }],
+        replayBufferSeconds: 10,
+        maxBufferedBytes: 64 * 1024,
+        deliverAfterEndMs: 4000,
+        log: createLogger({ level: 'silent' }),
+        onDrop: (n = 1) => void (drops += n),
+        backoff: { initialMs: 50, maxMs: 200 },
+      } as unknown as ConstructorParameters<typeof StreamSink>[0]);
+      const sessionId = randomUUID();
+      const info: SessionInfo = {
+        orgId: randomUUID(),
+        sessionId,
+        correlationId: randomUUID(),
+        conversationId: randomUUID(),
+        participant: { id: randomUUID(), ani: '', aniName: '', dnis: '' },
+        media: { type: 'audio', format: 'PCMU', channels: ['external', 'internal'], rate: 8000 },
+        openedAt: new Date().toISOString(),
+        admittedAt: new Date().toISOString(),
+        admittedPosition: 0,
+        openParameters: {},
+      };
+      const s = sink.open(info)!;
+      const FRAME = 0.02 * NS_PER_SECOND;
+      let n = 0;
+      const send = (count: number) => {
+        for (let i = 0; i < count; i++, n++) s.audio(Buffer.alloc(320, n % 250), n * FRAME, 160);
+      };
+      await until(() => receiver.sessions.get(sessionId) !== undefined, 5000, 'the destination to connect');
+      send(5);
+      await until(() => (receiver.sessions.get(sessionId)?.bytesReceived ?? 0) >= 5 * 320);
+      full = true;
+      send(5);
+      full = false;
+      send(5);
+      const ended = new Promise<ReceivedSession>((resolve) => receiver.on('end', (x: ReceivedSession) => x.start.sessionId === sessionId && resolve(x)));
+      await s.end({ reason: 'end', position: 15 * FRAME, endedAt: new Date().toISOString() });
+      const r = await ended;
+      expect(drops).toBe(5);
+      expect(r.ended?.droppedFrames).toBe(5);
+      expect(r.bytesReceived).toBe(10 * 320);
+      expect(r.messages.filter((m) => m.type === 'gap')).toEqual([{ type: 'gap', from: formatDuration(5 * FRAME), to: formatDuration(10 * FRAME), reason: 'backpressure' }]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
