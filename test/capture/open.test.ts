@@ -1,10 +1,11 @@
 /**
  * Conformance items 2–4: the open transaction, connection probes, media selection.
  */
-import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { admitAll } from '../../src/capture/index.js';
 import type { MediaParameter } from '../../src/protocol/audiohook/index.js';
-import { openSession, sleep, startTestServer, type TestServer } from '../helpers/server.js';
+import { CollectingSink } from '../helpers/sinks.js';
+import { openSession, startTestServer, type TestServer } from '../helpers/server.js';
 
 const PCMU = (channels: MediaParameter['channels'], rate = 8000): MediaParameter => ({ type: 'audio', format: 'PCMU', channels, rate });
 const STEREO = PCMU(['external', 'internal']);
@@ -13,19 +14,12 @@ const EXT = PCMU(['external']);
 const INT = PCMU(['internal']);
 const L16 = { type: 'audio', format: 'L16', channels: ['external', 'internal'], rate: 8000 } as MediaParameter;
 
-/** Stored objects whose path mentions any of `needles`. */
-function objectsMentioning(dir: string, ...needles: string[]): string[] {
-  try {
-    return readdirSync(`${dir}/objects`, { recursive: true }).map(String).filter((f) => needles.some((n) => f.includes(n)));
-  } catch {
-    return [];
-  }
-}
-
 describe('open transaction', () => {
   let t: TestServer;
+  const sink = new CollectingSink();
   beforeAll(async () => {
     t = await startTestServer();
+    t.server.capture.addSink(sink);
   });
   afterAll(() => t.stop());
 
@@ -74,24 +68,34 @@ describe('open transaction', () => {
   });
 
   it('handles a connection probe with no side effects', async () => {
-    const before = {
-      probes: await t.metric('hookline_audiohook_probes_total'),
-      opened: await t.metric('hookline_audiohook_sessions_opened_total'),
-      latency: await t.metric('hookline_audiohook_open_latency_seconds_count'),
-    };
-    const c = t.client({ probe: true });
-    await c.connect();
-    c.open();
-    await c.waitFor('opened');
-    c.close('end');
-    await c.waitFor('closed');
-    await c.waitForSocketClose();
-    await sleep(100);
-    expect(await t.metric('hookline_audiohook_probes_total')).toBe(before.probes + 1);
-    expect(await t.metric('hookline_audiohook_sessions_opened_total')).toBe(before.opened);
-    expect(await t.metric('hookline_audiohook_open_latency_seconds_count')).toBe(before.latency);
-    expect(objectsMentioning(t.dir, c.sessionId, '00000000-0000-0000-0000-000000000000')).toEqual([]);
-    expect(c.received.map((m) => m.type)).toEqual(['opened', 'closed']);
+    // Side effects start where admission is asked and sinks are opened (the recorder is one):
+    // watch both for this probe's session, rather than scanning a directory that may not exist yet.
+    const asked: string[] = [];
+    t.server.capture.setAdmission({ decide: (ctx) => (asked.push(ctx.sessionId), { type: 'admit' }) });
+    try {
+      const before = {
+        probes: await t.metric('hookline_audiohook_probes_total'),
+        opened: await t.metric('hookline_audiohook_sessions_opened_total'),
+        latency: await t.metric('hookline_audiohook_open_latency_seconds_count'),
+      };
+      const c = t.client({ probe: true });
+      await c.connect();
+      c.open();
+      await c.waitFor('opened');
+      // Admission, sinks and the open metrics all run before `opened` is written to the socket.
+      expect(asked).toEqual([]);
+      expect(sink.sessions.has(c.sessionId)).toBe(false);
+      expect(await t.metric('hookline_audiohook_probes_total')).toBe(before.probes + 1);
+      expect(await t.metric('hookline_audiohook_sessions_opened_total')).toBe(before.opened);
+      expect(await t.metric('hookline_audiohook_open_latency_seconds_count')).toBe(before.latency);
+      c.close('end');
+      await c.waitFor('closed');
+      await c.waitForSocketClose();
+      expect(sink.sessions.has(c.sessionId)).toBe(false);
+      expect(c.received.map((m) => m.type)).toEqual(['opened', 'closed']);
+    } finally {
+      t.server.capture.setAdmission(admitAll);
+    }
   });
 });
 

@@ -2,7 +2,7 @@
  * The recorder sink: aligned WAV + sidecar through a real server, crash
  * recovery from the spool, object store outages, and the bounded queue.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -132,7 +132,9 @@ describe('recorder sink', () => {
     const s = crashed.open(info('aaaaaaaa-0000-4000-8000-000000000001'));
     for (let i = 0; i < 10; i++) s.audio(Buffer.alloc(320, 0x11), i * 0.02 * NS_PER_SECOND, 160);
     await until(() => existsSync(join(spool, 'aaaaaaaa-0000-4000-8000-000000000001.meta.json')));
-    await new Promise((r) => setTimeout(r, 100)); // let the writes reach the disk; then "crash" (never call end)
+    // Once the audio is on disk (header + 10 frames), "crash": never call end.
+    const wavFile = join(spool, 'aaaaaaaa-0000-4000-8000-000000000001.wav');
+    await until(() => existsSync(wavFile) && statSync(wavFile).size >= 44 + 3200);
     const fresh = new RecorderSink({ store, spoolDir: spool, maxBufferedBytes: 1 << 20, log, onDrop: () => undefined });
     expect(await fresh.recover()).toBe(1);
     const key = recordingKey(info('aaaaaaaa-0000-4000-8000-000000000001'), 'wav');

@@ -19,6 +19,17 @@ import { startStack, type Stack } from '../helpers/stack.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const run = promisify(execFile);
+
+/** How many times each conversation was imported, from the importer's one `conversation imported` line per import. */
+function importsLogged(lines: string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const line of lines) {
+    if (!line.includes('"conversation imported"')) continue;
+    const id = (JSON.parse(line) as { conversationId: string }).conversationId;
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return counts;
+}
 const durations = { ivrMs: 200, queueMs: 200, alertMs: 300, talkMs: 1500, acwMs: 300 };
 
 describe('importer killed mid-download', () => {
@@ -91,6 +102,23 @@ describe('importer killed mid-download', () => {
       }
       const stored = readdirSync(join(dir.dir, 'objects', 'imports'), { recursive: true }).map(String).filter((f) => f.endsWith('.wav'));
       expect(stored).toHaveLength(3);
+      // Rows and object keys are upserts: a second import of a conversation would leave them as they are.
+      // Count the imports themselves, across both processes, so a double import fails the test.
+      // Wait for the ingest queue to drain, so a second import still queued would have happened.
+      const liveIngestJobs = () => (db.prepare("select count(*) as n from queue_jobs where dead_at is null and queue like '%-ingest'").get() as { n: number }).n;
+      await until(() => liveIngestJobs() === 0, 20_000, 'the ingest queue to drain');
+      const logged = () => importsLogged([...(p1 as Served).lines, ...(p2 as Served).lines]);
+      await until(() => logged().size === ids.length, 10_000, 'every import logged');
+      const once = new Map(ids.map((id) => [id, 1]));
+      expect(logged()).toEqual(once);
+      // Each import hands analysis one job, and jobs are never collapsed: one job per conversation.
+      const analysis = db.prepare("select payload from queue_jobs where queue like '%-analysis'").all() as { payload: string }[];
+      const handed = new Map<string, number>();
+      for (const { payload } of analysis) {
+        const id = (JSON.parse(payload) as { conversationId: string }).conversationId;
+        handed.set(id, (handed.get(id) ?? 0) + 1);
+      }
+      expect(handed).toEqual(once);
     } finally {
       db.close();
     }
@@ -120,6 +148,9 @@ describe('RabbitMQ connections closed mid-run', () => {
     expect(closed).toBeGreaterThan(0);
     await until(async () => (await s.t.server.store.importedAmong(s.orgId, ids)).size === ids.length, 60_000, 'all imported');
     for (const id of ids) expect((await s.t.server.store.get(s.orgId, id))?.recordings).toHaveLength(1);
+    // Rows are upserts and hide a redelivered import: count the imports (this server's own registry).
+    // Every call is imported and there are exactly as many imports as calls, so none was imported twice.
+    expect(await s.t.metric('hookline_ingest_imports_total{result="imported"}')).toBe(ids.length);
   }, 120_000);
 });
 

@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type EmulatorControl } from '../../src/emulator/index.js';
+import { startEmulator, type AudioHookEntry, type EmulatorControl } from '../../src/emulator/index.js';
 import { createLogger } from '../../src/platform/logging/index.js';
 import { Receiver } from '../../src/receiver/index.js';
 import { serve, writeConfig, type Served } from '../helpers/process.js';
@@ -126,7 +126,16 @@ describe('two replicas on Redis', () => {
     const after = await calls(2, 2500);
     await until(() => [...during, ...leaderless, ...after].every(received), 40_000, 'every monitored call admitted');
     const unmonitored = await control.startCall(orgId, { agentIds: [agents[2]!.id], queueId, durations: { ivrMs: 200, queueMs: 200, alertMs: 300, talkMs: 1500, acwMs: 200 } });
-    await new Promise((r) => setTimeout(r, 3500));
+    // Wait for the unmonitored call's AudioHook session to have reached B and ended with the call,
+    // rather than sleeping: a fixed wait passes just as well when the session never arrived.
+    let session: AudioHookEntry | undefined;
+    await until(async () => {
+      [session] = await control.audioHookLog({ conversationId: unmonitored.conversationId, kind: 'call' });
+      return session?.endedAt !== undefined;
+    }, 30_000, 'the unmonitored call\'s session to end');
+    expect(session?.openedAt).toBeDefined();
+    expect(session?.url).toContain(`:${b.port}/`);
+    expect(session).toMatchObject({ resumes: 0, framesSent: 0 });
     expect(received(unmonitored.conversationId)).toBe(false);
   }, 120_000);
 });

@@ -42,8 +42,13 @@ describe('recordings', () => {
   });
 
   it('maxWaitMs waits on the virtual clock and answers 200 once the transcode completes', async () => {
-    const pending = recs('formatId=WAV_ULAW&maxWaitMs=5000');
-    await new Promise((r) => setTimeout(r, 50));
+    const timers = (await emu.control.clock()).pendingTimers;
+    let answered = false;
+    const pending = recs('formatId=WAV_ULAW&maxWaitMs=5000').finally(() => (answered = true));
+    // The request must be parked on the virtual clock before time moves; otherwise it would be
+    // answered 200 on arrival and the test would pass with maxWaitMs ignored.
+    await until(async () => (await emu.control.clock()).pendingTimers > timers);
+    expect(answered).toBe(false);
     await emu.control.advance(1);
     const res = await pending;
     expect(res.status).toBe(200);

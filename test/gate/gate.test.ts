@@ -9,7 +9,7 @@ import { Gate, type GatePolicy } from '../../src/gate/index.js';
 import { createRegistry } from '../../src/platform/metrics/index.js';
 import type { AgentRef, TenantEvent } from '../../src/shared/events.js';
 import { CollectingSink } from '../helpers/sinks.js';
-import { openSession, sleep, startTestServer, until, type TestServer } from '../helpers/server.js';
+import { openSession, startTestServer, until, type TestServer } from '../helpers/server.js';
 
 let t: TestServer;
 let gate: Gate;
@@ -89,9 +89,16 @@ describe('gate', () => {
     policy = { ...policy, onGateTimeout: 'keep-paused' };
     const conversationId = randomUUID();
     const c = t.client({ conversationId });
+    const kept = 'hookline_gate_decisions_total{decision="timeout-kept"}';
+    const before = await metric(kept);
     await openSession(c);
-    await sleep(700);
+    // The timeout must actually fire (and choose to keep the session), not merely not have fired yet.
+    await until(async () => (await metric(kept)) === before + 1, 3000, 'the gate timeout to fire');
+    // A pong sent after the timeout arrives after anything the timeout sent: a disconnect would be seen first.
+    c.ping();
+    await c.waitFor('pong');
     expect(c.received.some((m) => m.type === 'disconnect')).toBe(false);
+    expect(c.received.some((m) => m.type === 'resume')).toBe(false);
     gate.onEvent(connected(conversationId, agent(randomUUID(), true)));
     await c.waitFor('resume');
   });
@@ -102,7 +109,9 @@ describe('gate', () => {
     await openSession(c);
     const outsider = agent(randomUUID(), false);
     gate.onEvent(connected(conversationId, outsider));
-    await sleep(50);
+    // The gate acts synchronously on the event; a pong asked for afterwards arrives after any resume.
+    c.ping();
+    await c.waitFor('pong');
     expect(c.received.some((m) => m.type === 'resume')).toBe(false);
     const insider = agent(randomUUID(), true);
     gate.onEvent({ type: 'agent.transfer', orgId: t.orgId, conversationId, at: at(), from: outsider, to: { ...insider, monitored: true }, kind: 'transfer' });

@@ -71,9 +71,15 @@ describe.each(backends)('shared state in %s', (_name, open) => {
   it('extends a lease when its owner renews it', async () => {
     const name = lease();
     const probe = uniqueName('probe');
-    expect(await a.acquireLease(name, 'replica-1', 150)).toBe(true);
+    const TERM = 1000;
     // Outlives the first term of the lease; once it is gone, so would the lease be, unrenewed.
-    await a.set(probe, 'x', 300);
+    await a.set(probe, 'x', TERM + 200);
+    const acquired = performance.now();
+    expect(await a.acquireLease(name, 'replica-1', TERM)).toBe(true);
+    // Renewal, not re-acquisition: the lease must still be held by its owner when it is renewed.
+    // (Were it already expired, a fresh acquire would pass this test with renewal broken.)
+    expect(await b.acquireLease(name, 'replica-2', 10_000)).toBe(false);
+    expect(performance.now() - acquired).toBeLessThan(TERM);
     expect(await a.acquireLease(name, 'replica-1', 60_000)).toBe(true);
     await vi.waitFor(async () => expect(await a.get(probe)).toBeUndefined(), POLL);
     expect(await b.acquireLease(name, 'replica-2', 10_000)).toBe(false);
