@@ -82,11 +82,12 @@ async function update(cmd: Command, orgId: string, change: (t: Record<string, un
     const current = await ctx.tenants.getTenant(orgId);
     if (!current) throw new Error(`no tenant ${orgId}`);
     const next = TenantStore.normalize(change(current as unknown as Record<string, unknown>));
-    await ctx.tenants.upsertTenant(next, 'cli');
-    if (ctx.config.tenants.some((t) => t.orgId === orgId)) {
-      process.stderr.write('warning: this tenant is declared in the config file, which is applied again at every start\n');
-    }
-    process.stdout.write(`tenant ${orgId} updated\n`);
+    // A config file's tenant stays the file's: its next `serve` applies the file again, and may remove it.
+    const source = await ctx.tenants.sourceOf(orgId);
+    const fromConfig = source !== undefined && source.startsWith('config');
+    await ctx.tenants.upsertTenant(next, fromConfig ? source : 'cli');
+    if (fromConfig) process.stderr.write('warning: this tenant is declared in a config file, which `hookline serve` applies again at every start\n');
+    process.stdout.write(`tenant ${next.orgId} updated\n`);
   });
 }
 
@@ -103,7 +104,7 @@ export function registerTenantSettings(tenant: Command): void {
         const t = await ctx.tenants.getTenant(orgId);
         if (!t) throw new Error(`no tenant ${orgId}`);
         print(redactTenant(t), true);
-      });
+      }, { readOnly: true });
     });
   const downstream = tenant.command('downstream').description("manage a tenant's stream destinations");
   downstream

@@ -13,8 +13,9 @@ export function registerTenantCommands(program: Command): void {
   ).action(async (o: { orgId: string; name: string } & Parameters<typeof applySettings>[1], cmd: Command) => {
     await withContext(cmd, async (ctx) => {
       const { TenantStore } = await import('../tenants/index.js');
-      await ctx.tenants.addTenant(TenantStore.normalize(applySettings({ orgId: o.orgId, name: o.name }, o)), 'cli');
-      process.stdout.write(`tenant ${o.orgId} added\n`);
+      const tenant = TenantStore.normalize(applySettings({ orgId: o.orgId, name: o.name }, o));
+      await ctx.tenants.addTenant(tenant, 'cli');
+      process.stdout.write(`tenant ${tenant.orgId} added\n`);
     });
   });
   tenant
@@ -27,7 +28,7 @@ export function registerTenantCommands(program: Command): void {
         const keys = await ctx.tenants.listApiKeys();
         const rows = list.map((t) => ({ orgId: t.orgId, name: t.name, admission: t.admission, keys: keys.filter((k) => k.orgId === t.orgId).length, source: t.source }));
         print(rows, o.json === true, () => table(rows, ['orgId', 'name', 'admission', 'keys', 'source']));
-      });
+      }, { readOnly: true });
     });
   tenant
     .command('remove')
@@ -69,7 +70,7 @@ export function registerTenantCommands(program: Command): void {
       await withContext(cmd, async (ctx) => {
         const keys = (await ctx.tenants.listApiKeys(o.orgId)).map((k) => ({ ...k, apiKey: mask(k.apiKey), signed: k.hasSecret ? 'yes' : 'no' }));
         print(keys, o.json === true, () => table(keys, ['apiKey', 'orgId', 'signed', 'label', 'source', 'createdAt']));
-      });
+      }, { readOnly: true });
     });
   apikey
     .command('remove')

@@ -2,6 +2,8 @@
  * Tenants and their AudioHook API keys, in the database. Secrets are encrypted
  * with the master key before they are written and decrypted only on read.
  */
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
 import type { Db } from '../platform/db/index.js';
 import { nowIso } from '../platform/db/index.js';
 import type { SecretBox } from '../platform/crypto/index.js';
@@ -13,7 +15,24 @@ export class TenantError extends Error {
   override name = 'TenantError';
 }
 
-export type Source = 'config' | 'cli' | 'api';
+/** `config` or `config:<file id>`: written by a config file's sync (see applyConfig). */
+export type Source = 'cli' | 'api' | ConfigOrigin;
+export type ConfigOrigin = 'config' | `config:${string}`;
+
+/** The origin of tenants synced from configuration when no file names it (tests, benchmarks). */
+export const CONFIG_ORIGIN: ConfigOrigin = 'config';
+
+/**
+ * The origin of one config file: `config:` and a short hash of its absolute
+ * path, so it fits the 16-character source column and two servers with
+ * different files on one database do not remove each other's tenants.
+ */
+export function configOrigin(file: string | undefined): ConfigOrigin {
+  return file ? `config:${createHash('sha256').update(resolve(file)).digest('hex').slice(0, 8)}` : CONFIG_ORIGIN;
+}
+
+/** Org ids are compared as lower-case UUIDs everywhere (Genesys sends either case). */
+export const normalizeOrgId = (orgId: string): string => orgId.trim().toLowerCase();
 
 export interface NewApiKey {
   orgId: string;
@@ -51,7 +70,7 @@ export class TenantStore {
     };
     await this.db.kysely
       .insertInto('tenants')
-      .values({ org_id: tenant.orgId, created_at: now, ...row })
+      .values({ org_id: normalizeOrgId(tenant.orgId), created_at: now, ...row })
       .onConflict((oc) => oc.column('org_id').doUpdateSet(row))
       .execute();
   }
@@ -62,8 +81,14 @@ export class TenantStore {
   }
 
   async getTenant(orgId: string): Promise<Tenant | undefined> {
-    const row = await this.db.kysely.selectFrom('tenants').selectAll().where('org_id', '=', orgId).executeTakeFirst();
+    const row = await this.db.kysely.selectFrom('tenants').selectAll().where('org_id', '=', normalizeOrgId(orgId)).executeTakeFirst();
     return row ? this.fromRow(row) : undefined;
+  }
+
+  /** Who wrote the tenant: `cli`, `api`, or a config file's origin. */
+  async sourceOf(orgId: string): Promise<Source | undefined> {
+    const row = await this.db.kysely.selectFrom('tenants').select('source').where('org_id', '=', normalizeOrgId(orgId)).executeTakeFirst();
+    return row?.source as Source | undefined;
   }
 
   /** Every tenant, in one query (the cache re-reads this every few seconds). */
@@ -74,11 +99,11 @@ export class TenantStore {
 
   private fromRow(row: { org_id: string; name: string; settings: string; secrets_enc: string | null }): Tenant {
     const secrets = row.secrets_enc ? JSON.parse(this.box.decrypt(row.secrets_enc)) : {};
-    return joinSecrets(row.org_id, row.name, JSON.parse(row.settings), secrets);
+    return joinSecrets(normalizeOrgId(row.org_id), row.name, JSON.parse(row.settings), secrets);
   }
 
   async removeTenant(orgId: string): Promise<boolean> {
-    const res = await this.db.kysely.deleteFrom('tenants').where('org_id', '=', orgId).executeTakeFirst();
+    const res = await this.db.kysely.deleteFrom('tenants').where('org_id', '=', normalizeOrgId(orgId)).executeTakeFirst();
     return Number(res.numDeletedRows) > 0;
   }
 
@@ -91,7 +116,7 @@ export class TenantStore {
       .insertInto('api_keys')
       .values({
         api_key: k.apiKey,
-        org_id: k.orgId,
+        org_id: normalizeOrgId(k.orgId),
         secret_enc: k.secret ? this.box.encrypt(k.secret) : null,
         label: k.label ?? null,
         source,
@@ -107,11 +132,11 @@ export class TenantStore {
 
   async listApiKeys(orgId?: string): Promise<ApiKeyInfo[]> {
     let q = this.db.kysely.selectFrom('api_keys').selectAll().orderBy('created_at');
-    if (orgId) q = q.where('org_id', '=', orgId);
+    if (orgId) q = q.where('org_id', '=', normalizeOrgId(orgId));
     const rows = await q.execute();
     return rows.map((r) => ({
       apiKey: r.api_key,
-      orgId: r.org_id,
+      orgId: normalizeOrgId(r.org_id),
       hasSecret: r.secret_enc !== null,
       label: r.label,
       source: r.source,
@@ -124,29 +149,31 @@ export class TenantStore {
     const rows = await this.db.kysely.selectFrom('api_keys').select(['api_key', 'org_id', 'secret_enc']).execute();
     return rows.map((r) => ({
       apiKey: r.api_key,
-      orgId: r.org_id,
+      orgId: normalizeOrgId(r.org_id),
       secret: r.secret_enc ? Buffer.from(this.box.decrypt(r.secret_enc), 'base64') : Buffer.alloc(0),
     }));
   }
 
   /**
-   * Makes the database match the tenants declared in the config file. Entries
-   * added with the CLI are left alone; config entries removed from the file are deleted.
+   * Makes the database match the tenants declared in one config file. Entries
+   * added with the CLI are left alone; entries this same `origin` wrote before
+   * and the file no longer declares are deleted. Another file's entries are
+   * never deleted (a second deployment sharing the database keeps its own).
    */
-  async applyConfig(tenants: TenantConfig[]): Promise<void> {
-    const declared = new Set(tenants.map((t) => t.orgId));
+  async applyConfig(tenants: TenantConfig[], origin: ConfigOrigin = CONFIG_ORIGIN): Promise<void> {
+    const declared = new Set(tenants.map((t) => normalizeOrgId(t.orgId)));
     const declaredKeys = new Set(tenants.flatMap((t) => t.apiKeys.map((k) => k.key)));
     for (const t of tenants) {
       const { apiKeys, ...tenant } = t;
-      await this.upsertTenant(tenant, 'config');
+      await this.upsertTenant(tenant, origin);
       for (const k of apiKeys) {
         await this.db.kysely.deleteFrom('api_keys').where('api_key', '=', k.key).execute();
-        await this.addApiKey({ orgId: t.orgId, apiKey: k.key, secret: k.secret, label: k.label }, 'config');
+        await this.addApiKey({ orgId: t.orgId, apiKey: k.key, secret: k.secret, label: k.label }, origin);
       }
     }
-    const stale = await this.db.kysely.selectFrom('api_keys').select('api_key').where('source', '=', 'config').execute();
+    const stale = await this.db.kysely.selectFrom('api_keys').select('api_key').where('source', '=', origin).execute();
     for (const s of stale) if (!declaredKeys.has(s.api_key)) await this.removeApiKey(s.api_key);
-    const staleTenants = await this.db.kysely.selectFrom('tenants').select('org_id').where('source', '=', 'config').execute();
-    for (const s of staleTenants) if (!declared.has(s.org_id)) await this.removeTenant(s.org_id);
+    const staleTenants = await this.db.kysely.selectFrom('tenants').select('org_id').where('source', '=', origin).execute();
+    for (const s of staleTenants) if (!declared.has(normalizeOrgId(s.org_id))) await this.removeTenant(s.org_id);
   }
 }
