@@ -78,10 +78,12 @@ export const configSchema = z.strictObject({
   database: z
     .string()
     .regex(/^(sqlite:|postgres:\/\/|postgresql:\/\/)/, 'must start with sqlite: or postgres://')
-    .default('sqlite:./data/hookline.db'),
+    /** Default `sqlite:<dataDir>/hookline.db` (see withDataDirDefaults). */
+    .optional(),
   objects: z
     .strictObject({
-      url: z.string().regex(/^(file:|s3:\/\/)/, 'must start with file: or s3://').default('file:./data/objects'),
+      /** Default `file:<dataDir>/objects` (see withDataDirDefaults). */
+      url: z.string().regex(/^(file:|s3:\/\/)/, 'must start with file: or s3://').optional(),
       s3: z
         .strictObject({
           endpoint: z.string().url().optional(),
@@ -189,7 +191,23 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   tenants: z.array(tenantSchema).default([]),
-});
+})
+  .transform(withDataDirDefaults);
+
+/**
+ * The embedded database and object store default to `dataDir`, as documented:
+ * two instances with different data directories must not share a database
+ * (and fight over its master key) because both defaulted to ./data.
+ */
+function withDataDirDefaults<C extends { dataDir: string; database?: string | undefined; objects: { url?: string | undefined } }>(c: C) {
+  const dir = c.dataDir.replace(/(.)\/+$/, '$1'); // ./data/ -> ./data, / stays /
+  const under = (name: string) => (dir.endsWith('/') ? dir + name : `${dir}/${name}`);
+  return {
+    ...c,
+    database: c.database ?? `sqlite:${under('hookline.db')}`,
+    objects: { ...c.objects, url: c.objects.url ?? `file:${under('objects')}` },
+  };
+}
 
 export type Config = z.infer<typeof configSchema>;
 export type TenantConfig = z.infer<typeof tenantSchema>;
