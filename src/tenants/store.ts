@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import type { Db } from '../platform/db/index.js';
 import { nowIso } from '../platform/db/index.js';
 import type { SecretBox } from '../platform/crypto/index.js';
-import { tenantSchema, type TenantConfig } from '../platform/config/index.js';
+import { MIN_SECRET_BYTES, tenantSchema, type TenantConfig } from '../platform/config/index.js';
 import type { ApiKeyInfo, Credential, Tenant } from '../shared/tenant.js';
 import { joinSecrets, splitSecrets } from './secrets.js';
 
@@ -37,12 +37,26 @@ export const normalizeOrgId = (orgId: string): string => orgId.trim().toLowerCas
 export interface NewApiKey {
   orgId: string;
   apiKey: string;
-  /** Base64 client secret; empty/undefined = unsigned requests accepted for this key. */
+  /** Base64 client secret, at least MIN_SECRET_BYTES once decoded. */
   secret?: string | undefined;
+  /** No secret: unsigned requests are accepted. Must be said; a missing secret is an error. */
+  unsigned?: boolean | undefined;
   label?: string | undefined;
 }
 
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
+
+/** The secret to store, or undefined for an explicitly unsigned key. */
+function checkSecret(k: NewApiKey): string | undefined {
+  if (k.unsigned === true) {
+    if (k.secret) throw new TenantError('a key is either signed (--secret) or --unsigned, not both');
+    return undefined;
+  }
+  if (!k.secret) throw new TenantError('a client secret is required (base64, at least 16 bytes); --unsigned accepts unsigned requests for this key');
+  if (!BASE64.test(k.secret)) throw new TenantError('client secret must be base64');
+  if (Buffer.from(k.secret, 'base64').length < MIN_SECRET_BYTES) throw new TenantError(`client secret must decode to at least ${MIN_SECRET_BYTES} bytes`);
+  return k.secret;
+}
 
 export class TenantStore {
   constructor(private readonly db: Db, private readonly box: SecretBox) {}
@@ -109,7 +123,7 @@ export class TenantStore {
 
   async addApiKey(k: NewApiKey, source: Source): Promise<void> {
     if (!(await this.getTenant(k.orgId))) throw new TenantError(`unknown tenant ${k.orgId}: add it first`);
-    if (k.secret && !BASE64.test(k.secret)) throw new TenantError('client secret must be base64');
+    const secret = checkSecret(k);
     const exists = await this.db.kysely.selectFrom('api_keys').select('org_id').where('api_key', '=', k.apiKey).executeTakeFirst();
     if (exists) throw new TenantError(`API key already exists (tenant ${exists.org_id})`);
     await this.db.kysely
@@ -117,7 +131,7 @@ export class TenantStore {
       .values({
         api_key: k.apiKey,
         org_id: normalizeOrgId(k.orgId),
-        secret_enc: k.secret ? this.box.encrypt(k.secret) : null,
+        secret_enc: secret ? this.box.encrypt(secret) : null,
         label: k.label ?? null,
         source,
         created_at: nowIso(),
@@ -147,11 +161,14 @@ export class TenantStore {
   /** Every key with its decoded secret, for the AudioHook endpoint's in-memory cache. */
   async loadCredentials(): Promise<Credential[]> {
     const rows = await this.db.kysely.selectFrom('api_keys').select(['api_key', 'org_id', 'secret_enc']).execute();
-    return rows.map((r) => ({
-      apiKey: r.api_key,
-      orgId: normalizeOrgId(r.org_id),
-      secret: r.secret_enc ? Buffer.from(this.box.decrypt(r.secret_enc), 'base64') : Buffer.alloc(0),
-    }));
+    const out: Credential[] = [];
+    for (const r of rows) {
+      const secret = r.secret_enc ? Buffer.from(this.box.decrypt(r.secret_enc), 'base64') : Buffer.alloc(0);
+      // Stored before secrets had a minimum: an empty buffer would accept unsigned requests. Fail closed.
+      if (r.secret_enc && secret.length < MIN_SECRET_BYTES) continue;
+      out.push({ apiKey: r.api_key, orgId: normalizeOrgId(r.org_id), secret });
+    }
+    return out;
   }
 
   /**
@@ -168,7 +185,7 @@ export class TenantStore {
       await this.upsertTenant(tenant, origin);
       for (const k of apiKeys) {
         await this.db.kysely.deleteFrom('api_keys').where('api_key', '=', k.key).execute();
-        await this.addApiKey({ orgId: t.orgId, apiKey: k.key, secret: k.secret, label: k.label }, origin);
+        await this.addApiKey({ orgId: t.orgId, apiKey: k.key, secret: k.secret, unsigned: k.unsigned, label: k.label }, origin);
       }
     }
     const stale = await this.db.kysely.selectFrom('api_keys').select('api_key').where('source', '=', origin).execute();

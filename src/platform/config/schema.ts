@@ -21,12 +21,23 @@ const mediaRule = z.union([
   }),
 ]);
 
-export const apiKeySchema = z.strictObject({
-  key: z.string().min(1).regex(/^[A-Za-z0-9+/_=-]+$/, 'must be letters, digits or + / _ = -'),
-  /** Base64 client secret; empty or absent = unsigned requests are accepted for this key. */
-  secret: base64.optional(),
-  label: z.string().optional(),
-});
+/** A client secret shorter than this is refused: "a" or "==" decode to nothing, which would mean unsigned. */
+export const MIN_SECRET_BYTES = 16;
+export const clientSecret = base64.refine((s) => Buffer.from(s, 'base64').length >= MIN_SECRET_BYTES, `must decode to at least ${MIN_SECRET_BYTES} bytes (\`openssl rand -base64 32\`)`);
+
+export const apiKeySchema = z
+  .strictObject({
+    key: z.string().min(1).regex(/^[A-Za-z0-9+/_=-]+$/, 'must be letters, digits or + / _ = -'),
+    /** Base64 client secret of at least 16 bytes. */
+    secret: clientSecret.optional(),
+    /** Accept unsigned requests for this key: only when said, never because a secret is missing. */
+    unsigned: z.boolean().optional(),
+    label: z.string().optional(),
+  })
+  .superRefine((k, ctx) => {
+    if (k.secret === undefined && k.unsigned !== true) ctx.addIssue({ code: 'custom', path: ['secret'], message: 'required (base64, at least 16 bytes), or set unsigned: true' });
+    if (k.secret !== undefined && k.unsigned === true) ctx.addIssue({ code: 'custom', path: ['unsigned'], message: 'a key with a secret is signed: drop one of them' });
+  });
 
 export const downstreamSchema = z.strictObject({
   url: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL'),
