@@ -55,6 +55,4 @@ export function describeError(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export function mask(secret: string): string {
-  return secret.length <= 8 ? '****' : `${secret.slice(0, 4)}…${secret.slice(-4)}`;
-}
+export { mask } from '../platform/crypto/mask.js';

@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { Tenant } from '../shared/tenant.js';
+import { redactUrl } from '../platform/util/redact-url.js';
 import { mask, print, withContext } from './common.js';
 
 interface SetOptions {
@@ -54,6 +55,7 @@ export function redactTenant(t: Tenant): Record<string, unknown> {
     genesys: t.genesys ? { ...t.genesys, clientSecret: mask(t.genesys.clientSecret) } : undefined,
     downstream: t.downstream.map((d) => ({
       ...d,
+      url: redactUrl(d.url), // stored before user:password@ was refused
       bearerToken: d.bearerToken ? mask(d.bearerToken) : undefined,
       header: d.header ? { name: d.header.name, value: mask(d.header.value) } : undefined,
     })),

@@ -4,6 +4,8 @@
  * so, and a degenerate secret already stored authenticates nothing.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretBox } from '../../src/platform/crypto/index.js';
 import { openDatabase } from '../../src/platform/db/index.js';
@@ -70,5 +72,28 @@ describe('a degenerate secret already stored', () => {
     } finally {
       await db.close();
     }
+  });
+});
+
+describe('secrets in tenant settings', () => {
+  const orgId = randomUUID();
+
+  beforeAll(() => {
+    expect(cli('tenant', 'add', '--org-id', orgId, '--name', 'Downstream').code).toBe(0);
+  });
+
+  it('refuses a password in a downstream URL and keeps it out of the database', () => {
+    const r = cli('tenant', 'downstream', 'add', orgId, '--url', 'wss://bob:pw-in-url-123@processor.example.com/in');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/url: must not contain user:password@/);
+    expect(readFileSync(join(t.dir, 'hookline.db')).includes(Buffer.from('pw-in-url-123'))).toBe(false);
+    expect(JSON.parse(cli('tenant', 'show', orgId).stdout).downstream).toEqual([]);
+  });
+
+  it('masks show at most the last 4 characters and never more than a quarter', () => {
+    expect(cli('tenant', 'downstream', 'add', orgId, '--url', 'wss://processor.example.com/in', '--bearer-token', 'abcdefghi', '--header-name', 'X-Key', '--header-value', 'k'.repeat(40) + 'WXYZ').code).toBe(0);
+    const [d] = JSON.parse(cli('tenant', 'show', orgId).stdout).downstream as { bearerToken: string; header: { value: string } }[];
+    expect(d?.bearerToken).toBe('…hi');
+    expect(d?.header.value).toBe('…WXYZ');
   });
 });

@@ -39,8 +39,23 @@ export const apiKeySchema = z
     if (k.secret !== undefined && k.unsigned === true) ctx.addIssue({ code: 'custom', path: ['unsigned'], message: 'a key with a secret is signed: drop one of them' });
   });
 
+/**
+ * A URL with `user:password@` would keep the password in clear in the
+ * settings column, `tenant show` and the logs: credentials go in the options
+ * stored encrypted (bearerToken, header) instead.
+ */
+const noUserinfo = (url: string): boolean => {
+  try {
+    const u = new URL(url);
+    return u.username === '' && u.password === '';
+  } catch {
+    return true; // not a URL: the format check reports it
+  }
+};
+const USERINFO_MESSAGE = 'must not contain user:password@ (use bearerToken or header, which are stored encrypted)';
+
 export const downstreamSchema = z.strictObject({
-  url: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL'),
+  url: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL').refine(noUserinfo, USERINFO_MESSAGE),
   name: z.string().optional(),
   bearerToken: z.string().optional(),
   header: z.strictObject({ name: z.string().min(1), value: z.string() }).optional(),
@@ -53,8 +68,8 @@ export const genesysSchema = z.strictObject({
   /** Region environment host, e.g. mypurecloud.com, usw2.pure.cloud. */
   region: z.string().default('mypurecloud.com'),
   /** Overrides the API base (and login base when loginUrl is absent), e.g. the emulator. */
-  apiUrl: z.string().url().optional(),
-  loginUrl: z.string().url().optional(),
+  apiUrl: z.string().url().refine(noUserinfo, USERINFO_MESSAGE).optional(),
+  loginUrl: z.string().url().refine(noUserinfo, USERINFO_MESSAGE).optional(),
 });
 
 export const tenantSchema = z.strictObject({
