@@ -92,7 +92,8 @@ describe('secrets in tenant settings', () => {
 
   it('masks show at most the last 4 characters and never more than a quarter', () => {
     expect(cli('tenant', 'downstream', 'add', orgId, '--url', 'wss://processor.example.com/in', '--bearer-token', 'abcdefghi', '--header-name', 'X-Key', '--header-value', 'k'.repeat(40) + 'WXYZ').code).toBe(0);
-    const [d] = JSON.parse(cli('tenant', 'show', orgId).stdout).downstream as { bearerToken: string; header: { value: string } }[];
+    const list = JSON.parse(cli('tenant', 'show', orgId).stdout).downstream as { url: string; bearerToken: string; header: { value: string } }[];
+    const d = list.find((x) => x.url === 'wss://processor.example.com/in');
     expect(d?.bearerToken).toBe('…hi');
     expect(d?.header.value).toBe('…WXYZ');
   });
