@@ -17,7 +17,7 @@ import { createRegistry, type Registry } from '../platform/metrics/index.js';
 import { openQueue, type Queue } from '../platform/queue/index.js';
 import { openState, type SharedState } from '../platform/state/index.js';
 import type { Tenant } from '../shared/tenant.js';
-import { TenantCache } from '../tenants/index.js';
+import { CONFIG_ORIGIN, TenantCache, type ConfigOrigin } from '../tenants/index.js';
 import { ConversationStore, Directory, HeldConversations, TrackingService, isTracked } from '../tracking/index.js';
 import { openContext, type Context } from './context.js';
 import { createHttp } from './http.js';
@@ -46,6 +46,8 @@ export interface ServerOverrides {
   /** How Genesys clients are built (tests inject faults or clocks). */
   genesysClient?: (tenant: Tenant) => GenesysClient;
   replicaId?: string;
+  /** Who owns the config's tenants in the database (see TenantStore.applyConfig); `serve` names its file. */
+  configOrigin?: ConfigOrigin;
 }
 
 function gatePolicy(t: Tenant | undefined): GatePolicy | undefined {
@@ -54,7 +56,7 @@ function gatePolicy(t: Tenant | undefined): GatePolicy | undefined {
 }
 
 export async function startServer(config: Config, log?: Logger, overrides: ServerOverrides = {}): Promise<Server> {
-  const ctx = await openContext(config, log);
+  const ctx = await openContext(config, log, { syncTenants: { origin: overrides.configOrigin ?? CONFIG_ORIGIN } });
   const logger = ctx.log;
   const registry = createRegistry();
   const replicaId = overrides.replicaId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;

@@ -42,7 +42,8 @@ export function authenticate(
 ): AuthResult {
   const sessionId = header(req, 'audiohook-session-id') ?? '';
   const correlationId = header(req, 'audiohook-correlation-id') ?? '';
-  const orgId = header(req, 'audiohook-organization-id') ?? '';
+  // Lower-case from here on: tenant lookups, the gate and metrics compare exactly.
+  const orgId = (header(req, 'audiohook-organization-id') ?? '').toLowerCase();
   const ids = { sessionId: isUuid(sessionId) ? sessionId : '', correlationId, orgId };
   if (!isUuid(sessionId) || !isUuid(orgId) || !isUuid(correlationId)) return { ok: false, reason: 'bad-headers', ...ids };
   const sig = cfg.audiohook.signature;
@@ -60,6 +61,6 @@ export function authenticate(
   if (!result.ok) return { ok: false, reason: result.reason, ...ids };
   const credential = credentials.lookup(result.apiKey) as Credential;
   // The key must belong to the organization that is calling.
-  if (credential.orgId.toLowerCase() !== orgId.toLowerCase()) return { ok: false, reason: 'org-mismatch', ...ids };
+  if (credential.orgId.toLowerCase() !== orgId) return { ok: false, reason: 'org-mismatch', ...ids };
   return { ok: true, credential, signed: result.signed, ...ids };
 }

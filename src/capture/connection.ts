@@ -156,7 +156,7 @@ export class AudioHookConnection implements SessionHandle {
       orgId: this.params.orgId,
       sessionId: this.core.sessionId,
       correlationId: this.params.correlationId,
-      conversationId: open.conversationId,
+      conversationId: open.conversationId.toLowerCase(),
       open,
     };
     const decision = this.deps.admission.decide(this.ctx, this);

@@ -5,19 +5,32 @@ import type { Command } from 'commander';
 import type { Context } from '../app/context.js';
 import { ConfigError, loadConfig, type Config } from '../platform/config/index.js';
 
-export function configFrom(cmd: Command, overrides: Record<string, unknown> = {}): Config {
-  const opts = cmd.optsWithGlobals<{ config?: string }>();
-  return loadConfig({ file: opts.config, overrides });
+/** The config file the command reads: --config, else HOOKLINE_CONFIG. */
+export function configFile(cmd: Command): string | undefined {
+  return cmd.optsWithGlobals<{ config?: string }>().config ?? process.env.HOOKLINE_CONFIG;
 }
 
-/** Opens the database etc. for a management command, quietly (warnings only). */
-export async function withContext<T>(cmd: Command, fn: (ctx: Context) => Promise<T>): Promise<T> {
+export function configFrom(cmd: Command, overrides: Record<string, unknown> = {}): Config {
+  return loadConfig({ file: configFile(cmd), overrides });
+}
+
+export interface ManageOptions {
+  /** The command only reads: it never creates the database or a master key. */
+  readOnly?: boolean;
+}
+
+/**
+ * Opens the database etc. for a management command, quietly (warnings only).
+ * Never applies the config file's tenants: only `serve` does, so a command run
+ * with another (or no) config cannot delete the server's tenants.
+ */
+export async function withContext<T>(cmd: Command, fn: (ctx: Context) => Promise<T>, options: ManageOptions = {}): Promise<T> {
   const config = configFrom(cmd);
   // Loaded on demand: `hookline keygen` or `--help` should not pay for the database and S3 SDK.
   const { createLogger } = await import('../platform/logging/index.js');
   const { openContext } = await import('../app/context.js');
   const log = createLogger({ level: process.env.HOOKLINE_LOGGING__LEVEL ?? 'warn' });
-  const ctx = await openContext(config, log);
+  const ctx = await openContext(config, log, { syncTenants: false, readOnly: options.readOnly === true });
   try {
     return await fn(ctx);
   } finally {
@@ -42,6 +55,4 @@ export function describeError(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export function mask(secret: string): string {
-  return secret.length <= 8 ? '****' : `${secret.slice(0, 4)}…${secret.slice(-4)}`;
-}
+export { mask } from '../platform/crypto/mask.js';

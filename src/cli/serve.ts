@@ -2,7 +2,7 @@
  * `hookline serve`: the server, with graceful drain on SIGTERM/SIGINT.
  */
 import type { Command } from 'commander';
-import { configFrom } from './common.js';
+import { configFile, configFrom } from './common.js';
 
 export function registerServe(program: Command): void {
   program
@@ -12,7 +12,8 @@ export function registerServe(program: Command): void {
     .action(async (o: { port?: number }, cmd: Command) => {
       const config = configFrom(cmd, o.port !== undefined ? { 'server.port': o.port } : {});
       const { startServer } = await import('../app/serve.js');
-      const server = await startServer(config);
+      const { configOrigin } = await import('../tenants/index.js');
+      const server = await startServer(config, undefined, { configOrigin: configOrigin(configFile(cmd)) });
       let signals = 0;
       const stop = (signal: string) => {
         if (++signals > 1) process.exit(1);

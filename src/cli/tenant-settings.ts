@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { Tenant } from '../shared/tenant.js';
+import { redactUrl } from '../platform/util/redact-url.js';
 import { mask, print, withContext } from './common.js';
 
 interface SetOptions {
@@ -54,6 +55,7 @@ export function redactTenant(t: Tenant): Record<string, unknown> {
     genesys: t.genesys ? { ...t.genesys, clientSecret: mask(t.genesys.clientSecret) } : undefined,
     downstream: t.downstream.map((d) => ({
       ...d,
+      url: redactUrl(d.url), // stored before user:password@ was refused
       bearerToken: d.bearerToken ? mask(d.bearerToken) : undefined,
       header: d.header ? { name: d.header.name, value: mask(d.header.value) } : undefined,
     })),
@@ -82,11 +84,12 @@ async function update(cmd: Command, orgId: string, change: (t: Record<string, un
     const current = await ctx.tenants.getTenant(orgId);
     if (!current) throw new Error(`no tenant ${orgId}`);
     const next = TenantStore.normalize(change(current as unknown as Record<string, unknown>));
-    await ctx.tenants.upsertTenant(next, 'cli');
-    if (ctx.config.tenants.some((t) => t.orgId === orgId)) {
-      process.stderr.write('warning: this tenant is declared in the config file, which is applied again at every start\n');
-    }
-    process.stdout.write(`tenant ${orgId} updated\n`);
+    // A config file's tenant stays the file's: its next `serve` applies the file again, and may remove it.
+    const source = await ctx.tenants.sourceOf(orgId);
+    const fromConfig = source !== undefined && source.startsWith('config');
+    await ctx.tenants.upsertTenant(next, fromConfig ? source : 'cli');
+    if (fromConfig) process.stderr.write('warning: this tenant is declared in a config file, which `hookline serve` applies again at every start\n');
+    process.stdout.write(`tenant ${next.orgId} updated\n`);
   });
 }
 
@@ -103,7 +106,7 @@ export function registerTenantSettings(tenant: Command): void {
         const t = await ctx.tenants.getTenant(orgId);
         if (!t) throw new Error(`no tenant ${orgId}`);
         print(redactTenant(t), true);
-      });
+      }, { readOnly: true });
     });
   const downstream = tenant.command('downstream').description("manage a tenant's stream destinations");
   downstream

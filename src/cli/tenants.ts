@@ -13,8 +13,9 @@ export function registerTenantCommands(program: Command): void {
   ).action(async (o: { orgId: string; name: string } & Parameters<typeof applySettings>[1], cmd: Command) => {
     await withContext(cmd, async (ctx) => {
       const { TenantStore } = await import('../tenants/index.js');
-      await ctx.tenants.addTenant(TenantStore.normalize(applySettings({ orgId: o.orgId, name: o.name }, o)), 'cli');
-      process.stdout.write(`tenant ${o.orgId} added\n`);
+      const tenant = TenantStore.normalize(applySettings({ orgId: o.orgId, name: o.name }, o));
+      await ctx.tenants.addTenant(tenant, 'cli');
+      process.stdout.write(`tenant ${tenant.orgId} added\n`);
     });
   });
   tenant
@@ -27,7 +28,7 @@ export function registerTenantCommands(program: Command): void {
         const keys = await ctx.tenants.listApiKeys();
         const rows = list.map((t) => ({ orgId: t.orgId, name: t.name, admission: t.admission, keys: keys.filter((k) => k.orgId === t.orgId).length, source: t.source }));
         print(rows, o.json === true, () => table(rows, ['orgId', 'name', 'admission', 'keys', 'source']));
-      });
+      }, { readOnly: true });
     });
   tenant
     .command('remove')
@@ -48,14 +49,14 @@ export function registerTenantCommands(program: Command): void {
     .description('add an API key to a tenant (prints the key and secret once)')
     .requiredOption('--org-id <uuid>', 'tenant organization id')
     .option('--key <key>', 'API key (default: generated)')
-    .option('--secret <base64>', 'client secret, base64 (default: generated)')
+    .option('--secret <base64>', 'client secret, base64 of at least 16 bytes (default: generated)')
     .option('--unsigned', 'no client secret: accept unsigned requests for this key')
     .option('--label <text>', 'a note')
     .action(async (o: { orgId: string; key?: string; secret?: string; unsigned?: boolean; label?: string }, cmd: Command) => {
       await withContext(cmd, async (ctx) => {
         const key = o.key ?? randomBytes(24).toString('base64url');
-        const secret = o.unsigned ? undefined : (o.secret ?? randomBytes(32).toString('base64'));
-        await ctx.tenants.addApiKey({ orgId: o.orgId, apiKey: key, secret, label: o.label }, 'cli');
+        const secret = o.secret ?? (o.unsigned ? undefined : randomBytes(32).toString('base64'));
+        await ctx.tenants.addApiKey({ orgId: o.orgId, apiKey: key, secret, unsigned: o.unsigned === true, label: o.label }, 'cli');
         process.stdout.write(`API key:       ${key}\nClient secret: ${secret ?? '(none: unsigned requests accepted)'}\n`);
         process.stdout.write('Enter both on the Genesys AudioHook integration\'s Credentials tab. The secret is not shown again.\n');
       });
@@ -69,7 +70,7 @@ export function registerTenantCommands(program: Command): void {
       await withContext(cmd, async (ctx) => {
         const keys = (await ctx.tenants.listApiKeys(o.orgId)).map((k) => ({ ...k, apiKey: mask(k.apiKey), signed: k.hasSecret ? 'yes' : 'no' }));
         print(keys, o.json === true, () => table(keys, ['apiKey', 'orgId', 'signed', 'label', 'source', 'createdAt']));
-      });
+      }, { readOnly: true });
     });
   apikey
     .command('remove')

@@ -71,9 +71,15 @@ export class Gate implements Admission {
 
   decide(ctx: AdmissionContext, handle: SessionHandle): AdmissionDecision {
     const policy = this.o.policy(ctx.orgId);
+    // Fail closed: no settings for this organization (a lookup that missed, a
+    // tenant just removed) must not mean "admit every call".
+    if (!policy) {
+      this.metrics.decisions.inc({ decision: 'no-policy' });
+      return { type: 'reject', reason: 'unauthorized', info: 'Unknown organization' };
+    }
     const c = this.conversation(ctx.orgId, ctx.conversationId);
     c.sessions.add(handle);
-    if (!policy || policy.admission === 'all') {
+    if (policy.admission === 'all') {
       this.metrics.decisions.inc({ decision: 'all' });
       return { type: 'admit', agent: tag(c.agent), conversation: c.conversation };
     }

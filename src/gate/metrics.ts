@@ -9,7 +9,7 @@ export class GateMetrics {
   constructor(registry: Registry, heldCount: () => number) {
     this.decisions = new Counter({
       name: 'hookline_gate_decisions_total',
-      help: 'Gate decisions: admitted-at-open, held, admitted, timeout-disconnected, timeout-kept, all (tenant admits every call)',
+      help: 'Gate decisions: admitted-at-open, held, admitted, timeout-disconnected, timeout-kept, all (tenant admits every call), no-policy (unknown tenant: rejected)',
       labelNames: ['decision'],
       registers: [registry],
     });

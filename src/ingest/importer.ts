@@ -5,7 +5,8 @@
  * recorded), queue the conversation for analysis, and only then mark it
  * imported — the queue acknowledges when this resolves, so nothing is
  * acknowledged that is not durable. Idempotent by (tenant, conversation):
- * a redelivery replaces the same rows and objects.
+ * a redelivery replaces the same rows and objects, and hands the same import
+ * to analysis under the same message id (see analysisMessageId).
  */
 import type { GenesysClient, Recording } from '../genesys/index.js';
 import type { Config } from '../platform/config/index.js';
@@ -16,7 +17,7 @@ import type { Tenant } from '../shared/tenant.js';
 import { normalize, type AnalyticsConversationLike, type ConversationStore } from '../tracking/index.js';
 import type { ClientPool } from './clients.js';
 import { classify } from './errors.js';
-import { jobKey, type AnalysisJob, type IngestJob } from './jobs.js';
+import { analysisMessageId, importVersion, jobKey, type AnalysisJob, type IngestJob } from './jobs.js';
 import type { IngestMetrics } from './metrics.js';
 
 export interface ImporterDeps {
@@ -75,8 +76,9 @@ export class Importer {
     const rows = normalize(orgId, details as unknown as AnalyticsConversationLike, now);
     await this.d.store.replace(rows);
     const recordings = await this.importRecordings(client, orgId, conversationId, details.conversationStart);
-    const job: AnalysisJob = { tenant: orgId, conversationId, recordings, importedAt: now };
-    await this.d.queue.publish(this.d.analysisQueue, job, { key: jobKey(orgId, conversationId) });
+    const version = importVersion(details, recordings);
+    const job: AnalysisJob = { tenant: orgId, conversationId, importVersion: version, recordings, importedAt: now };
+    await this.d.queue.publish(this.d.analysisQueue, job, { key: jobKey(orgId, conversationId), id: analysisMessageId(orgId, conversationId, version) });
     await this.d.store.markImported(orgId, conversationId, recordings.length, now);
     this.d.log.info({ orgId, conversationId, recordings: recordings.length }, 'conversation imported');
   }

@@ -6,7 +6,7 @@
  */
 import type { Logger } from '../platform/logging/index.js';
 import type { Credential, Tenant } from '../shared/tenant.js';
-import type { TenantStore } from './store.js';
+import { normalizeOrgId, type TenantStore } from './store.js';
 
 export class TenantCache {
   private tenants = new Map<string, Tenant>();
@@ -52,7 +52,7 @@ export class TenantCache {
   }
 
   tenant(orgId: string): Tenant | undefined {
-    return this.tenants.get(orgId);
+    return this.tenants.get(normalizeOrgId(orgId));
   }
 
   all(): Tenant[] {

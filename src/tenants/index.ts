@@ -1,2 +1,2 @@
 export { TenantCache } from './cache.js';
-export { TenantError, TenantStore, type NewApiKey, type Source } from './store.js';
+export { CONFIG_ORIGIN, TenantError, TenantStore, configOrigin, normalizeOrgId, type ConfigOrigin, type NewApiKey, type Source } from './store.js';

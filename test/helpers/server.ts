@@ -53,7 +53,7 @@ export async function startTestServer(overrides: Tree = {}): Promise<TestServer>
     logging: { level: process.env.TEST_LOG_LEVEL ?? 'silent' },
     audiohook: { signature: { failureDelayMs: 150 }, closeGraceSeconds: 2 },
     tenants: [
-      { orgId, name: 'Test Org', apiKeys: [{ key: apiKey, secret }, { key: unsignedKey }] },
+      { orgId, name: 'Test Org', apiKeys: [{ key: apiKey, secret }, { key: unsignedKey, unsigned: true }] },
       { orgId: otherOrgId, name: 'Other Org', apiKeys: [{ key: otherKey, secret }] },
     ],
   };

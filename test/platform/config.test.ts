@@ -35,6 +35,18 @@ describe('configuration', () => {
     expect(c.audiohook.media.preference).toEqual([{ format: 'PCMU', channels: 2 }, 'any']);
   });
 
+  it('puts the default database and object store under dataDir', () => {
+    const a = loadConfig({ env: { HOOKLINE_DATA_DIR: '/srv/a/' } });
+    expect(a.database).toBe('sqlite:/srv/a/hookline.db');
+    expect(a.objects.url).toBe('file:/srv/a/objects');
+    const b = loadConfig({ file: file('dataDir: /srv/b\n'), env: {} });
+    expect(b.database).toBe('sqlite:/srv/b/hookline.db');
+    expect(b.objects.url).toBe('file:/srv/b/objects');
+    const explicit = loadConfig({ file: file('dataDir: /srv/c\ndatabase: sqlite:/elsewhere/h.db\nobjects:\n  url: s3://bucket\n'), env: {} });
+    expect(explicit.database).toBe('sqlite:/elsewhere/h.db');
+    expect(explicit.objects.url).toBe('s3://bucket');
+  });
+
   it('reads YAML and lets the environment override nested keys', () => {
     const p = file('server:\n  port: 9000\naudiohook:\n  signature:\n    clockSkewSeconds: 3\n');
     const c = loadConfig({ file: p, env: { HOOKLINE_SERVER__HOST: '127.0.0.1', HOOKLINE_AUDIOHOOK__SIGNATURE__CLOCK_SKEW_SECONDS: '7' } });

@@ -2,6 +2,7 @@
  * The queue's contract, run against each implementation over real services:
  * the table queue on SQLite and on PostgreSQL, and RabbitMQ.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Db } from '../../src/platform/db/index.js';
 import { createLogger } from '../../src/platform/logging/index.js';
@@ -83,6 +84,24 @@ describe.each(backends)('%s', (_name, backend) => {
     expect(seen[0]?.id).toEqual(expect.any(String));
     // Closing a consumer returns unacknowledged messages; nothing came back, so it was acked.
     expect(await queue.stats(q)).toEqual({ ready: 0, inFlight: 0, dead: 0 });
+  });
+
+  it('carries a message id given at publish to the consumer; the table queue keeps one job per id', async () => {
+    const q = name();
+    const id = randomUUID();
+    await queue.publish(q, { n: 1 }, { id, key: 'org-1:conv-1' });
+    await queue.publish(q, { n: 2 }, { id, key: 'org-1:conv-1' }); // the same hand-off, published again
+    await queue.publish(q, { n: 3 }, { key: 'org-1:conv-1' });
+    // RabbitMQ cannot refuse the copy: it arrives with the same id for the consumer to drop.
+    const expected = backend.isRabbit ? 3 : 2;
+    if (!backend.isRabbit) expect((await queue.stats(q)).ready).toBe(2);
+    const seen: Message<{ n: number }>[] = [];
+    consume<{ n: number }>(q, async (m) => void seen.push(m));
+    await vi.waitFor(() => expect(seen).toHaveLength(expected), POLL);
+    const withId = seen.filter((m) => m.id === id);
+    expect(withId.length).toBe(expected - 1);
+    expect(withId[0]?.payload.n).toBe(1);
+    expect(seen.find((m) => m.payload.n === 3)?.id).not.toBe(id);
   });
 
   it('retries a failing message with the backoff until it succeeds', async () => {
@@ -266,6 +285,7 @@ describe.each(backends)('%s', (_name, backend) => {
     await expect(queue.publish('has.dot', 1)).rejects.toThrow(QueueError);
     await expect(queue.publish(name(), undefined)).rejects.toThrow(/JSON-serialisable/);
     await expect(queue.publish(name(), 1, { key: '' })).rejects.toThrow(QueueError);
+    await expect(queue.publish(name(), 1, { id: 'not-a-uuid' })).rejects.toThrow(/message id must be a UUID/);
     expect(() => queue.consume(name(), async () => {}, { concurrency: 0, maxAttempts: 1 })).toThrow(/concurrency/);
   });
 });

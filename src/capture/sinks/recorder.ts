@@ -19,6 +19,10 @@ import { formatDuration, nanosToSamples, type Nanos } from '../../protocol/audio
 import type { SessionInfo, Sink, SinkControl, SinkEnd, SinkSession } from '../../shared/session.js';
 import { SpoolFlusher } from './spool-flusher.js';
 
+/** Call audio: readable by the service's user only. */
+const PRIVATE_DIR = 0o700;
+const PRIVATE_FILE = 0o600;
+
 export interface RecorderOptions {
   store: ObjectStore;
   spoolDir: string;
@@ -66,7 +70,7 @@ export class RecorderSink implements Sink {
   constructor(private readonly options: RecorderOptions) {
     // Made here, once, before any session: each session opens its spool file at once, and an open
     // racing a first mkdir fails with ENOENT (seen under load on a fresh spool directory).
-    mkdirSync(options.spoolDir, { recursive: true });
+    mkdirSync(options.spoolDir, { recursive: true, mode: PRIVATE_DIR });
   }
 
   open(info: SessionInfo): SinkSession {
@@ -76,7 +80,7 @@ export class RecorderSink implements Sink {
   /** Uploads recordings a previous process left in the spool (crash, store outage). */
   async recover(): Promise<number> {
     const { spoolDir, store, log } = this.options;
-    await mkdir(spoolDir, { recursive: true });
+    await mkdir(spoolDir, { recursive: true, mode: PRIVATE_DIR });
     let recovered = 0;
     for (const name of await readdir(spoolDir)) {
       if (!name.endsWith('.meta.json')) continue;
@@ -145,9 +149,9 @@ class Recording implements SinkSession {
       spec: this.spec,
       sidecar: this.sidecarHead(),
     };
-    this.ready = writeFile(`${this.base}.meta.json`, JSON.stringify(this.meta));
+    this.ready = writeFile(`${this.base}.meta.json`, JSON.stringify(this.meta), { mode: PRIVATE_FILE });
     this.ready.catch((err: Error) => this.fail(err));
-    this.file = createWriteStream(`${this.base}.wav`);
+    this.file = createWriteStream(`${this.base}.wav`, { mode: PRIVATE_FILE });
     this.file.on('error', (err) => this.fail(err));
     this.file.write(wavHeader(this.spec, 0));
     flusher.add(this.file);
@@ -185,7 +189,7 @@ class Recording implements SinkSession {
     const dataBytes = this.writtenSamples * this.unit;
     await finishFile(`${this.base}.wav`, this.spec, dataBytes);
     const sidecar = { ...this.sidecarHead(), ...this.sidecarTail(summary) };
-    await writeFile(`${this.base}.meta.json`, JSON.stringify({ ...this.meta, sidecar }));
+    await writeFile(`${this.base}.meta.json`, JSON.stringify({ ...this.meta, sidecar }), { mode: PRIVATE_FILE });
     const attempts = this.o.uploadAttempts ?? 4;
     await uploadWithRetry(() => this.o.store.put(this.meta.wavKey, createReadStream(`${this.base}.wav`), { contentType: 'audio/wav' }), attempts);
     await uploadWithRetry(() => this.o.store.put(this.meta.sidecarKey, JSON.stringify(sidecar, null, 2), { contentType: 'application/json' }), attempts);

@@ -13,6 +13,7 @@
 import WebSocket from 'ws';
 import type { DownstreamConfig } from '../../platform/config/index.js';
 import type { Logger } from '../../platform/logging/index.js';
+import { redactUrl } from '../../platform/util/redact-url.js';
 import { formatDuration, parseDuration, samplesToNanos, type Nanos } from '../../protocol/audiohook/index.js';
 import type { SessionInfo, Sink, SinkControl, SinkEnd, SinkSession } from '../../shared/session.js';
 import { STREAM_PROTOCOL_VERSION, type ChannelRole, type StreamMessage, type StreamStart } from '../../shared/stream-protocol.js';
@@ -86,7 +87,7 @@ class Forwarder {
   static create(info: SessionInfo, d: DownstreamConfig, o: StreamSinkOptions): Forwarder | undefined {
     const plan = channelPlan(info, d);
     if (plan.indexes.length === 0) {
-      o.log.warn({ destination: d.name ?? d.url, channels: d.channels }, 'session has none of the channels this destination wants');
+      o.log.warn({ destination: d.name ?? redactUrl(d.url), channels: d.channels }, 'session has none of the channels this destination wants');
       return undefined;
     }
     return new Forwarder(info, d, o, plan);
@@ -102,7 +103,7 @@ class Forwarder {
     this.maxRingSamples = Math.round(o.replayBufferSeconds * info.media.rate);
     this.receiverPos = info.admittedPosition;
     this.delay = o.backoff?.initialMs ?? 250;
-    this.log = o.log.child({ sessionId: info.sessionId, destination: d.name ?? d.url });
+    this.log = o.log.child({ sessionId: info.sessionId, destination: d.name ?? redactUrl(d.url) });
     this.connect();
   }
 

@@ -4,7 +4,11 @@
  */
 import { z } from 'zod';
 
-const uuid = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'must be a UUID');
+/** Stored and compared lower-case: Genesys sends either case, lookups are exact. */
+const uuid = z
+  .string()
+  .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'must be a UUID')
+  .transform((s) => s.toLowerCase());
 const base64 = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'must be base64');
 const port = z.number().int().min(0).max(65535);
 
@@ -17,15 +21,41 @@ const mediaRule = z.union([
   }),
 ]);
 
-export const apiKeySchema = z.strictObject({
-  key: z.string().min(1).regex(/^[A-Za-z0-9+/_=-]+$/, 'must be letters, digits or + / _ = -'),
-  /** Base64 client secret; empty or absent = unsigned requests are accepted for this key. */
-  secret: base64.optional(),
-  label: z.string().optional(),
-});
+/** A client secret shorter than this is refused: "a" or "==" decode to nothing, which would mean unsigned. */
+export const MIN_SECRET_BYTES = 16;
+export const clientSecret = base64.refine((s) => Buffer.from(s, 'base64').length >= MIN_SECRET_BYTES, `must decode to at least ${MIN_SECRET_BYTES} bytes (\`openssl rand -base64 32\`)`);
+
+export const apiKeySchema = z
+  .strictObject({
+    key: z.string().min(1).regex(/^[A-Za-z0-9+/_=-]+$/, 'must be letters, digits or + / _ = -'),
+    /** Base64 client secret of at least 16 bytes. */
+    secret: clientSecret.optional(),
+    /** Accept unsigned requests for this key: only when said, never because a secret is missing. */
+    unsigned: z.boolean().optional(),
+    label: z.string().optional(),
+  })
+  .superRefine((k, ctx) => {
+    if (k.secret === undefined && k.unsigned !== true) ctx.addIssue({ code: 'custom', path: ['secret'], message: 'required (base64, at least 16 bytes), or set unsigned: true' });
+    if (k.secret !== undefined && k.unsigned === true) ctx.addIssue({ code: 'custom', path: ['unsigned'], message: 'a key with a secret is signed: drop one of them' });
+  });
+
+/**
+ * A URL with `user:password@` would keep the password in clear in the
+ * settings column, `tenant show` and the logs: credentials go in the options
+ * stored encrypted (bearerToken, header) instead.
+ */
+const noUserinfo = (url: string): boolean => {
+  try {
+    const u = new URL(url);
+    return u.username === '' && u.password === '';
+  } catch {
+    return true; // not a URL: the format check reports it
+  }
+};
+const USERINFO_MESSAGE = 'must not contain user:password@ (use bearerToken or header, which are stored encrypted)';
 
 export const downstreamSchema = z.strictObject({
-  url: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL'),
+  url: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL').refine(noUserinfo, USERINFO_MESSAGE),
   name: z.string().optional(),
   bearerToken: z.string().optional(),
   header: z.strictObject({ name: z.string().min(1), value: z.string() }).optional(),
@@ -38,8 +68,8 @@ export const genesysSchema = z.strictObject({
   /** Region environment host, e.g. mypurecloud.com, usw2.pure.cloud. */
   region: z.string().default('mypurecloud.com'),
   /** Overrides the API base (and login base when loginUrl is absent), e.g. the emulator. */
-  apiUrl: z.string().url().optional(),
-  loginUrl: z.string().url().optional(),
+  apiUrl: z.string().url().refine(noUserinfo, USERINFO_MESSAGE).optional(),
+  loginUrl: z.string().url().refine(noUserinfo, USERINFO_MESSAGE).optional(),
 });
 
 export const tenantSchema = z.strictObject({
@@ -74,10 +104,12 @@ export const configSchema = z.strictObject({
   database: z
     .string()
     .regex(/^(sqlite:|postgres:\/\/|postgresql:\/\/)/, 'must start with sqlite: or postgres://')
-    .default('sqlite:./data/hookline.db'),
+    /** Default `sqlite:<dataDir>/hookline.db` (see withDataDirDefaults). */
+    .optional(),
   objects: z
     .strictObject({
-      url: z.string().regex(/^(file:|s3:\/\/)/, 'must start with file: or s3://').default('file:./data/objects'),
+      /** Default `file:<dataDir>/objects` (see withDataDirDefaults). */
+      url: z.string().regex(/^(file:|s3:\/\/)/, 'must start with file: or s3://').optional(),
       s3: z
         .strictObject({
           endpoint: z.string().url().optional(),
@@ -185,7 +217,23 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   tenants: z.array(tenantSchema).default([]),
-});
+})
+  .transform(withDataDirDefaults);
+
+/**
+ * The embedded database and object store default to `dataDir`, as documented:
+ * two instances with different data directories must not share a database
+ * (and fight over its master key) because both defaulted to ./data.
+ */
+function withDataDirDefaults<C extends { dataDir: string; database?: string | undefined; objects: { url?: string | undefined } }>(c: C) {
+  const dir = c.dataDir.replace(/(.)\/+$/, '$1'); // ./data/ -> ./data, / stays /
+  const under = (name: string) => (dir.endsWith('/') ? dir + name : `${dir}/${name}`);
+  return {
+    ...c,
+    database: c.database ?? `sqlite:${under('hookline.db')}`,
+    objects: { ...c.objects, url: c.objects.url ?? `file:${under('objects')}` },
+  };
+}
 
 export type Config = z.infer<typeof configSchema>;
 export type TenantConfig = z.infer<typeof tenantSchema>;

@@ -51,7 +51,7 @@ export class SecretBox {
  */
 export function loadOrCreateKeyFile(path: string): { key: Buffer; created: boolean } {
   if (existsSync(path)) return { key: Buffer.from(readFileSync(path, 'utf8').trim(), 'base64'), created: false };
-  mkdirSync(dirname(path), { recursive: true });
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const key = randomBytes(32);
   writeFileSync(path, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
   return { key, created: true };

@@ -3,7 +3,7 @@
  * or `postgres://…[?schema=name]` — and runs migrations. Both dialects use the
  * same Kysely schema and queries.
  */
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
@@ -26,9 +26,10 @@ export class DatabaseError extends Error {
   override name = 'DatabaseError';
 }
 
-function openSqlite(url: string): Db {
+function openSqlite(url: string, mustExist: boolean): Db {
   const path = url.slice('sqlite:'.length) || ':memory:';
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  if (path !== ':memory:' && mustExist && !existsSync(path)) throw new DatabaseError(`database: ${path} does not exist (pass --config, or run \`hookline serve\` first)`);
+  if (path !== ':memory:' && !mustExist) createPrivate(path);
   const database = new BetterSqlite3(path);
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
@@ -36,6 +37,15 @@ function openSqlite(url: string): Db {
   database.pragma('foreign_keys = ON');
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   return { kysely, dialect: 'sqlite', close: () => kysely.destroy() };
+}
+
+/**
+ * The database holds API keys and tenant settings: its directory is 0700 and
+ * the file 0600 (SQLite gives its -wal and -shm files the database file's mode).
+ */
+function createPrivate(path: string): void {
+  mkdirSync(dirname(resolve(path)), { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, 'a', 0o600));
 }
 
 const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -95,10 +105,11 @@ export async function migrate(db: Db): Promise<string[]> {
  * Opens and migrates. Retries a few times when PostgreSQL is not reachable yet.
  * Once open, a PostgreSQL restart fails the queries in flight (callers retry)
  * and the pool reconnects by itself; `log` hears about the broken connections.
+ * `mustExist`: a SQLite file that is not there is an error, not created (read-only commands).
  */
-export async function openDatabase(url: string, attempts = 5, log?: Logger): Promise<Db> {
+export async function openDatabase(url: string, attempts = 5, log?: Logger, mustExist = false): Promise<Db> {
   if (url.startsWith('sqlite:')) {
-    const db = openSqlite(url);
+    const db = openSqlite(url, mustExist);
     await migrate(db);
     return db;
   }

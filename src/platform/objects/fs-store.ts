@@ -12,6 +12,9 @@ import { pipeline } from 'node:stream/promises';
 import { HashingStream, ObjectNotFoundError, assertValidKey, type ObjectStore, type PutResult } from './store.js';
 
 const TMP_DIR = '.tmp';
+/** Recordings and imports are call audio and customer data: the service's user only. */
+const PRIVATE_DIR = 0o700;
+const PRIVATE_FILE = 0o600;
 
 /**
  * A temporary file untouched this long belongs to a write that died (a crash,
@@ -37,13 +40,13 @@ export class FsObjectStore implements ObjectStore {
   async put(key: string, body: Readable | Buffer | string): Promise<PutResult> {
     const target = this.path(key);
     const tmpDir = join(this.root, TMP_DIR);
-    await mkdir(tmpDir, { recursive: true });
-    await mkdir(dirname(target), { recursive: true });
+    await mkdir(tmpDir, { recursive: true, mode: PRIVATE_DIR });
+    await mkdir(dirname(target), { recursive: true, mode: PRIVATE_DIR });
     const tmp = join(tmpDir, randomUUID());
     const hasher = new HashingStream();
     const source = typeof body === 'string' || Buffer.isBuffer(body) ? Readable.from([Buffer.from(body)]) : body;
     try {
-      await pipeline(source, hasher, createWriteStream(tmp));
+      await pipeline(source, hasher, createWriteStream(tmp, { mode: PRIVATE_FILE }));
       const fh = await open(tmp, 'r');
       try {
         await fh.sync();
@@ -104,7 +107,7 @@ export class FsObjectStore implements ObjectStore {
   }
 
   async check(): Promise<void> {
-    await mkdir(this.root, { recursive: true });
+    await mkdir(this.root, { recursive: true, mode: PRIVATE_DIR });
   }
 
   /** Deletes the partial writes left in the temporary directory; returns how many. */

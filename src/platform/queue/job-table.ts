@@ -27,6 +27,8 @@ export interface Claim {
 }
 
 export interface NewJob {
+  /** Given by the producer: a second insert of the same id is ignored. */
+  id: string | undefined;
   queue: string;
   payload: string;
   key: string | undefined;
@@ -48,7 +50,8 @@ export class JobTable {
   async insert(job: NewJob, now: number): Promise<void> {
     await this.kysely
       .insertInto('queue_jobs')
-      .values({ id: randomUUID(), queue: job.queue, key: job.key ?? null, payload: job.payload, attempts: 0, run_at: job.runAt, created_at: now })
+      .values({ id: job.id ?? randomUUID(), queue: job.queue, key: job.key ?? null, payload: job.payload, attempts: 0, run_at: job.runAt, created_at: now })
+      .onConflict((oc) => oc.column('id').doNothing())
       .execute();
   }
 

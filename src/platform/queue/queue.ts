@@ -11,6 +11,14 @@
 export interface PublishOptions {
   /** Idempotency key handed to the consumer unchanged (e.g. `tenant:conversation`). */
   key?: string;
+  /**
+   * The message id (a UUID), when the producer can name the logical message:
+   * publishing it again (a retry after a lost connection, a redelivered job
+   * that publishes again) is the same message. Consumers see it as
+   * `Message.id` and dedupe by it; the table queue also keeps one job per id
+   * while it is queued. RabbitMQ carries it as `messageId`. Default: random.
+   */
+  id?: string;
   /** Deliver no earlier than this many milliseconds from now. */
   delayMs?: number;
 }
@@ -100,6 +108,7 @@ export class RetryLaterError extends Error {
 
 const QUEUE_NAME_RE = /^[A-Za-z0-9_:-]{1,150}$/;
 const MAX_KEY_LENGTH = 255;
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Names become RabbitMQ queue names with `.dead` and `.delay.N` appended, so no dots of their own. */
 export function assertQueueName(queue: string): void {
@@ -113,6 +122,7 @@ export function assertPublishable(payload: unknown, options: PublishOptions): st
     throw new QueueError(`message key must be 1 to ${MAX_KEY_LENGTH} characters`);
   }
   if (options.delayMs !== undefined && !(options.delayMs >= 0)) throw new QueueError('delayMs must be >= 0');
+  if (options.id !== undefined && !UUID_RE.test(options.id)) throw new QueueError('message id must be a UUID');
   const json = JSON.stringify(payload);
   if (json === undefined) throw new QueueError('payload must be JSON-serialisable');
   return json;

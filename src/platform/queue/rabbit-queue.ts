@@ -77,7 +77,9 @@ export class RabbitQueue implements Queue {
     const body = Buffer.from(assertPublishable(payload, options), 'utf8');
     await this.topology.ensure(queue);
     const target = options.delayMs ? await this.topology.ensureDelay(queue, options.delayMs) : queue;
-    await this.publisher.send(envelope({ routingKey: target }, { id: randomUUID(), key: options.key, failed: 0 }), body);
+    // The publisher resends after a lost connection (its confirm may be what was lost): the
+    // same messageId lets consumers drop the copy.
+    await this.publisher.send(envelope({ routingKey: target }, { id: options.id ?? randomUUID(), key: options.key, failed: 0 }), body);
   }
 
   consume<T>(queue: string, handler: Handler<T>, options: ConsumeOptions): Consumer {

@@ -2,7 +2,8 @@
  * The embedded queue: a job table in the application database (SQLite or
  * PostgreSQL). Consumers poll with a short interval; a publish in this process
  * wakes this process's consumers at once. Duplicate keys are not collapsed:
- * consumers are idempotent by key, as with RabbitMQ.
+ * consumers are idempotent by key, as with RabbitMQ. A publish with an `id`
+ * already queued (live or dead) adds nothing.
  */
 import type { Db } from '../db/index.js';
 import type { Logger } from '../logging/index.js';
@@ -45,7 +46,7 @@ export class TableQueue implements Queue {
     const json = assertPublishable(payload, options);
     const now = Date.now();
     const runAt = now + Math.ceil(options.delayMs ?? 0); // whole ms: run_at is a bigint
-    await this.jobs.insert({ queue, payload: json, key: options.key, runAt }, now);
+    await this.jobs.insert({ id: options.id, queue, payload: json, key: options.key, runAt }, now);
     if (!options.delayMs) this.wake(queue);
   }
 

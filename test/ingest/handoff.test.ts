@@ -1,0 +1,105 @@
+/**
+ * The analysis hand-off is idempotent: importing the same conversation again
+ * (a redelivered ingest job whose ack was lost with the connection) hands off
+ * the same message id, which the table queue keeps once; a later import with
+ * new data (a wrap-up, a new recording) is a new hand-off with a new id.
+ */
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { GenesysClient } from '../../src/genesys/index.js';
+import { ClientPool, analysisMessageId, type AnalysisJob } from '../../src/ingest/index.js';
+import { Importer } from '../../src/ingest/importer.js';
+import { IngestMetrics } from '../../src/ingest/metrics.js';
+import { configSchema } from '../../src/platform/config/index.js';
+import { openDatabase, type Db } from '../../src/platform/db/index.js';
+import { createLogger } from '../../src/platform/logging/index.js';
+import { createRegistry } from '../../src/platform/metrics/index.js';
+import { FsObjectStore } from '../../src/platform/objects/index.js';
+import { openQueue, type Message, type Queue } from '../../src/platform/queue/index.js';
+import { TenantStore } from '../../src/tenants/index.js';
+import { ConversationStore } from '../../src/tracking/index.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const t = tempDir('hookline-handoff-');
+const log = createLogger({ level: 'silent' });
+const orgId = randomUUID();
+const conversationId = randomUUID();
+const tenant = TenantStore.normalize({ orgId, name: 'Handoff', genesys: { clientId: 'c', clientSecret: 's' } });
+
+/** What the fake Genesys organization holds for the conversation; tests change it between imports. */
+const genesys = {
+  details: { conversationId, conversationStart: '2026-11-20T10:00:00.000Z', conversationEnd: '2026-11-20T10:05:00.000Z', participants: [] as unknown[] },
+  recordings: [{ id: randomUUID(), bytes: Buffer.from('RIFF-first-recording') }],
+};
+
+const client = {
+  analytics: { conversation: async () => structuredClone(genesys.details) },
+  recordings: {
+    list: async () => ({ ready: true, recordings: genesys.recordings.map((r) => ({ id: r.id, media: 'audio', fileState: 'AVAILABLE', mediaUris: { S: { mediaUri: `mem://${r.id}` } } })) }),
+    download: async (uri: string) => ({ stream: Readable.from([genesys.recordings.find((r) => uri.endsWith(r.id))!.bytes]), contentType: 'audio/wav' }),
+  },
+} as unknown as GenesysClient;
+
+let db: Db;
+let queue: Queue;
+let importer: Importer;
+const analysis = 'handoff-analysis';
+
+beforeAll(async () => {
+  db = await openDatabase(`sqlite:${t.dir}/h.db`);
+  queue = await openQueue('embedded', { db, logger: log }, { pollMs: 20 });
+  importer = new Importer({
+    tenant: (id) => (id === orgId ? tenant : undefined),
+    clients: new ClientPool(log, () => client),
+    store: new ConversationStore(db),
+    objects: new FsObjectStore(`${t.dir}/objects`),
+    queue,
+    analysisQueue: analysis,
+    settings: configSchema.parse({}).ingest,
+    metrics: new IngestMetrics(createRegistry(false)),
+    log,
+  });
+});
+afterAll(async () => {
+  await queue.close();
+  await db.close();
+  t.cleanup();
+});
+
+async function drain(expected: number): Promise<Message<AnalysisJob>[]> {
+  const seen: Message<AnalysisJob>[] = [];
+  const consumer = queue.consume<AnalysisJob>(analysis, async (m) => void seen.push(m), { concurrency: 1, maxAttempts: 1 });
+  try {
+    await vi.waitFor(() => expect(seen).toHaveLength(expected), { timeout: 5000, interval: 10 });
+    await vi.waitFor(async () => expect(await queue.stats(analysis)).toEqual({ ready: 0, inFlight: 0, dead: 0 }), { timeout: 5000, interval: 10 });
+  } finally {
+    await consumer.close();
+  }
+  return seen;
+}
+
+describe('analysis hand-off', () => {
+  it('is one message for the same import, however often it is imported', async () => {
+    await importer.import(orgId, conversationId);
+    await importer.import(orgId, conversationId); // the ingest job again, after a lost ack
+    expect((await queue.stats(analysis)).ready).toBe(1);
+    const [m] = await drain(1);
+    expect(m?.key).toBe(`${orgId}:${conversationId}`);
+    expect(m?.payload.importVersion).toMatch(/^[0-9a-f]{32}$/);
+    expect(m?.id).toBe(analysisMessageId(orgId, conversationId, m!.payload.importVersion));
+  });
+
+  it('is a new message with a new id when the import found new data', async () => {
+    await importer.import(orgId, conversationId);
+    const [first] = await drain(1);
+    genesys.details.participants = [{ participantId: randomUUID(), purpose: 'agent', sessions: [] }]; // a later wrap-up
+    await importer.import(orgId, conversationId);
+    genesys.recordings.push({ id: randomUUID(), bytes: Buffer.from('RIFF-second-recording') });
+    await importer.import(orgId, conversationId);
+    const [wrapUp, recording] = await drain(2);
+    const ids = new Set([first?.id, wrapUp?.id, recording?.id]);
+    expect(ids.size).toBe(3);
+    expect(recording?.payload.recordings).toHaveLength(2);
+  });
+});
