@@ -54,6 +54,8 @@ export class AudioHookConnection implements SessionHandle {
   private sinkSessions: SinkSession[] = [];
   private info: SessionInfo | undefined;
   private pendingTags: Tags | undefined;
+  /** Agent id of the last `tagged` (or `start`) the sinks saw: a tag is sent only when it changes. */
+  private taggedAgentId: string | undefined;
   private _admitted = false;
   private _ended = false;
   private sinksEnded = false;
@@ -105,16 +107,19 @@ export class AudioHookConnection implements SessionHandle {
     if (this._ended || this.core.disconnected) return;
     if (this._admitted) return this.retag(tags);
     this._admitted = true;
-    if (this.core.media) this.startSinks(tags);
-    else this.pendingTags = tags;
+    this.pendingTags = tags;
+    // A held session's recording and stream begin where its audio resumes (the `resumed` effect),
+    // so both cover the same span and neither carries the hold (README "Recording and stream span").
     if (this.core.state === 'paused') this.run(this.core.resume());
+    else if (this.core.media) this.startSinks(tags);
   }
 
   retag(tags: Tags): void {
-    if (!this.info) return;
-    if (tags.agent) this.info.agent = tags.agent;
-    if (tags.conversation) this.info.conversation = tags.conversation;
-    this.control({ type: 'tagged', position: this.core.position, agent: this.info.agent, conversation: this.info.conversation });
+    const target = this.info ?? this.pendingTags;
+    if (!target) return;
+    if (tags.agent) target.agent = tags.agent;
+    if (tags.conversation) target.conversation = tags.conversation;
+    this.sendTagIfChanged();
   }
 
   pause(): void {
@@ -186,7 +191,9 @@ export class AudioHookConnection implements SessionHandle {
           this.control({ type: 'paused', position: e.position });
           break;
         case 'resumed':
-          this.control({ type: 'resumed', position: e.position, start: e.start, discarded: e.discarded });
+          if (this._admitted && !this.info && this.core.media) this.startSinks(this.pendingTags ?? {});
+          else this.control({ type: 'resumed', position: e.position, start: e.start, discarded: e.discarded });
+          this.sendTagIfChanged();
           break;
         case 'discarded':
           this.control({ type: 'discarded', position: e.position, start: e.start, discarded: e.discarded });
@@ -204,6 +211,7 @@ export class AudioHookConnection implements SessionHandle {
           break;
         case 'closing':
           this.log.info({ reason: e.reason, position: this.core.position / 1e9 }, 'close');
+          this.startHeldSinks();
           this.endSinks(e.reason);
           break;
         case 'disconnecting':
@@ -279,6 +287,7 @@ export class AudioHookConnection implements SessionHandle {
       conversation: tags.conversation,
       openParameters: open as unknown as Record<string, unknown>,
     };
+    this.taggedAgentId = tags.agent?.id;
     for (const sink of this.deps.sinks) {
       try {
         const s = sink.open(this.info);
@@ -287,6 +296,24 @@ export class AudioHookConnection implements SessionHandle {
         this.log.error({ sink: sink.name, err: (err as Error).message }, 'sink failed to open');
       }
     }
+  }
+
+  /** An admitted session that ends before its audio resumed still gets its (empty) recording and stream. */
+  private startHeldSinks(): void {
+    if (this._admitted && !this.info && !this.sinksEnded && this.core.media) this.startSinks(this.pendingTags ?? {});
+  }
+
+  /**
+   * `tagged` only for an actual change of agent, and never inside a pause: a
+   * transfer's ringing and answered both retag, and a tag that arrives while
+   * paused is sent when the stream resumes, at the resumed position.
+   */
+  private sendTagIfChanged(): void {
+    const info = this.info;
+    if (!info || this.sinksEnded || this.core.state === 'paused') return;
+    if (info.agent === undefined || info.agent.id === this.taggedAgentId) return;
+    this.taggedAgentId = info.agent.id;
+    this.control({ type: 'tagged', position: this.core.position, agent: info.agent, conversation: info.conversation });
   }
 
   private control(event: SinkControl): void {
@@ -306,6 +333,7 @@ export class AudioHookConnection implements SessionHandle {
     if (this._ended) return;
     this._ended = true;
     if (!closedSent && this.core.open && !this.core.isProbe) this.log.warn('socket closed without a close transaction');
+    this.startHeldSinks();
     this.endSinks(closedSent ? 'end' : 'socket-drop');
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();

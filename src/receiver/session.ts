@@ -64,7 +64,10 @@ export class ReceivedSession {
   async finish(): Promise<void> {
     await this.chain;
     const fh = await this.file;
-    const length = this.written.end;
+    // The WAV covers the call up to `end.position`, so a call that ended inside a pause keeps its tail.
+    const endPos = this.ended ? parseDuration(this.ended.position) : undefined;
+    const tail = endPos !== undefined && endPos > this.origin ? nanosToSamples(endPos - this.origin, this.start.media.rate) * this.unit : 0;
+    const length = Math.max(this.written.end, tail);
     const silence = this.start.media.format === 'L16' ? 0 : ULAW_SILENCE;
     for (const [a, b] of this.written.holes(length)) await fh.write(Buffer.alloc(b - a, silence), 0, b - a, a);
     const audio = Buffer.alloc(length);

@@ -20,8 +20,15 @@ export interface StreamStart {
   media: { format: string; rate: number; channels: number };
   /** Role of each interleaved channel, in order. */
   channels: ChannelRole[];
+  /**
+   * UTC wall-clock time at which forwarding began: when the audio at the first connection's
+   * `position` arrived. The same on every connection of the call (docs/stream-protocol.md).
+   */
   startTime: string;
-  /** Timeline position (ISO duration) of the next binary frame. */
+  /**
+   * Timeline position (ISO duration) of the next binary frame. On the first connection, where the
+   * call was admitted (a held call: where its audio resumed); on a reconnect, the oldest replayed entry.
+   */
   position: string;
   /** True when this is a reconnect: replayed frames follow from `position`. */
   resumed: boolean;

@@ -126,7 +126,8 @@ class Recording implements SinkSession {
   private readonly meta: SpoolMeta;
   private readonly events: Record<string, unknown>[] = [];
   private readonly rtts: number[] = [];
-  private startPosition: Nanos | undefined;
+  /** Timeline position of WAV sample 0: where the session was admitted, as for the stream's `start`. */
+  private readonly startPosition: Nanos;
   private writtenSamples = 0;
   private silenceSamples = 0;
   private dropped = 0;
@@ -142,6 +143,7 @@ class Recording implements SinkSession {
     this.spec = { format: media.format as WavSpec['format'], channels: media.channels.length, rate: media.rate };
     this.unit = (this.spec.format === 'L16' ? 2 : 1) * this.spec.channels;
     this.silence = Buffer.alloc(SILENCE_CHUNK - (SILENCE_CHUNK % this.unit), this.spec.format === 'PCMU' ? ULAW_SILENCE : 0);
+    this.startPosition = info.admittedPosition;
     this.base = join(o.spoolDir, info.sessionId);
     this.meta = {
       wavKey: recordingKey(info, 'wav'),
@@ -163,9 +165,7 @@ class Recording implements SinkSession {
       this.o.onDrop(1);
       return;
     }
-    if (this.startPosition === undefined) this.startPosition = position;
-    const at = nanosToSamples(position - this.startPosition, this.spec.rate);
-    if (at > this.writtenSamples) this.writeSilence(at - this.writtenSamples);
+    this.padTo(position);
     this.file.write(data);
     this.writtenSamples += samples;
   }
@@ -182,6 +182,8 @@ class Recording implements SinkSession {
   }
 
   async end(summary: SinkEnd): Promise<void> {
+    // A call that ends inside a pause (or after dropped frames) still covers its whole timeline.
+    if (!this.failed) this.padTo(summary.position);
     this.flusher.delete(this.file);
     await new Promise<void>((resolve) => this.file.end(resolve));
     await this.ready.catch(() => undefined);
@@ -196,6 +198,12 @@ class Recording implements SinkSession {
     await rm(`${this.base}.wav`, { force: true });
     await rm(`${this.base}.meta.json`, { force: true });
     this.o.log.debug({ key: this.meta.wavKey, bytes: dataBytes }, 'recording stored');
+  }
+
+  /** Silence up to `position` on the timeline (pauses, discards, dropped frames). */
+  private padTo(position: Nanos): void {
+    const at = nanosToSamples(position - this.startPosition, this.spec.rate);
+    if (at > this.writtenSamples) this.writeSilence(at - this.writtenSamples);
   }
 
   private writeSilence(samples: number): void {
@@ -238,7 +246,11 @@ class Recording implements SinkSession {
     const sorted = [...this.rtts].sort((a, b) => a - b);
     const pct = (p: number): number | null => (sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number) : null);
     return {
-      timelineStart: formatDuration(this.startPosition ?? this.info.admittedPosition),
+      // WAV sample 0 is at timelineStart and the last at timelineEnd, on the AudioHook stream timeline:
+      // the same span as the stream's first `start.position` .. `end.position` (README "Recording and stream span").
+      timelineStart: formatDuration(this.startPosition),
+      timelineEnd: formatDuration(Math.max(summary.position, this.startPosition)),
+      alignment: 'WAV sample 0 is at timelineStart on the AudioHook stream timeline and the WAV ends at timelineEnd; pauses, discards and dropped frames are silence; the downstream stream covers the same span',
       events: this.events,
       end: { reason: summary.reason, position: formatDuration(summary.position), endedAt: summary.endedAt },
       rtt: { count: sorted.length, min: sorted[0] ?? null, p50: pct(0.5), p99: pct(0.99), max: sorted[sorted.length - 1] ?? null },

@@ -66,6 +66,17 @@ function channelPlan(info: SessionInfo, d: DownstreamConfig): { indexes: number[
   return { indexes: wanted.map((c) => c.i), roles: wanted.map((c) => c.role) };
 }
 
+function agentOf(a: SessionInfo['agent']): StreamStart['agent'] {
+  return a ? { id: a.id, name: a.name, email: a.email } : null;
+}
+
+function entryPosition(e: Entry): Nanos {
+  if (e.kind === 'audio') return e.position;
+  const m = e.message;
+  const text = m.type === 'gap' ? m.from : m.position;
+  return parseDuration(text) ?? 0;
+}
+
 class Forwarder {
   private ws: WebSocket | undefined;
   private ring: Entry[] = [];
@@ -74,6 +85,8 @@ class Forwarder {
   /** End of the furthest frame ever sent: what the destination may already have. */
   private sentEnd: Nanos | undefined;
   private connects = 0;
+  /** The agent as of the oldest ring entry: `start` must not announce a later tag that a replayed `tagged` repeats. */
+  private startAgent: StreamStart['agent'];
   private dropped = 0;
   private ended = false;
   private closed = false;
@@ -102,6 +115,7 @@ class Forwarder {
     this.bps = info.media.format === 'L16' ? 2 : 1;
     this.maxRingSamples = Math.round(o.replayBufferSeconds * info.media.rate);
     this.receiverPos = info.admittedPosition;
+    this.startAgent = agentOf(info.agent);
     this.delay = o.backoff?.initialMs ?? 250;
     this.log = o.log.child({ sessionId: info.sessionId, destination: d.name ?? redactUrl(d.url) });
     this.connect();
@@ -158,7 +172,9 @@ class Forwarder {
     this.delay = this.o.backoff?.initialMs ?? 250;
     const resumed = this.connects++ > 0;
     const first = this.ring.find((e) => e.kind === 'audio') as Extract<Entry, { kind: 'audio' }> | undefined;
-    this.receiverPos = first ? first.position : this.receiverPos;
+    // The first connection starts where the session was admitted, however late it connects (what it
+    // missed meanwhile is replayed from the ring); a reconnect starts at the oldest entry it replays.
+    if (resumed && this.ring[0]) this.receiverPos = entryPosition(this.ring[0]);
     if (resumed) this.log.info({ replay: this.ring.length }, 'downstream reconnected; replaying');
     this.sendControl(this.startMessage(resumed));
     // Audio that fell out of the ring while the destination was away is gone: say so.
@@ -251,6 +267,7 @@ class Forwarder {
     this.ringSamples += e.samples;
     while (this.ringSamples > this.maxRingSamples && this.ring.length > 0) {
       const old = this.ring.shift() as Entry;
+      if (old.kind === 'control' && old.message.type === 'tagged') this.startAgent = old.message.agent;
       if (old.kind !== 'audio') continue;
       this.ringSamples -= old.samples;
       if (!old.sent) this.drop(1);
@@ -284,7 +301,7 @@ class Forwarder {
       tenant: i.orgId,
       conversationId: i.conversationId,
       sessionId: i.sessionId,
-      agent: i.agent ? { id: i.agent.id, name: i.agent.name, email: i.agent.email } : null,
+      agent: this.startAgent,
       participant: { id: i.participant.id, ani: i.participant.ani, aniName: i.participant.aniName, dnis: i.participant.dnis },
       queueId: i.conversation?.queueId,
       media: { format: i.media.format, rate: i.media.rate, channels: this.plan.indexes.length },
@@ -304,7 +321,7 @@ class Forwarder {
       case 'discarded':
         return { type: 'discarded', position: formatDuration(e.position), start: formatDuration(e.start), discarded: formatDuration(e.discarded) };
       case 'tagged':
-        return { type: 'tagged', position: formatDuration(e.position), agent: e.agent ? { id: e.agent.id, name: e.agent.name, email: e.agent.email } : null };
+        return { type: 'tagged', position: formatDuration(e.position), agent: agentOf(e.agent) };
       default:
         return undefined;
     }

@@ -88,6 +88,8 @@ export class ServerSession {
   private receivedSamples = 0;
   private discardedNs = 0;
   private lastFrameNs = 0;
+  /** While paused: the furthest position the client reported (its timeline keeps running). */
+  private pausedUntilNs = 0;
   private startPausedPending = false;
   /** A discardTo we asked for that the client has not caught up with yet. */
   private pendingDiscardTo: Nanos | undefined;
@@ -124,9 +126,15 @@ export class ServerSession {
   get closed(): boolean {
     return this.closedSent;
   }
-  /** Stream timeline: samples received plus everything the client reported as discarded. */
+  /**
+   * Stream timeline: samples received plus everything the client reported as
+   * discarded. During a pause the client's timeline keeps running but the
+   * discarded time is only announced by `resumed`, so until then the position
+   * follows the client's own `position` (pings, close): a call that ends inside
+   * a pause ends at the client's timeline, not where the pause began.
+   */
   get position(): Nanos {
-    return samplesToNanos(this.receivedSamples, this.rate) + this.discardedNs;
+    return Math.max(this.streamedPosition(), this.pausedUntilNs);
   }
   get discarded(): Nanos {
     return this.discardedNs;
@@ -169,6 +177,7 @@ export class ServerSession {
       return this.protocolError('Invalid serverseq value');
     }
     this.lastClientSeq = msg.seq;
+    if (this._state === 'paused') this.notePausedPosition(msg.position);
     if (this._state === 'preparing' && msg.type !== 'open' && msg.type !== 'close' && msg.type !== 'ping') {
       return this.protocolError(`Unexpected ${msg.type} before open`);
     }
@@ -179,12 +188,14 @@ export class ServerSession {
   }
 
   handleBinary(data: Uint8Array): Effect[] {
+    // Zero bytes is zero whole samples, in any state: Genesys's reference client sends one during its
+    // connection probe, and a probe that fails blocks activating the integration.
+    if (data.length === 0 || this._state === 'disconnected') return NONE;
     const media = this._media;
     if (this._state !== 'active' || media === undefined) {
-      if (this._state === 'disconnected') return NONE;
       return [{ kind: 'strayAudio', bytes: data.length, state: this._state }];
     }
-    if (data.length === 0 || data.length % this.unit !== 0) {
+    if (data.length % this.unit !== 0) {
       return this.protocolError(`Audio frame of ${data.length} bytes is not a whole number of samples`);
     }
     const samples = data.length / this.unit;
@@ -340,7 +351,14 @@ export class ServerSession {
     const start = parseDuration(startText) ?? 0;
     const discarded = parseDuration(discardedText) ?? 0;
     this.discardedNs += discarded;
-    if (this._state === 'paused') this._state = 'active';
+    // `resume` while streaming is answered with `resumed` (discarded PT0S): not the end of a pause.
+    if (this._state !== 'paused') {
+      return discarded > 0 ? [{ kind: 'discarded', start, discarded, position: this.position }] : [{ kind: 'ignored', what: 'resumed while streaming' }];
+    }
+    // A client whose `discarded` falls short of the positions it reported while paused must not move us backwards.
+    this.discardedNs += Math.max(0, this.pausedUntilNs - this.streamedPosition());
+    this.pausedUntilNs = 0;
+    this._state = 'active';
     return [{ kind: 'resumed', start, discarded, position: this.position }];
   }
 
@@ -354,6 +372,15 @@ export class ServerSession {
     }
     if (raw.type === 'ping' && !this.closedSent) return [this.send('pong', {})];
     return NONE;
+  }
+
+  private streamedPosition(): Nanos {
+    return samplesToNanos(this.receivedSamples, this.rate) + this.discardedNs;
+  }
+
+  private notePausedPosition(position: string): void {
+    const theirs = parseDuration(position);
+    if (theirs !== undefined && theirs > this.pausedUntilNs) this.pausedUntilNs = theirs;
   }
 
   private noteSeq(raw: unknown): void {
