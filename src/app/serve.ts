@@ -19,8 +19,10 @@ import { openState, type SharedState } from '../platform/state/index.js';
 import type { Tenant } from '../shared/tenant.js';
 import { TenantCache } from '../tenants/index.js';
 import { ConversationStore, Directory, TrackingService, isTracked } from '../tracking/index.js';
+import { ConnectionGuard } from './connection-guard.js';
 import { openContext, type Context } from './context.js';
 import { createHttp } from './http.js';
+import { startMetricsServer, type MetricsServer } from './metrics-server.js';
 
 export interface Server {
   ctx: Context;
@@ -38,6 +40,8 @@ export interface Server {
   /** Base URL the server listens on, e.g. http://127.0.0.1:8080 */
   url: string;
   port: number;
+  /** The metrics listener, when enabled. */
+  metrics: MetricsServer | undefined;
   /** Graceful stop: unready, drain sessions, close everything. */
   stop(drainMs?: number): Promise<void>;
 }
@@ -63,7 +67,16 @@ export async function startServer(config: Config, log?: Logger, overrides: Serve
   const state = await openState(config.state, { logger, keyPrefix: `${config.namespace}:` });
   const queue = await openQueue(config.queue, { db: ctx.db, logger }, { connectionName: `hookline-${config.namespace}-${replicaId}`, leaseMs: config.queueLeaseSeconds * 1000 });
 
-  const capture = new CaptureServer({ config, log: logger.child({ component: 'audiohook' }), registry, credentials: tenants });
+  const guard = new ConnectionGuard(config.server, registry);
+  const capture = new CaptureServer({
+    config,
+    log: logger.child({ component: 'audiohook' }),
+    registry,
+    credentials: tenants,
+    onAuthenticated: (socket) => guard.authenticated(socket),
+    // With Redis, a signature used on one replica cannot open a session on another.
+    ...(state.kind === 'redis' ? { replay: { remember: (key: string, ttlMs: number) => state.setIfAbsent(`audiohook-nonce:${key}`, '1', ttlMs) } } : {}),
+  });
   const gate = new Gate({ policy: (orgId) => gatePolicy(tenants.tenant(orgId)), registry, log: logger.child({ component: 'gate' }) });
   capture.setAdmission(gate);
   if (config.recorder.enabled) {
@@ -71,6 +84,9 @@ export async function startServer(config: Config, log?: Logger, overrides: Serve
       store: ctx.objects,
       spoolDir: config.recorder.spoolDir ?? join(resolve(config.dataDir), 'spool'),
       maxBufferedBytes: config.recorder.maxBufferedBytes,
+      maxEvents: config.recorder.maxEvents,
+      maxEventBytes: config.recorder.maxEventBytes,
+      timelineToleranceSeconds: config.audiohook.timelineToleranceSeconds,
       log: logger.child({ component: 'recorder' }),
       onDrop: capture.metrics.sinkDropCounter('recorder'),
     });
@@ -124,20 +140,21 @@ export async function startServer(config: Config, log?: Logger, overrides: Serve
 
   const http = createHttp(
     logger,
-    registry,
     [
       { name: 'database', check: async () => void (await sql`select 1`.execute(ctx.db.kysely)) },
       { name: 'objects', check: () => ctx.objects.check() },
       { name: 'tenants', check: () => { if (!tenants.ready) throw new Error('not loaded'); } },
     ],
     () => capture.isDraining,
+    { server: config.server, guard },
   );
   http.onUpgrade((req, socket, head) => capture.handleUpgrade(req, socket, head));
   await http.app.listen({ host: config.server.host, port: config.server.port });
   const addr = http.app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.server.port;
   const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
-  logger.info({ port, path: config.audiohook.path, tenants: tenants.all().length, keys: tenants.size, replicaId, queue: queue.kind, state: state.kind }, 'hookline serving');
+  const metrics = config.metrics.enabled ? await startMetricsServer(config.metrics, registry, logger.child({ component: 'metrics' })) : undefined;
+  logger.info({ port, metricsPort: metrics?.port ?? null, path: config.audiohook.path, tenants: tenants.all().length, keys: tenants.size, replicaId, queue: queue.kind, state: state.kind }, 'hookline serving');
 
   let stopping: Promise<void> | undefined;
   return {
@@ -155,6 +172,7 @@ export async function startServer(config: Config, log?: Logger, overrides: Serve
     replicaId,
     url: `http://${host}:${port}`,
     port,
+    metrics,
     stop(drainMs = config.server.drainTimeoutSeconds * 1000) {
       stopping ??= (async () => {
         await capture.drain(drainMs);
@@ -166,6 +184,7 @@ export async function startServer(config: Config, log?: Logger, overrides: Serve
         gate.stop();
         tenants.stop();
         await http.app.close();
+        await metrics?.close();
         await queue.close();
         await state.close();
         await ctx.close();
