@@ -66,10 +66,15 @@ describe('a socket that failed authentication (disconnect policy)', () => {
     const received: string[] = [];
     ws.on('message', (data) => received.push(String(JSON.parse(String(data)).type)));
     await once(ws, 'open');
+    const send = (type: string, seq: number, parameters: Record<string, unknown> = {}) =>
+      ws.send(JSON.stringify({ version: '2', id: '6f1d7c52-8f43-4a52-9a44-3a0e2a1b9c11', type, seq, serverseq: 0, position: 'PT0S', parameters }));
+    const participant = { id: '1e0b2f3a-4c5d-4e6f-8a9b-0c1d2e3f4a5b', ani: '', aniName: '', dnis: '' };
+    // Before the disconnect (the failure delay is still running) and after it.
+    send('open', 1, { organizationId: t.orgId, conversationId: '2e0b2f3a-4c5d-4e6f-8a9b-0c1d2e3f4a5b', participant, media: [{ type: 'audio', format: 'PCMU', channels: ['external'], rate: 8000 }] });
+    send('update', 2);
     await until(() => received.includes('disconnect'), 3000, 'disconnect');
-    const send = (type: string, seq: number) => ws.send(JSON.stringify({ version: '2', id: '6f1d7c52-8f43-4a52-9a44-3a0e2a1b9c11', type, seq, serverseq: 1, position: 'PT0S', parameters: {} }));
-    send('update', 1);
-    send('ping', 2);
+    send('update', 3);
+    send('ping', 4);
     await until(() => received.includes('pong'), 3000, 'pong');
     expect(received).toEqual(['disconnect', 'pong']);
     ws.terminate();
