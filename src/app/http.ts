@@ -1,12 +1,15 @@
 /**
- * The HTTP side of `hookline serve`: health, readiness and metrics, and the
- * upgrade dispatch for WebSocket endpoints (AudioHook today).
+ * The public HTTP side of `hookline serve`: health, readiness and the upgrade
+ * dispatch for WebSocket endpoints (AudioHook today). Nothing else: metrics
+ * and any admin surface listen elsewhere (metrics-server.ts). Its connections
+ * are bounded (connection-guard.ts) and slow requests time out.
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Registry } from '../platform/metrics/index.js';
+import type { Config } from '../platform/config/index.js';
 import type { Logger } from '../platform/logging/index.js';
+import type { ConnectionGuard } from './connection-guard.js';
 
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
 
@@ -30,13 +33,28 @@ async function withTimeout(check: Promise<void> | void, ms: number): Promise<voi
   }
 }
 
-export function createHttp(log: Logger, registry: Registry, readiness: ReadinessCheck[], isDraining: () => boolean): {
+export interface HttpLimits {
+  server: Pick<Config['server'], 'headersTimeoutMs' | 'requestTimeoutMs'>;
+  guard: ConnectionGuard;
+}
+
+export function createHttp(log: Logger, readiness: ReadinessCheck[], isDraining: () => boolean, limits: HttpLimits): {
   app: FastifyInstance;
   onUpgrade: (h: UpgradeHandler) => void;
 } {
+  const { headersTimeoutMs, requestTimeoutMs } = limits.server;
   const app: FastifyInstance = Fastify({
     loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
+    // Our own server so the timeouts are checked often enough to matter (Node checks every 30 s by default).
+    serverFactory: (handler: RequestListener) => {
+      const server = createServer(
+        { headersTimeout: headersTimeoutMs, requestTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, headersTimeoutMs) },
+        handler,
+      );
+      limits.guard.attach(server);
+      return server;
+    },
   });
   const handlers: UpgradeHandler[] = [];
 
@@ -56,11 +74,6 @@ export function createHttp(log: Logger, registry: Registry, readiness: Readiness
     );
     if (Object.keys(failed).length > 0) return reply.code(503).send({ status: 'not ready', failed });
     return { status: 'ready' };
-  });
-
-  app.get('/metrics', async (_req, reply) => {
-    reply.header('content-type', registry.contentType);
-    return registry.metrics();
   });
 
   app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {

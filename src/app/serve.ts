@@ -19,8 +19,10 @@ import { openState, type SharedState } from '../platform/state/index.js';
 import type { Tenant } from '../shared/tenant.js';
 import { CONFIG_ORIGIN, TenantCache, type ConfigOrigin } from '../tenants/index.js';
 import { ConversationStore, Directory, HeldConversations, TrackingService, isTracked } from '../tracking/index.js';
+import { ConnectionGuard } from './connection-guard.js';
 import { openContext, type Context } from './context.js';
 import { createHttp } from './http.js';
+import { startMetricsServer, type MetricsServer } from './metrics-server.js';
 
 export interface Server {
   ctx: Context;
@@ -38,6 +40,8 @@ export interface Server {
   /** Base URL the server listens on, e.g. http://127.0.0.1:8080 */
   url: string;
   port: number;
+  /** The metrics listener, when enabled. */
+  metrics: MetricsServer | undefined;
   /** Graceful stop: unready, drain sessions, close everything. */
   stop(drainMs?: number): Promise<void>;
 }
@@ -65,7 +69,16 @@ export async function startServer(config: Config, log?: Logger, overrides: Serve
   const state = await openState(config.state, { logger, keyPrefix: `${config.namespace}:` });
   const queue = await openQueue(config.queue, { db: ctx.db, logger }, { connectionName: `hookline-${config.namespace}-${replicaId}`, leaseMs: config.queueLeaseSeconds * 1000 });
 
-  const capture = new CaptureServer({ config, log: logger.child({ component: 'audiohook' }), registry, credentials: tenants });
+  const guard = new ConnectionGuard(config.server, registry);
+  const capture = new CaptureServer({
+    config,
+    log: logger.child({ component: 'audiohook' }),
+    registry,
+    credentials: tenants,
+    onAuthenticated: (socket) => guard.authenticated(socket),
+    // With Redis, a signature used on one replica cannot open a session on another.
+    ...(state.kind === 'redis' ? { replay: { remember: (key: string, ttlMs: number) => state.setIfAbsent(`audiohook-nonce:${key}`, '1', ttlMs) } } : {}),
+  });
   // Held sessions go into shared state, so whichever replica leads the tenant can resolve them.
   const held = new HeldConversations({ state, replicaId, log: logger.child({ component: 'gate' }) });
   const gate = new Gate({ policy: (orgId) => gatePolicy(tenants.tenant(orgId)), registry, log: logger.child({ component: 'gate' }), held });
@@ -75,6 +88,9 @@ export async function startServer(config: Config, log?: Logger, overrides: Serve
       store: ctx.objects,
       spoolDir: config.recorder.spoolDir ?? join(resolve(config.dataDir), 'spool'),
       maxBufferedBytes: config.recorder.maxBufferedBytes,
+      maxEvents: config.recorder.maxEvents,
+      maxEventBytes: config.recorder.maxEventBytes,
+      timelineToleranceSeconds: config.audiohook.timelineToleranceSeconds,
       log: logger.child({ component: 'recorder' }),
       onDrop: capture.metrics.sinkDropCounter('recorder'),
     });
@@ -129,7 +145,6 @@ export async function startServer(config: Config, log?: Logger, overrides: Serve
 
   const http = createHttp(
     logger,
-    registry,
     [
       { name: 'database', check: async () => void (await sql`select 1`.execute(ctx.db.kysely)) },
       { name: 'objects', check: () => ctx.objects.check() },
@@ -139,13 +154,15 @@ export async function startServer(config: Config, log?: Logger, overrides: Serve
       ...(state.kind === 'redis' ? [{ name: 'state', check: () => state.check() }] : []),
     ],
     () => capture.isDraining,
+    { server: config.server, guard },
   );
   http.onUpgrade((req, socket, head) => capture.handleUpgrade(req, socket, head));
   await http.app.listen({ host: config.server.host, port: config.server.port });
   const addr = http.app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.server.port;
   const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
-  logger.info({ port, path: config.audiohook.path, tenants: tenants.all().length, keys: tenants.size, replicaId, queue: queue.kind, state: state.kind }, 'hookline serving');
+  const metrics = config.metrics.enabled ? await startMetricsServer(config.metrics, registry, logger.child({ component: 'metrics' })) : undefined;
+  logger.info({ port, metricsPort: metrics?.port ?? null, path: config.audiohook.path, tenants: tenants.all().length, keys: tenants.size, replicaId, queue: queue.kind, state: state.kind }, 'hookline serving');
 
   let stopping: Promise<void> | undefined;
   return {
@@ -163,6 +180,7 @@ export async function startServer(config: Config, log?: Logger, overrides: Serve
     replicaId,
     url: `http://${host}:${port}`,
     port,
+    metrics,
     stop(drainMs = config.server.drainTimeoutSeconds * 1000) {
       stopping ??= (async () => {
         await capture.drain(drainMs);
@@ -175,6 +193,7 @@ export async function startServer(config: Config, log?: Logger, overrides: Serve
         held.stop();
         tenants.stop();
         await http.app.close();
+        await metrics?.close();
         await queue.close();
         await state.close();
         await ctx.close();

@@ -70,6 +70,7 @@ async function startCapture(o: Options, creds: { orgId: string; apiKey: string; 
     database: `sqlite:${dir}/hookline.db`,
     objects: { url: `file:${dir}/objects` },
     server: { host: '127.0.0.1', port, drainTimeoutSeconds: 1 },
+    metrics: { port: 0 },
     security: { masterKey: randomBytes(32).toString('base64') },
     logging: { level: 'warn' },
     recorder: { enabled: o.recorder },

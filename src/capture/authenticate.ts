@@ -2,6 +2,7 @@
  * Authenticates an AudioHook upgrade request: the Audiohook-* headers, the API
  * key and the HTTP message signature, with a proxy-aware @authority.
  */
+import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Config } from '../platform/config/index.js';
 import { isUuid } from '../protocol/audiohook/index.js';
@@ -11,8 +12,14 @@ import type { CredentialLookup } from './credentials.js';
 
 export type AuthFailure = SignatureFailure | 'bad-headers' | 'org-mismatch';
 
+/** What a cache shared by replicas must remember so the same signature cannot open a second session anywhere. */
+export interface ReplayKey {
+  key: string;
+  untilSeconds: number;
+}
+
 export type AuthResult =
-  | { ok: true; sessionId: string; correlationId: string; orgId: string; credential: Credential; signed: boolean }
+  | { ok: true; sessionId: string; correlationId: string; orgId: string; credential: Credential; signed: boolean; replay?: ReplayKey }
   | { ok: false; reason: AuthFailure; sessionId: string; correlationId: string; orgId: string };
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -44,7 +51,8 @@ export function authenticate(
   const correlationId = header(req, 'audiohook-correlation-id') ?? '';
   // Lower-case from here on: tenant lookups, the gate and metrics compare exactly.
   const orgId = (header(req, 'audiohook-organization-id') ?? '').toLowerCase();
-  const ids = { sessionId: isUuid(sessionId) ? sessionId : '', correlationId, orgId };
+  // Only validated values travel on: they end up in log lines and must not be whatever a client sent.
+  const ids = { sessionId: isUuid(sessionId) ? sessionId : '', correlationId: isUuid(correlationId) ? correlationId : '', orgId: isUuid(orgId) ? orgId : '' };
   if (!isUuid(sessionId) || !isUuid(orgId) || !isUuid(correlationId)) return { ok: false, reason: 'bad-headers', ...ids };
   const sig = cfg.audiohook.signature;
   const result = verifyRequest(
@@ -62,5 +70,6 @@ export function authenticate(
   const credential = credentials.lookup(result.apiKey) as Credential;
   // The key must belong to the organization that is calling.
   if (credential.orgId.toLowerCase() !== orgId) return { ok: false, reason: 'org-mismatch', ...ids };
-  return { ok: true, credential, signed: result.signed, ...ids };
+  const replay = result.nonce !== undefined && result.until !== undefined ? { key: createHash('sha256').update(`${result.apiKey}\u0000${result.nonce}`).digest('base64url'), untilSeconds: result.until } : undefined;
+  return { ok: true, credential, signed: result.signed, ...ids, ...(replay ? { replay } : {}) };
 }

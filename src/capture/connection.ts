@@ -19,7 +19,8 @@ import type { Config } from '../platform/config/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import type { AgentTag, ConversationTag, SessionInfo, Sink, SinkControl, SinkSession } from '../shared/session.js';
 import type { Admission, AdmissionContext, SessionHandle } from './admission.js';
-import type { CaptureMetrics } from './metrics.js';
+import { LogBudget, clip } from './log-budget.js';
+import { clientErrorLabel, type CaptureMetrics } from './metrics.js';
 import { lazyChildLogger, type SessionLog } from './session-log.js';
 
 export interface ConnectionDeps {
@@ -39,13 +40,14 @@ export interface ConnectionParams {
   sessionId: string;
   correlationId: string;
   orgId: string;
-  /** Set when authentication failed and the policy is to say so with `disconnect unauthorized`. */
-  rejectAfterMs?: number;
 }
 
 type Tags = { agent?: AgentTag | undefined; conversation?: ConversationTag | undefined };
 
 const MAX_MISMATCH_LOGS = 3;
+/** Lines a session may log about individual client messages before only a count is kept. */
+const MAX_MESSAGE_LOGS = 10;
+const MAX_LOGGED_KEYS = 10;
 
 export class AudioHookConnection implements SessionHandle {
   readonly core: ServerSession;
@@ -64,24 +66,21 @@ export class AudioHookConnection implements SessionHandle {
   private openedAtIso = '';
   private mismatchLogs = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly rejected: boolean;
+  private readonly messageLogs = new LogBudget(MAX_MESSAGE_LOGS);
 
   constructor(private readonly params: ConnectionParams, private readonly deps: ConnectionDeps) {
     this.ws = params.ws;
     this.log = lazyChildLogger(deps.log, { sessionId: params.sessionId, orgId: params.orgId });
-    this.rejected = params.rejectAfterMs !== undefined;
     this.core = new ServerSession({
       sessionId: params.sessionId,
       decideOpen: (open) => this.decideOpen(open),
       mediaPolicy: deps.mediaPolicy,
       supportedLanguages: deps.settings.supportedLanguages,
+      timelineToleranceNs: deps.settings.timelineToleranceSeconds * 1e9,
     });
     this.ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     this.ws.on('close', () => this.run(this.core.handleSocketClosed()));
     this.ws.on('error', (err) => this.log.debug({ err: err.message }, 'socket error'));
-    if (params.rejectAfterMs !== undefined) {
-      this.later(params.rejectAfterMs, () => this.disconnect('unauthorized', 'Unauthorized'));
-    }
   }
 
   // ---- SessionHandle --------------------------------------------------------------
@@ -149,8 +148,6 @@ export class AudioHookConnection implements SessionHandle {
   }
 
   private decideOpen(open: OpenParameters): OpenDecision {
-    // Authentication already failed: hold the open; the delayed disconnect answers it.
-    if (this.rejected) return { type: 'defer' };
     if (open.organizationId.toLowerCase() !== this.params.orgId.toLowerCase()) {
       this.deps.metrics.signatureFailures.inc({ reason: 'org-mismatch' });
       this.log.warn({ openOrg: open.organizationId }, 'open.organizationId does not match the Audiohook-Organization-Id header');
@@ -199,7 +196,7 @@ export class AudioHookConnection implements SessionHandle {
           this.control({ type: 'discarded', position: e.position, start: e.start, discarded: e.discarded });
           break;
         case 'update':
-          this.log.info({ parameters: e.parameters }, 'update');
+          if (this.messageLogs.take()) this.log.debug({ keys: Object.keys(e.parameters).slice(0, MAX_LOGGED_KEYS).map((k) => clip(k, 40)) }, 'update');
           this.control({ type: 'update', position: this.core.position, parameters: e.parameters });
           break;
         case 'rtt':
@@ -220,21 +217,21 @@ export class AudioHookConnection implements SessionHandle {
           break;
         case 'protocolError':
           this.deps.metrics.protocolErrors.inc();
-          this.log.warn({ info: e.info }, 'protocol violation');
+          if (this.messageLogs.take()) this.log.warn({ info: clip(e.info) }, 'protocol violation');
           break;
         case 'clientError':
-          this.deps.metrics.clientErrors.inc({ code: String(e.code) });
-          this.log.warn({ code: e.code, message: e.message }, 'client reported an error');
+          this.deps.metrics.clientErrors.inc({ code: clientErrorLabel(e.code) });
+          if (this.messageLogs.take()) this.log.warn({ code: e.code, message: clip(e.message) }, 'client reported an error');
           break;
         case 'positionMismatch':
           this.deps.metrics.positionMismatches.inc();
           if (this.mismatchLogs++ < MAX_MISMATCH_LOGS) this.log.warn({ ours: e.ours / 1e9, theirs: e.theirs / 1e9 }, 'client position differs from the server timeline');
           break;
         case 'ignored':
-          this.log.debug({ what: e.what }, 'ignored');
+          if (this.messageLogs.take()) this.log.debug({ what: e.what }, 'ignored');
           break;
         case 'clientMessage':
-          this.log.debug({ type: e.message.type }, 'client message');
+          if (this.messageLogs.take()) this.log.debug({ type: e.message.type }, 'client message');
           break;
         case 'finalized':
           this.finalize(e.closedSent);
@@ -334,6 +331,8 @@ export class AudioHookConnection implements SessionHandle {
     this._ended = true;
     if (!closedSent && this.core.open && !this.core.isProbe) this.log.warn('socket closed without a close transaction');
     this.startHeldSinks();
+    const suppressed = this.messageLogs.drainSuppressed();
+    if (suppressed > 0) this.log.info({ suppressed }, 'log lines about client messages suppressed');
     this.endSinks(closedSent ? 'end' : 'socket-drop');
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();

@@ -4,6 +4,14 @@
  */
 import { Counter, FastCounter, Gauge, Histogram, type Registry } from '../platform/metrics/index.js';
 
+/** Error codes the AudioHook client defines (REF `ErrorCode`); any other code is counted as `other`. */
+const KNOWN_CLIENT_ERROR_CODES = new Set([400, 405, 408, 409, 413, 415, 429, 500, 503]);
+
+/** A label value for a client's `error.code`: never the client's own value, or one socket could mint series without end. */
+export function clientErrorLabel(code: number): string {
+  return KNOWN_CLIENT_ERROR_CODES.has(code) ? String(code) : 'other';
+}
+
 export class CaptureMetrics {
   readonly sessionsOpened: Counter<'tenant'>;
   readonly probes: Counter;
@@ -16,6 +24,7 @@ export class CaptureMetrics {
   readonly protocolErrors: Counter;
   readonly clientErrors: Counter<'code'>;
   readonly positionMismatches: Counter;
+  readonly replayCheckErrors: Counter;
   readonly sessionsByState: Gauge<'state'>;
   private readonly sinkDrops = new Map<string, FastCounter>();
   private readonly sinkDropsCounter: Counter<'sink'>;
@@ -41,7 +50,8 @@ export class CaptureMetrics {
     this.strayFrames = new FastCounter(registry, 'hookline_audiohook_stray_frames_total', 'Audio frames dropped because the stream was paused, opening or without media');
     this.signatureFailures = new Counter({ name: 'hookline_audiohook_auth_failures_total', help: 'Rejected upgrade requests by reason', labelNames: ['reason'], registers: [registry] });
     this.protocolErrors = new Counter({ name: 'hookline_audiohook_protocol_errors_total', help: 'Client protocol violations answered with disconnect(error)', registers: [registry] });
-    this.clientErrors = new Counter({ name: 'hookline_audiohook_client_errors_total', help: 'error messages received from clients, by code', labelNames: ['code'], registers: [registry] });
+    this.clientErrors = new Counter({ name: 'hookline_audiohook_client_errors_total', help: 'error messages received from clients, by code (known AudioHook codes, else other)', labelNames: ['code'], registers: [registry] });
+    this.replayCheckErrors = new Counter({ name: 'hookline_audiohook_replay_check_errors_total', help: 'Upgrades whose nonce could not be checked in the shared replay cache (accepted on the local check)', registers: [registry] });
     this.positionMismatches = new Counter({ name: 'hookline_audiohook_position_mismatches_total', help: 'Client positions that disagree with the server timeline', registers: [registry] });
     this.sessionsByState = new Gauge({
       name: 'hookline_audiohook_sessions',

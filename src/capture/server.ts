@@ -9,13 +9,23 @@ import type { Config } from '../platform/config/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import type { Registry } from '../platform/metrics/index.js';
 import { NonceCache } from '../protocol/signature/index.js';
-import { NIL_UUID, type MediaPolicy } from '../protocol/audiohook/index.js';
+import { MAX_BINARY_PAYLOAD, NIL_UUID, type MediaPolicy } from '../protocol/audiohook/index.js';
 import type { Sink } from '../shared/session.js';
 import { admitAll, type Admission } from './admission.js';
-import { authenticate } from './authenticate.js';
+import { authenticate, type AuthResult } from './authenticate.js';
 import { AudioHookConnection } from './connection.js';
 import type { CredentialLookup } from './credentials.js';
 import { CaptureMetrics } from './metrics.js';
+import { LogBudget } from './log-budget.js';
+import { RejectedConnection } from './rejected.js';
+
+/** A replay cache shared by replicas: true when `key` was not yet remembered (and now is, for `ttlMs`). */
+export interface SharedReplayCache {
+  remember(key: string, ttlMs: number): Promise<boolean>;
+}
+
+/** Longest the shared replay check may hold an upgrade; beyond it the local check stands alone. */
+const REPLAY_CHECK_TIMEOUT_MS = 1000;
 
 export interface CaptureDeps {
   config: Pick<Config, 'server' | 'audiohook'>;
@@ -26,12 +36,18 @@ export interface CaptureDeps {
   admission?: Admission;
   /** Wall clock in ms (injectable for signature tests). */
   now?: () => number;
+  /** Told when an upgrade authenticated, so the socket stops counting as unauthenticated. */
+  onAuthenticated?: (socket: Duplex) => void;
+  replay?: SharedReplayCache;
 }
 
 export class CaptureServer {
   readonly metrics: CaptureMetrics;
   private readonly wss: WebSocketServer;
   private readonly connections = new Set<AudioHookConnection>();
+  private readonly rejected = new Set<RejectedConnection>();
+  /** Failed upgrades are logged at most this often: a flood of them must not flood the log. */
+  private readonly failureLogs = new LogBudget(20, 10_000);
   private readonly flushes = new Set<Promise<unknown>>();
   private readonly nonces: NonceCache;
   private readonly mediaPolicy: MediaPolicy;
@@ -49,7 +65,7 @@ export class CaptureServer {
     this.wss = new WebSocketServer({
       noServer: true,
       perMessageDeflate: false,
-      maxPayload: 64 * 1024,
+      maxPayload: MAX_BINARY_PAYLOAD,
       clientTracking: false,
     });
   }
@@ -80,28 +96,66 @@ export class CaptureServer {
       return true;
     }
     const now = this.deps.now ?? Date.now;
-    const auth = authenticate(req, this.deps.config, this.deps.credentials, this.nonces, now() / 1000);
-    if (auth.ok) {
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.track(new AudioHookConnection({ ws, sessionId: auth.sessionId, correlationId: auth.correlationId, orgId: auth.orgId }, this.connectionDeps())));
+    const nowMs = now();
+    const auth = authenticate(req, this.deps.config, this.deps.credentials, this.nonces, nowMs / 1000);
+    if (auth.ok && auth.replay && this.deps.replay) {
+      const ttlMs = Math.max(1, Math.ceil(auth.replay.untilSeconds * 1000 - nowMs));
+      void this.sharedReplayCheck(auth.replay.key, ttlMs).then((fresh) => {
+        if (fresh) this.accept(auth, req, socket, head);
+        else this.reject({ ...auth, ok: false, reason: 'replayed-nonce' }, req, socket, head, started);
+      });
       return true;
     }
+    if (auth.ok) this.accept(auth, req, socket, head);
+    else this.reject(auth, req, socket, head, started);
+    return true;
+  }
+
+  private accept(auth: Extract<AuthResult, { ok: true }>, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.deps.onAuthenticated?.(socket);
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.track(new AudioHookConnection({ ws, sessionId: auth.sessionId, correlationId: auth.correlationId, orgId: auth.orgId }, this.connectionDeps())));
+  }
+
+  /** True unless the shared cache says the nonce was used; an unreachable cache leaves the local check to stand alone. */
+  private async sharedReplayCheck(key: string, ttlMs: number): Promise<boolean> {
+    const replay = this.deps.replay as SharedReplayCache;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('timed out')), REPLAY_CHECK_TIMEOUT_MS);
+    });
+    try {
+      return await Promise.race([replay.remember(key, ttlMs), timeout]);
+    } catch (err) {
+      this.metrics.replayCheckErrors.inc();
+      this.deps.log.warn({ err: (err as Error).message }, 'shared replay cache unavailable; only this replica checked the nonce');
+      return true;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private reject(auth: Extract<AuthResult, { ok: false }>, req: IncomingMessage, socket: Duplex, head: Buffer, started: number): void {
     this.metrics.signatureFailures.inc({ reason: auth.reason });
-    this.deps.log.warn({ reason: auth.reason, sessionId: auth.sessionId, orgId: auth.orgId, remote: req.socket.remoteAddress }, 'AudioHook authentication failed');
+    if (this.failureLogs.take()) {
+      const suppressed = this.failureLogs.drainSuppressed();
+      this.deps.log.warn({ reason: auth.reason, sessionId: auth.sessionId, orgId: auth.orgId, remote: req.socket.remoteAddress, ...(suppressed ? { suppressed } : {}) }, 'AudioHook authentication failed');
+    }
     // Every failure answers no sooner than failureDelayMs after it started: no timing oracle.
     const delay = Math.max(0, this.deps.config.audiohook.signature.failureDelayMs - (Date.now() - started));
     if (this.deps.config.audiohook.authFailure === 'http') {
       setTimeout(() => socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n'), delay);
-      return true;
+      return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) =>
-      this.track(
-        new AudioHookConnection(
-          { ws, sessionId: auth.sessionId || NIL_UUID, correlationId: auth.correlationId, orgId: auth.orgId, rejectAfterMs: delay },
-          this.connectionDeps(),
-        ),
-      ),
-    );
-    return true;
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const conn = new RejectedConnection({
+        ws,
+        sessionId: auth.sessionId || NIL_UUID,
+        rejectAfterMs: delay,
+        graceMs: this.deps.config.audiohook.unauthenticatedGraceMs,
+        onEnd: (c) => this.rejected.delete(c),
+      });
+      this.rejected.add(conn);
+    });
   }
 
   /**
@@ -125,6 +179,7 @@ export class CaptureServer {
   }
 
   close(): void {
+    for (const r of this.rejected) r.terminate();
     this.wss.close();
   }
 

@@ -82,6 +82,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoStatus> {
     database: `sqlite:${join(dataDir, 'hookline.db')}`,
     objects: { url: `file:${join(dataDir, 'objects')}` },
     server: { host: '127.0.0.1', port: 0, drainTimeoutSeconds: 2 },
+    metrics: { port: 0 },
     logging: { level: 'info' },
     tracking: { syncIntervalSeconds: 30 },
     ingest: { firstAttemptDelaySeconds: 3, retryBaseSeconds: 2, retryMaxSeconds: 15 },

@@ -7,8 +7,12 @@ import { mkdir } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../platform/logging/index.js';
-import type { StreamMessage, StreamStart } from '../shared/stream-protocol.js';
+import type { StreamStart } from '../shared/stream-protocol.js';
+import { parseStreamMessage } from './messages.js';
 import { ReceivedSession } from './session.js';
+
+/** Largest frame a sender may send: audio frames are at most 64 KiB, text frames far less. */
+const MAX_PAYLOAD = 1024 * 1024;
 
 export interface ReceiverOptions {
   port: number;
@@ -35,6 +39,7 @@ export class Receiver extends EventEmitter {
       port: this.o.port,
       host: this.o.host ?? '127.0.0.1',
       perMessageDeflate: false,
+      maxPayload: MAX_PAYLOAD,
       verifyClient: ({ req }: { req: IncomingMessage }) => !this.o.token || req.headers.authorization === `Bearer ${this.o.token}`,
     });
     this.wss = wss;
@@ -54,26 +59,37 @@ export class Receiver extends EventEmitter {
 
   private accept(ws: WebSocket): void {
     let session: ReceivedSession | undefined;
+    ws.on('error', (err) => this.o.log.debug({ err: err.message }, 'stream socket error'));
     ws.on('message', (data, isBinary) => {
-      if (isBinary) {
-        if (session) session.onAudio(data as Buffer);
-        return;
-      }
-      let m: StreamMessage;
+      // One bad frame ends its connection, never the process.
       try {
-        m = JSON.parse(String(data)) as StreamMessage;
-      } catch {
-        ws.close(1007, 'invalid JSON');
-        return;
+        session = this.onFrame(ws, session, data as Buffer, isBinary);
+      } catch (err) {
+        this.o.log.error({ err: (err as Error).message }, 'stream frame failed');
+        ws.close(1011, 'internal error');
       }
-      if (!session) {
-        if (m.type !== 'start') return ws.close(1008, 'expected start');
-        session = this.begin(m);
-        return;
-      }
-      session.onText(m);
-      if (m.type === 'end') this.finish(session);
     });
+  }
+
+  private onFrame(ws: WebSocket, session: ReceivedSession | undefined, data: Buffer, isBinary: boolean): ReceivedSession | undefined {
+    if (isBinary) {
+      session?.onAudio(data);
+      return session;
+    }
+    const parsed = parseStreamMessage(String(data));
+    if (!parsed.ok) {
+      ws.close(1007, parsed.error);
+      return session;
+    }
+    const m = parsed.message;
+    if (!session) {
+      if (m.type !== 'start') ws.close(1008, 'expected start');
+      else session = this.begin(m);
+      return session;
+    }
+    session.onText(m);
+    if (m.type === 'end') this.finish(session);
+    return session;
   }
 
   private begin(start: StreamStart): ReceivedSession {

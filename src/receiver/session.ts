@@ -31,6 +31,8 @@ export class ReceivedSession {
     this.cursor = this.origin;
     this.unit = (start.media.format === 'L16' ? 2 : 1) * start.media.channels;
     this.file = open(this.path('audio'), 'w+');
+    // Reported by finish(); without this an early failure would be an unhandled rejection.
+    this.file.catch(() => undefined);
   }
 
   path(ext: 'audio' | 'wav' | 'json'): string {
@@ -58,6 +60,7 @@ export class ReceivedSession {
     if (offset < 0) return;
     this.written.add(offset, offset + data.length);
     this.chain = this.chain.then(async () => (await this.file).write(data, 0, data.length, offset));
+    this.chain.catch(() => undefined); // finish() awaits the chain and reports its failure
   }
 
   /** Fills holes with silence and writes the WAV and JSON summary. */

@@ -49,6 +49,8 @@ export interface ClientOptions {
   signAt?: number;
   /** Reuse a nonce (replay tests). */
   nonce?: string;
+  /** Local address to connect from (tests that need distinct source addresses on loopback). */
+  localAddress?: string;
 }
 
 export interface ReceivedMessage {
@@ -128,7 +130,7 @@ export class AudioHookClient extends EventEmitter {
       else headers[k] = v;
     }
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(this.options.url, { headers, perMessageDeflate: false, maxPayload: 1024 * 1024 });
+      const ws = new WebSocket(this.options.url, { headers, perMessageDeflate: false, maxPayload: 1024 * 1024, ...(this.options.localAddress ? { localAddress: this.options.localAddress } : {}) });
       this.ws = ws;
       ws.on('open', () => resolve());
       ws.on('unexpected-response', (_req, res) => {

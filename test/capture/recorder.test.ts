@@ -131,10 +131,10 @@ describe('recorder sink', () => {
     const crashed = new RecorderSink({ store, spoolDir: spool, maxBufferedBytes: 1 << 20, log, onDrop: () => undefined });
     const s = crashed.open(info('aaaaaaaa-0000-4000-8000-000000000001'));
     for (let i = 0; i < 10; i++) s.audio(Buffer.alloc(320, 0x11), i * 0.02 * NS_PER_SECOND, 160);
-    await until(() => existsSync(join(spool, 'aaaaaaaa-0000-4000-8000-000000000001.meta.json')));
+    await until(() => readdirSync(spool).some((f) => f.includes('aaaaaaaa-0000-4000-8000-000000000001') && f.endsWith('.meta.json')));
     // Once the audio is on disk (header + 10 frames), "crash": never call end.
-    const wavFile = join(spool, 'aaaaaaaa-0000-4000-8000-000000000001.wav');
-    await until(() => existsSync(wavFile) && statSync(wavFile).size >= 44 + 3200);
+    const wavName = () => readdirSync(spool).find((f) => f.includes('aaaaaaaa-0000-4000-8000-000000000001') && f.endsWith('.wav'));
+    await until(() => { const f = wavName(); return f !== undefined && statSync(join(spool, f)).size >= 44 + 3200; });
     const fresh = new RecorderSink({ store, spoolDir: spool, maxBufferedBytes: 1 << 20, log, onDrop: () => undefined });
     expect(await fresh.recover()).toBe(1);
     const key = recordingKey(info('aaaaaaaa-0000-4000-8000-000000000001'), 'wav');
@@ -155,7 +155,10 @@ describe('recorder sink', () => {
     s.audio(Buffer.alloc(320, 0x22), 0, 160);
     await expect(s.end({ reason: 'end', position: 0.02 * NS_PER_SECOND, endedAt: new Date().toISOString() })).rejects.toThrow('store down');
     expect(down.attempts).toBe(2);
-    expect(readdirSync(spool).sort()).toEqual(['aaaaaaaa-0000-4000-8000-000000000002.meta.json', 'aaaaaaaa-0000-4000-8000-000000000002.wav']);
+    const spooled = readdirSync(spool).sort();
+    expect(spooled).toHaveLength(2);
+    expect(spooled[0]).toMatch(/_aaaaaaaa-0000-4000-8000-000000000002_[0-9a-f]{12}\.meta\.json$/);
+    expect(spooled[1]).toBe(spooled[0]!.replace(/\.meta\.json$/, '.wav'));
     const up = new FsObjectStore(join(t.dir, 'objects2'));
     expect(await new RecorderSink({ store: up, spoolDir: spool, maxBufferedBytes: 1 << 20, log, onDrop: () => undefined }).recover()).toBe(1);
     const sidecar = JSON.parse(readFileSync(join(t.dir, 'objects2', recordingKey(info('aaaaaaaa-0000-4000-8000-000000000002'), 'json')), 'utf8'));

@@ -21,6 +21,7 @@ beforeAll(async () => {
     database: `sqlite:${t.dir}/h.db`,
     objects: { url: `file:${t.dir}/objects` },
     server: { host: '127.0.0.1', port: 0, drainTimeoutSeconds: 1.5 },
+    metrics: { port: 0 },
     logging: { level: 'info' },
     audiohook: { closeGraceSeconds: 3 },
     tenants: [{ orgId, name: 'Serve Test', apiKeys: [{ key: apiKey, secret }] }],
@@ -41,7 +42,9 @@ describe('hookline serve', () => {
     const ready = await fetch(`${base()}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready' });
-    const metrics = await (await fetch(`${base()}/metrics`)).text();
+    // Metrics listen on their own port, not on the public one.
+    expect((await fetch(`${base()}/metrics`)).status).toBe(404);
+    const metrics = await (await fetch(`http://127.0.0.1:${s.metricsPort}/metrics`)).text();
     for (const name of [
       'hookline_audiohook_sessions',
       'hookline_audiohook_open_latency_seconds',

@@ -61,6 +61,7 @@ describe('importer killed mid-download', () => {
       database: `sqlite:${dir.dir}/h.db`,
       objects: { url: `file:${dir.dir}/objects` },
       server: { host: '127.0.0.1', port: 0, drainTimeoutSeconds: 0 },
+      metrics: { port: 0 },
       logging: { level: 'info' },
       queueLeaseSeconds: 2,
       recorder: { enabled: false },

@@ -58,6 +58,7 @@ beforeAll(async () => {
         namespace: uniqueName('hl').replace(/_/g, '-'),
         objects: { url: `file:${dir.dir}/objects` },
         server: { host: '127.0.0.1', port: 0, drainTimeoutSeconds: 0 },
+        metrics: { port: 0 },
         security: { masterKey: Buffer.alloc(32, 3).toString('base64') },
         logging: { level: 'info' },
         tracking: { syncIntervalSeconds: 2, leaseTtlSeconds: 2 },

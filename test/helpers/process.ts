@@ -23,6 +23,8 @@ export function runCli(args: string[], env: Record<string, string> = {}, cwd?: s
 export interface Served {
   child: ChildProcess;
   port: number;
+  /** The metrics listener's port (null when metrics are disabled). */
+  metricsPort: number | null;
   lines: string[];
   exited: Promise<number | null>;
 }
@@ -43,10 +45,10 @@ export function serve(configFile: string, env: Record<string, string> = {}): Pro
         buf = buf.slice(i + 1);
         lines.push(line);
         try {
-          const j = JSON.parse(line) as { msg?: string; port?: number };
+          const j = JSON.parse(line) as { msg?: string; port?: number; metricsPort?: number | null };
           if (j.msg === 'hookline serving' && j.port) {
             clearTimeout(timer);
-            resolve({ child, port: j.port, lines, exited });
+            resolve({ child, port: j.port, metricsPort: j.metricsPort ?? null, lines, exited });
           }
         } catch {
           /* not JSON */

@@ -6,7 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { startServer, type Server } from '../../src/app/serve.js';
 import { configSchema, type Config } from '../../src/platform/config/index.js';
-import { createLogger } from '../../src/platform/logging/index.js';
+import { createLogger, type Logger } from '../../src/platform/logging/index.js';
 import { AudioHookClient, type ClientOptions } from '../../src/simulate/index.js';
 import { tempDir } from './tmp.js';
 
@@ -36,7 +36,7 @@ function merge(a: Tree, b: Tree): Tree {
   return out;
 }
 
-export async function startTestServer(overrides: Tree = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Tree = {}, o: { log?: Logger } = {}): Promise<TestServer> {
   const t = tempDir('hookline-srv-');
   const orgId = randomUUID();
   const otherOrgId = randomUUID();
@@ -49,6 +49,7 @@ export async function startTestServer(overrides: Tree = {}): Promise<TestServer>
     database: `sqlite:${t.dir}/hookline.db`,
     objects: { url: `file:${t.dir}/objects` },
     server: { host: '127.0.0.1', port: 0, drainTimeoutSeconds: 1 },
+    metrics: { port: 0 },
     security: { masterKey: randomBytes(32).toString('base64') },
     logging: { level: process.env.TEST_LOG_LEVEL ?? 'silent' },
     audiohook: { signature: { failureDelayMs: 150 }, closeGraceSeconds: 2 },
@@ -58,7 +59,7 @@ export async function startTestServer(overrides: Tree = {}): Promise<TestServer>
     ],
   };
   const config = configSchema.parse(merge(base, overrides));
-  const server = await startServer(config, createLogger({ level: config.logging.level }));
+  const server = await startServer(config, o.log ?? createLogger({ level: config.logging.level }));
   const wsUrl = `${server.url.replace('http', 'ws')}${config.audiohook.path}`;
   return {
     server,

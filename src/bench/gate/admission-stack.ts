@@ -49,7 +49,7 @@ async function startOrg(agents: number, calls: number): Promise<{ emu: RunningEm
 
 /** A destination that accepts every stream and ignores it: admission starts the stream sink, so one must exist. */
 async function startNullSink(): Promise<{ url: string; close: () => void }> {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false, maxPayload: 1024 * 1024 });
   wss.on('connection', (ws) => ws.on('error', () => undefined));
   await once(wss, 'listening');
   const addr = wss.address();

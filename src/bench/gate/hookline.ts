@@ -37,12 +37,13 @@ export interface RunningHookline {
 
 export const newMasterKey = (): string => randomBytes(32).toString('base64');
 
-function defaults(dir: string, port: number): Record<string, unknown> {
+function defaults(dir: string, port: number, metricsPort: number): Record<string, unknown> {
   return {
     dataDir: dir,
     database: `sqlite:${join(dir, 'hookline.db')}`,
     objects: { url: `file:${join(dir, 'objects')}` },
     server: { host: '127.0.0.1', port, drainTimeoutSeconds: 0 },
+    metrics: { port: metricsPort },
     security: { masterKey: newMasterKey() },
     logging: { level: 'warn' },
     audiohook: { path: AUDIOHOOK_PATH },
@@ -77,8 +78,9 @@ async function ready(child: ChildProcess, base: string, dir: string): Promise<vo
 export async function startHookline(spec: HooklineSpec): Promise<RunningHookline> {
   const dir = mkdtempSync(join(tmpdir(), 'hookline-bench-gate-'));
   const port = await freePort();
+  const metricsPort = await freePort();
   const file = join(dir, 'hookline.yaml');
-  writeFileSync(file, stringify({ ...defaults(dir, port), ...spec.config }));
+  writeFileSync(file, stringify({ ...defaults(dir, port, metricsPort), ...spec.config }));
   const child = spawnNode({ cpu: spec.cpu, priority: spec.priority ?? 'high', args: [...(spec.nodeArgs ?? []), HOOKLINE_JS, '--config', file, 'serve'], env: cleanEnv() });
   const base = `http://127.0.0.1:${port}`;
   await ready(child, base, dir);
@@ -86,7 +88,7 @@ export async function startHookline(spec: HooklineSpec): Promise<RunningHookline
     pid: child.pid as number,
     port,
     wsUrl: `ws://127.0.0.1:${port}${AUDIOHOOK_PATH}`,
-    metric: async (name) => sumMetric(await (await fetch(`${base}/metrics`)).text(), name),
+    metric: async (name) => sumMetric(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text(), name),
     stop: async () => {
       await stop(child);
       rmSync(dir, { recursive: true, force: true });

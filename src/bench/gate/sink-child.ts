@@ -63,7 +63,7 @@ function collect(): SinkWindow {
   };
 }
 
-const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false, clientTracking: false });
+const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false, clientTracking: false, maxPayload: 1024 * 1024 });
 wss.on('connection', (ws) => {
   sockets++;
   ws.on('message', onMessage);

@@ -77,12 +77,13 @@ async function startBaseline(nodeArgs: string[]): Promise<RunningServer> {
   };
 }
 
-function hooklineConfig(dir: string, port: number, recorder: boolean, creds: Credentials): string {
+function hooklineConfig(dir: string, port: number, metricsPort: number, recorder: boolean, creds: Credentials): string {
   return stringify({
     dataDir: dir,
     database: `sqlite:${join(dir, 'hookline.db')}`,
     objects: { url: `file:${join(dir, 'objects')}` },
     server: { host: '127.0.0.1', port, drainTimeoutSeconds: 5 },
+    metrics: { port: metricsPort },
     security: { masterKey: randomBytes(32).toString('base64') },
     logging: { level: 'warn' },
     audiohook: { path: AUDIOHOOK_PATH },
@@ -103,8 +104,9 @@ function metricValue(text: string, name: string): number {
 async function startHookline(recorder: boolean, creds: Credentials, nodeArgs: string[]): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'hookline-bench-'));
   const port = await freePort();
+  const metricsPort = await freePort();
   const configFile = join(dir, 'hookline.yaml');
-  writeFileSync(configFile, hooklineConfig(dir, port, recorder, creds));
+  writeFileSync(configFile, hooklineConfig(dir, port, metricsPort, recorder, creds));
   const child = spawnNodeOnCpu(SERVER_CPU, [...nodeArgs, HOOKLINE_JS, 'serve', '--config', configFile], ['ignore', 'inherit', 'inherit'], cleanEnv());
   const base = `http://127.0.0.1:${port}`;
   await waitForHttp(`${base}/readyz`, child, 30_000).catch(failStart(child, dir));
@@ -112,7 +114,7 @@ async function startHookline(recorder: boolean, creds: Credentials, nodeArgs: st
     kind: recorder ? 'hookline-on' : 'hookline-off',
     pid: pid(child),
     wsUrl: `ws://127.0.0.1:${port}${AUDIOHOOK_PATH}`,
-    framesReceived: async () => metricValue(await (await fetch(`${base}/metrics`)).text(), 'hookline_audiohook_frames_received_total'),
+    framesReceived: async () => metricValue(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text(), 'hookline_audiohook_frames_received_total'),
     stop: async () => {
       await stopChild(child);
       rmSync(dir, { recursive: true, force: true });

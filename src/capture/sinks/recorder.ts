@@ -9,9 +9,11 @@
  * stream timeline, and at the end the header is patched and the file is
  * streamed to object storage. A spool left by a crash is uploaded at start.
  */
+import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { ULAW_SILENCE, patchWavHeader, wavHeader, wavHeaderLength, type WavSpec } from '../../audio/index.js';
 import type { Logger } from '../../platform/logging/index.js';
 import type { ObjectStore } from '../../platform/objects/index.js';
@@ -30,7 +32,18 @@ export interface RecorderOptions {
   log: Logger;
   onDrop: (n?: number) => void;
   uploadAttempts?: number;
+  /** Control events kept for the sidecar: the first ones up to this count and size; the rest are only counted. */
+  maxEvents?: number;
+  maxEventBytes?: number;
+  /** Silence is never written further ahead of the recording's wall-clock time than this. */
+  timelineToleranceSeconds?: number;
+  /** Monotonic clock in ms (tests). */
+  now?: () => number;
 }
+
+const DEFAULT_MAX_EVENTS = 1000;
+const DEFAULT_MAX_EVENT_BYTES = 256 * 1024;
+const DEFAULT_TIMELINE_TOLERANCE_SECONDS = 5;
 
 interface SpoolMeta {
   wavKey: string;
@@ -47,6 +60,15 @@ export function recordingKey(info: Pick<SessionInfo, 'orgId' | 'conversationId' 
   const mm = String(d.getUTCMonth() + 1).padStart(2, '0');
   const dd = String(d.getUTCDate()).padStart(2, '0');
   return `recordings/${info.orgId}/${yyyy}/${mm}/${dd}/${info.conversationId}/${info.sessionId}.${ext}`;
+}
+
+function spoolName(info: Pick<SessionInfo, 'orgId' | 'sessionId'>): string {
+  return `${safeId(info.orgId)}_${safeId(info.sessionId)}_${randomBytes(6).toString('hex')}`;
+}
+
+/** Ids are validated UUIDs upstream; this keeps a file name a file name whatever arrives. */
+function safeId(id: string): string {
+  return id.replace(/[^0-9A-Za-z-]/g, '').slice(0, 64) || 'unknown';
 }
 
 async function uploadWithRetry(fn: () => Promise<unknown>, attempts: number): Promise<void> {
@@ -125,6 +147,10 @@ class Recording implements SinkSession {
   private readonly silence: Buffer;
   private readonly meta: SpoolMeta;
   private readonly events: Record<string, unknown>[] = [];
+  private eventBytes = 0;
+  private eventsDropped = 0;
+  private readonly startedAt: number;
+  private silenceClamped = 0;
   private readonly rtts: number[] = [];
   /** Timeline position of WAV sample 0: where the session was admitted, as for the stream's `start`. */
   private readonly startPosition: Nanos;
@@ -144,7 +170,9 @@ class Recording implements SinkSession {
     this.unit = (this.spec.format === 'L16' ? 2 : 1) * this.spec.channels;
     this.silence = Buffer.alloc(SILENCE_CHUNK - (SILENCE_CHUNK % this.unit), this.spec.format === 'PCMU' ? ULAW_SILENCE : 0);
     this.startPosition = info.admittedPosition;
-    this.base = join(o.spoolDir, info.sessionId);
+    // Tenant, session and this connection: two sessions with one id (two tenants, or a reconnect) never share a file.
+    this.base = join(o.spoolDir, spoolName(info));
+    this.startedAt = this.now();
     this.meta = {
       wavKey: recordingKey(info, 'wav'),
       sidecarKey: recordingKey(info, 'json'),
@@ -178,7 +206,40 @@ class Recording implements SinkSession {
     const { type, position, ...rest } = event;
     const entry: Record<string, unknown> = { type, position: formatDuration(position), at: new Date().toISOString() };
     for (const [k, v] of Object.entries(rest)) entry[k] = typeof v === 'number' ? formatDuration(v) : v;
+    this.keep(entry);
+  }
+
+  /** Keeps the first events up to the count and byte bounds: a client sending updates all call long must not grow memory. */
+  private keep(entry: Record<string, unknown>): void {
+    const maxEvents = this.o.maxEvents ?? DEFAULT_MAX_EVENTS;
+    if (this.events.length >= maxEvents) {
+      this.eventsDropped++;
+      return;
+    }
+    const bytes = JSON.stringify(entry).length;
+    if (this.eventBytes + bytes > (this.o.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES)) {
+      this.eventsDropped++;
+      return;
+    }
+    this.eventBytes += bytes;
     this.events.push(entry);
+  }
+
+  private now(): number {
+    return this.o.now ? this.o.now() : performance.now();
+  }
+
+  /**
+   * Silence for a gap, but never more in total than the call's wall-clock time
+   * (plus the tolerance) could hold: whatever the timeline claims, the disk
+   * fills no faster than a real call would fill it. What is cut is counted.
+   */
+  private fillGap(samples: number): void {
+    const seconds = (this.now() - this.startedAt) / 1000 + (this.o.timelineToleranceSeconds ?? DEFAULT_TIMELINE_TOLERANCE_SECONDS);
+    const allowed = Math.max(0, Math.ceil(seconds * this.spec.rate) - this.silenceSamples);
+    const n = Math.min(samples, allowed);
+    this.silenceClamped += samples - n;
+    if (n > 0) this.writeSilence(n);
   }
 
   async end(summary: SinkEnd): Promise<void> {
@@ -203,7 +264,7 @@ class Recording implements SinkSession {
   /** Silence up to `position` on the timeline (pauses, discards, dropped frames). */
   private padTo(position: Nanos): void {
     const at = nanosToSamples(position - this.startPosition, this.spec.rate);
-    if (at > this.writtenSamples) this.writeSilence(at - this.writtenSamples);
+    if (at > this.writtenSamples) this.fillGap(at - this.writtenSamples);
   }
 
   private writeSilence(samples: number): void {
@@ -252,6 +313,7 @@ class Recording implements SinkSession {
       timelineEnd: formatDuration(Math.max(summary.position, this.startPosition)),
       alignment: 'WAV sample 0 is at timelineStart on the AudioHook stream timeline and the WAV ends at timelineEnd; pauses, discards and dropped frames are silence; the downstream stream covers the same span',
       events: this.events,
+      eventsDropped: this.eventsDropped,
       end: { reason: summary.reason, position: formatDuration(summary.position), endedAt: summary.endedAt },
       rtt: { count: sorted.length, min: sorted[0] ?? null, p50: pct(0.5), p99: pct(0.99), max: sorted[sorted.length - 1] ?? null },
       audio: {
@@ -259,6 +321,7 @@ class Recording implements SinkSession {
         samples: this.writtenSamples,
         silenceSamples: this.silenceSamples,
         droppedFrames: this.dropped,
+        silenceSamplesCut: this.silenceClamped,
       },
     };
   }

@@ -160,7 +160,8 @@ class Forwarder {
     const headers: Record<string, string> = {};
     if (this.d.bearerToken) headers.authorization = `Bearer ${this.d.bearerToken}`;
     if (this.d.header) headers[this.d.header.name.toLowerCase()] = this.d.header.value;
-    const ws = new WebSocket(this.d.url, { headers, perMessageDeflate: false });
+    // The protocol is one-way: a downstream has nothing large to say (the ws default would take 100 MiB).
+    const ws = new WebSocket(this.d.url, { headers, perMessageDeflate: false, maxPayload: 64 * 1024 });
     this.ws = ws;
     ws.on('open', () => this.onOpen());
     ws.on('error', (err) => this.log.debug({ err: err.message }, 'downstream socket error'));

@@ -31,7 +31,8 @@ export const heartbeatFrame = JSON.stringify({ topicName: 'channel.metadata', ev
 const pongFrame = JSON.stringify({ topicName: 'channel.metadata', eventBody: { message: 'pong' } });
 
 export class NotificationSockets {
-  private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false });
+  // Clients only send small pings and subscriptions here.
+  private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false, maxPayload: 64 * 1024 });
   private readonly live = new Map<string, Live>();
 
   constructor(private readonly deps: SocketDeps) {}

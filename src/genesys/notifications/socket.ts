@@ -30,7 +30,8 @@ export const nextSocketId = (): number => ++lastId;
 
 export function openSocket(connectUri: string, handlers: SocketHandlers, opts: SocketOptions): Promise<NotificationSocket> {
   const id = opts.id;
-  const ws = new WebSocket(connectUri, { handshakeTimeout: opts.handshakeTimeoutMs, perMessageDeflate: false });
+  // Notification events are small JSON documents; 8 MiB is far above any of them and far below the ws default of 100 MiB.
+  const ws = new WebSocket(connectUri, { handshakeTimeout: opts.handshakeTimeoutMs, perMessageDeflate: false, maxPayload: 8 * 1024 * 1024 });
   const socket: NotificationSocket = {
     id,
     send: (text) => {

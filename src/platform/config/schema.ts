@@ -12,6 +12,10 @@ const uuid = z
 const base64 = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'must be base64');
 const port = z.number().int().min(0).max(65535);
 
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 const mediaRule = z.union([
   z.literal('any'),
   z.strictObject({
@@ -96,9 +100,33 @@ export const configSchema = z.strictObject({
       port: port.default(8080),
       /** Host[:port] Genesys dials, when a proxy changes the Host header. Used for the signature's @authority. */
       publicAuthority: z.string().optional(),
-      /** Honour X-Forwarded-Host/-Port for @authority (ignored when publicAuthority is set). */
-      trustForwardedHeaders: z.boolean().default(true),
+      /** Honour X-Forwarded-Host/-Port for @authority (ignored when publicAuthority is set). Off by default, like Fastify's trustProxy: a client must not pick the authority it is verified against. */
+      trustForwardedHeaders: z.boolean().default(false),
       drainTimeoutSeconds: z.number().min(0).default(30),
+      /** A request's headers must arrive within this (slowloris); also bounds how long a silent connection is held. */
+      headersTimeoutMs: z.number().int().positive().default(10_000),
+      /** A whole HTTP request (not a WebSocket once upgraded) must arrive within this. */
+      requestTimeoutMs: z.number().int().positive().default(30_000),
+      /** Open connections on the public port, sessions included; more are refused (hookline_http_connections_refused_total). */
+      maxConnections: z.number().int().positive().default(10_000),
+      /** Connections not (yet) authenticated as AudioHook sessions, in total and per source address. Behind a proxy every client has the proxy's address: raise the per-address bound to the total. */
+      maxUnauthenticated: z.number().int().positive().default(1024),
+      maxUnauthenticatedPerAddress: z.number().int().positive().default(64),
+    })
+    .refine((s) => s.headersTimeoutMs <= s.requestTimeoutMs, { message: 'must not exceed server.requestTimeoutMs', path: ['headersTimeoutMs'] })
+    .prefault({}),
+  metrics: z
+    .strictObject({
+      /** Prometheus metrics on their own listener, never on the public AudioHook port. */
+      enabled: z.boolean().default(true),
+      host: z.string().default('127.0.0.1'),
+      port: port.default(9464),
+      /** Required when host is not a loopback address: scrapers send `Authorization: Bearer <token>`. */
+      bearerToken: z.string().min(16).optional(),
+    })
+    .refine((m) => !m.enabled || m.bearerToken !== undefined || isLoopback(m.host), {
+      message: 'bearerToken is required when metrics listen on a non-loopback host',
+      path: ['bearerToken'],
     })
     .prefault({}),
   database: z
@@ -167,6 +195,10 @@ export const configSchema = z.strictObject({
       maxSendBufferBytes: z.number().int().positive().default(1024 * 1024),
       /** After we send disconnect, how long the client gets to send close. */
       closeGraceSeconds: z.number().positive().default(10),
+      /** A socket that failed authentication is cut off this long after its `disconnect unauthorized`. */
+      unauthenticatedGraceMs: z.number().int().positive().default(2000),
+      /** How far the timeline (audio plus reported discards) may run ahead of the session's wall-clock time. */
+      timelineToleranceSeconds: z.number().min(0).default(5),
       /** How often API keys are re-read from the database. */
       credentialRefreshSeconds: z.number().positive().default(10),
     })
@@ -177,6 +209,9 @@ export const configSchema = z.strictObject({
       spoolDir: z.string().optional(),
       /** Bytes waiting for the disk per session before frames are dropped (and counted). */
       maxBufferedBytes: z.number().int().positive().default(256 * 1024),
+      /** Control events kept per recording for its sidecar (the first ones; the rest are only counted). */
+      maxEvents: z.number().int().min(0).default(1000),
+      maxEventBytes: z.number().int().min(0).default(256 * 1024),
     })
     .prefault({}),
   stream: z

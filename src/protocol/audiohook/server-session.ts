@@ -27,7 +27,7 @@ import {
   type ServerMessageType,
   type ServerParameters,
 } from './messages.js';
-import { isObject, validateClientMessage } from './validate.js';
+import { exceedsDepth, isObject, validateClientMessage } from './validate.js';
 
 export type SessionState = 'preparing' | 'opening' | 'active' | 'paused' | 'closed' | 'disconnected';
 
@@ -66,7 +66,18 @@ export interface ServerSessionOptions {
   maxTextLength?: number;
   /** Smallest position difference reported as a mismatch (default: 1 ms or one frame, whichever is larger). */
   positionToleranceNs?: Nanos;
+  /** Monotonic clock in ns (default: process.hrtime); the timeline may not outrun it. */
+  now?: () => Nanos;
+  /** How far the timeline may run ahead of the wall-clock time since `open` (default 5 s). */
+  timelineToleranceNs?: Nanos;
+  /** Deepest JSON nesting a client message may have (default MAX_JSON_DEPTH). */
+  maxJsonDepth?: number;
 }
+
+/** Deep enough for any real customConfig; shallow enough that no consumer (sinks, loggers) overflows its stack. */
+export const MAX_JSON_DEPTH = 32;
+const DEFAULT_TIMELINE_TOLERANCE_NS = 5_000_000_000;
+const monotonicNs = (): Nanos => Number(process.hrtime.bigint());
 
 // Frozen so a caller that pushes into a "no effects" result fails loudly.
 const NONE: Effect[] = Object.freeze([]) as unknown as Effect[];
@@ -93,6 +104,8 @@ export class ServerSession {
   private startPausedPending = false;
   /** A discardTo we asked for that the client has not caught up with yet. */
   private pendingDiscardTo: Nanos | undefined;
+  /** Clock reading when `open` arrived: the timeline starts there. */
+  private openedAtNs = 0;
 
   constructor(options: ServerSessionOptions) {
     this.options = options;
@@ -153,6 +166,7 @@ export class ServerSession {
     } catch {
       return this.protocolError('Invalid JSON');
     }
+    if (exceedsDepth(raw, this.options.maxJsonDepth ?? MAX_JSON_DEPTH)) return this.protocolError('JSON nested too deeply');
     if (this.signaledError) return this.handleLenient(raw);
 
     const v = validateClientMessage(raw);
@@ -282,6 +296,7 @@ export class ServerSession {
       case 'discarded': {
         const start = parseDuration(msg.parameters.start) ?? 0;
         const discarded = parseDuration(msg.parameters.discarded) ?? 0;
+        if (this.outrunsClock(discarded)) return this.protocolError('discarded: timeline runs ahead of the session time');
         this.discardedNs += discarded;
         return [{ kind: 'discarded', start, discarded, position: this.position }];
       }
@@ -303,6 +318,7 @@ export class ServerSession {
     if (this._state !== 'preparing' || this.disconnectSent) return [{ kind: 'ignored', what: 'open' }];
     this._state = 'opening';
     this._open = open;
+    this.openedAtNs = this.now();
     return this.applyOpenDecision(open, this.options.decideOpen(open));
   }
 
@@ -350,6 +366,7 @@ export class ServerSession {
   private onResumed(startText: string, discardedText: string): Effect[] {
     const start = parseDuration(startText) ?? 0;
     const discarded = parseDuration(discardedText) ?? 0;
+    if (this.outrunsClock(discarded)) return this.protocolError('resumed: timeline runs ahead of the session time');
     this.discardedNs += discarded;
     // `resume` while streaming is answered with `resumed` (discarded PT0S): not the end of a pause.
     if (this._state !== 'paused') {
@@ -360,6 +377,21 @@ export class ServerSession {
     this.pausedUntilNs = 0;
     this._state = 'active';
     return [{ kind: 'resumed', start, discarded, position: this.position }];
+  }
+
+  private now(): Nanos {
+    return (this.options.now ?? monotonicNs)();
+  }
+
+  /**
+   * A client reports discards, it does not send them: trusted blindly, one small
+   * message could claim hours and make every sink write hours of silence. The
+   * timeline, discards included, may not get ahead of the time since `open`.
+   */
+  private outrunsClock(discarded: Nanos): boolean {
+    const elapsed = this.now() - this.openedAtNs;
+    const tolerance = this.options.timelineToleranceNs ?? DEFAULT_TIMELINE_TOLERANCE_NS;
+    return this.position + discarded > elapsed + tolerance;
   }
 
   /** After a disconnect(error): answer only close and ping, whatever their sequencing. */

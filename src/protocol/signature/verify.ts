@@ -23,7 +23,8 @@ export type SignatureFailure =
   | 'mismatch';
 
 export type VerifyResult =
-  | { ok: true; apiKey: string; signed: boolean }
+  /** `nonce` and `until` (seconds) let a caller also remember the nonce in a cache shared by replicas. */
+  | { ok: true; apiKey: string; signed: boolean; nonce?: string; until?: number }
   | { ok: false; reason: SignatureFailure; apiKey?: string };
 
 export interface KeyLookup {
@@ -127,5 +128,5 @@ export function verifyRequest(req: SignedRequestParts, o: VerifyOptions): Verify
   if (o.nonceCache && !o.nonceCache.remember(apiKey, nonce, until, o.nowSeconds)) {
     return { ok: false, reason: 'replayed-nonce', apiKey };
   }
-  return { ok: true, apiKey, signed: true };
+  return { ok: true, apiKey, signed: true, nonce, until };
 }
