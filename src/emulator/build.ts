@@ -20,6 +20,7 @@ import { EventLog } from './log/event-log.js';
 import { Notifications } from './notify/service.js';
 import { NotificationSockets } from './notify/sockets.js';
 import { BatchService } from './recordings/batch.js';
+import { RecordingFiles } from './recordings/files.js';
 import { readyAt } from './recordings/recordings.js';
 import { MediaSigner } from './recordings/signer.js';
 import { patchSettingsOf, settingsSchema, type Settings } from './settings.js';
@@ -101,6 +102,7 @@ export function buildContext(o: BuildOptions): Built {
     batches: new BatchService(calls, now, getSettings, rng),
     dialer,
     media,
+    recordingFiles: new RecordingFiles((call) => calls.audioOf(call)),
     limiter: new RateLimiter(),
     faults: new FaultInjector(new Rng(`faults:${o.idSeed}`)),
   };

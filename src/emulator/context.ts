@@ -8,6 +8,7 @@ import type { Scheduler } from './core/scheduler.js';
 import type { CallEngine } from './calls/engine.js';
 import type { JobService } from './analytics/jobs.js';
 import type { BatchService } from './recordings/batch.js';
+import type { RecordingFiles } from './recordings/files.js';
 import type { MediaSigner } from './recordings/signer.js';
 import type { Dialer } from './dialout/dialer.js';
 import type { FaultInjector } from './http/faults.js';
@@ -53,6 +54,7 @@ export interface EmulatorContext {
   dialer: Dialer;
   log: EventLog;
   media: MediaSigner;
+  recordingFiles: RecordingFiles;
   limiter: RateLimiter;
   faults: FaultInjector;
   urls: Urls;

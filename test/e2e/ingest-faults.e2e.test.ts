@@ -68,7 +68,7 @@ describe('ingest under faults', () => {
 
   it('dead-letters at once a recording format Genesys refuses, storing nothing as imported', async () => {
     const original = s.t.config.ingest.recordingFormat;
-    s.t.config.ingest.recordingFormat = 'WEBM';
+    s.t.config.ingest.recordingFormat = 'MP3'; // the emulator makes WEBM, WAV and WAV_ULAW only
     try {
       const id = await call();
       await until(async () => (await dead()).some((d) => d.payload.conversationId === id), 60_000, 'a dead letter');

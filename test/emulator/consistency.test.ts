@@ -164,6 +164,34 @@ function checkAgent(p: Json, snap: Json | undefined, v: Views, detailBy: (s: str
   expect(everHeld).toBe(held > 0);
 }
 
+/**
+ * Held participants carry `startHoldTime` on both user topics (participant-level on `.calls`, in
+ * `calls[]` on `.conversations`): the start of the analytics hold segment they are in, and only
+ * while held. Every hold an agent's topics could see shows up on both.
+ */
+function checkHolds(v: Views): void {
+  const holdStarts = new Map((v.record.participants as Json[]).map((p) => {
+    const segs = ((p.sessions as Json[])[0] as Json).segments as Json[];
+    return [String(p.participantId), segs.filter((s) => s.segmentType === 'hold').map((s) => String(s.segmentStart))];
+  }));
+  const seenOn = (rows: { pid: string; leg: Json }[]): Map<string, Set<string>> => {
+    const seen = new Map<string, Set<string>>();
+    for (const { pid, leg } of rows) {
+      if (!seen.has(pid)) seen.set(pid, new Set());
+      if (leg.held !== true) {
+        expect(leg.startHoldTime, `${pid} not held`).toBeUndefined();
+        continue;
+      }
+      expect(holdStarts.get(pid), `${pid} held`).toContain(leg.startHoldTime);
+      seen.get(pid)?.add(String(leg.startHoldTime));
+    }
+    return seen;
+  };
+  const calls = seenOn(v.snapshots.flatMap((s) => (s.participants as Json[]).map((p) => ({ pid: String(p.id), leg: p }))));
+  const generic = seenOn(v.generic.flatMap((g) => (g.participants as Json[]).map((p) => ({ pid: String(p.id), leg: (p.calls as Json[])[0] as Json }))));
+  for (const seen of [calls, generic]) for (const [pid, starts] of seen) expect([...starts].sort(), pid).toEqual(holdStarts.get(pid));
+}
+
 const analyticsSpelling = (d: string) => ({ 'transfer.consult': 'consultTransfer' })[d] ?? d;
 const lowercase = (d: string) => d.toLowerCase();
 
@@ -176,6 +204,7 @@ describe('cross-view consistency', () => {
     it(`${scenario}: snapshots, detail events, analytics and recording agree`, async () => {
       const v = await runScenario(scenario);
       crossCheck(v);
+      checkHolds(v);
       const byPurpose = (purpose: string) => (v.record.participants as Json[]).filter((p) => p.purpose === purpose);
       const acdEnd = v.details.find((d) => d.suffix === 'acd.end')?.body as Json;
       if (scenario === 'abandon') {
@@ -192,6 +221,11 @@ describe('cross-view consistency', () => {
       if (scenario === 'consult-transfer') {
         expect(metricsOf(0).map((m) => m.name)).toEqual(expect.arrayContaining(['nConsult', 'nConsultTransferred']));
         expect(v.snapshots.some((s) => (s.participants as Json[]).some((p) => p.consultParticipantId !== undefined))).toBe(true);
+      }
+      if (scenario === 'hold' || scenario === 'consult-transfer') {
+        // Not vacuous: both topics showed someone held.
+        expect(v.snapshots.some((s) => (s.participants as Json[]).some((p) => p.held === true))).toBe(true);
+        expect(v.generic.some((g) => (g.participants as Json[]).some((p) => ((p.calls as Json[])[0] as Json).held === true))).toBe(true);
       }
       if (scenario === 'agent-hangup') {
         expect(v.details.find((d) => d.suffix === 'user.end')?.body.disconnectType).toBe('CLIENT');

@@ -1,11 +1,13 @@
 /**
  * Recordings: 202 with an empty body while the call runs and transcodes, then
- * 200 with pre-signed media URIs served by the emulator (µ-law and PCM WAV),
- * metadata with fileState, clear 400s for formats the emulator cannot make,
- * and batch downloads.
+ * 200 with pre-signed media URIs served by the emulator (µ-law and PCM WAV,
+ * Opus in WebM — the Genesys default), metadata with fileState, clear 400s for
+ * formats the emulator cannot make, and batch downloads.
  */
+import { ALL_FORMATS, BufferSource, EncodedPacketSink, Input } from 'mediabunny';
+import OpusScript from 'opusscript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseWav } from '../../src/audio/index.js';
+import { parseWav, ulawDecode } from '../../src/audio/index.js';
 import type { CallSummary, RunningEmulator, SeededOrg } from '../../src/emulator/index.js';
 import { api, channelWith, emulator, login, until, type Json } from './helpers.js';
 
@@ -89,8 +91,36 @@ describe('recordings', () => {
     for (let i = 0; i < aData.length; i += 997) expect(aData[i]).toBe(sData[i * 2 + 1]);
   });
 
+  it('serves Opus in WebM when no format is asked for (the Genesys default, WEBM), carrying the call audio', async () => {
+    const list = await recs('maxWaitMs=0');
+    expect(list.status).toBe(200);
+    const uris = (list.body as Json[])[0]?.mediaUris as Record<string, { mediaUri: string }>;
+    expect(uris['0']?.mediaUri).toMatch(/\/0\.webm\?format=WEBM&/);
+    const single = await api(org, token, 'GET', `/api/v2/conversations/${call.conversationId}/recordings/${call.recordingId}`);
+    expect(single.status).toBe(200);
+    const res = await fetch(((single.body as Json).mediaUris as Record<string, { mediaUri: string }>).S?.mediaUri as string);
+    expect(res.headers.get('content-type')).toBe('audio/webm');
+    const webm = Buffer.from(await res.arrayBuffer());
+    expect((single.body as Json).outputSizeInBytes).toBe(webm.length);
+    const seconds = (call.endMs - call.startMs) / 1000;
+    const decoded = await decodeWebm(webm);
+    expect(decoded).toMatchObject({ mimeType: 'audio/webm; codecs="opus"', channels: 2 });
+    expect(decoded.duration).toBeCloseTo(seconds, 1);
+    // Every recorded sample comes back once the pre-skip is dropped, plus at most the padding.
+    expect(decoded.pcm.length / 2).toBeGreaterThanOrEqual(seconds * 8000);
+    expect(decoded.pcm.length / 2).toBeLessThan(seconds * 8000 + 160 + 52);
+    // The same audio as the µ-law file, through a lossy codec: each channel correlates closely.
+    const wavRes = await api(org, token, 'GET', `/api/v2/conversations/${call.conversationId}/recordings/${call.recordingId}?formatId=WAV_ULAW`);
+    const wav = Buffer.from(await (await fetch(((wavRes.body as Json).mediaUris as Record<string, { mediaUri: string }>).S?.mediaUri as string)).arrayBuffer());
+    const reference = ulawDecode(wav.subarray(parseWav(wav).dataOffset));
+    for (const ch of [0, 1]) expect(correlation(channelOf(reference, 2, ch), channelOf(decoded.pcm, 2, ch)), `channel ${ch}`).toBeGreaterThan(0.9);
+    const agent = await decodeWebm(Buffer.from(await (await fetch(uris['1']?.mediaUri as string)).arrayBuffer()));
+    expect(agent.channels).toBe(1);
+    expect(correlation(channelOf(reference, 2, 1), agent.pcm)).toBeGreaterThan(0.9);
+  });
+
   it('refuses formats it cannot produce, and tampered or expired links', async () => {
-    for (const q of ['', 'formatId=WEBM', 'formatId=MP3', 'formatId=OGG_OPUS']) {
+    for (const q of ['formatId=MP3', 'formatId=OGG_OPUS', 'formatId=OGG_VORBIS']) {
       const res = await recs(q);
       expect(res.status, q).toBe(400);
       expect(String((res.body as Json).message)).toContain('WAV_ULAW');
@@ -114,6 +144,39 @@ describe('recordings', () => {
     expect(res).toMatchObject({ status: 200, body: [] });
   });
 });
+
+/** PCM16 at 8 kHz decoded from a WebM/Opus file, the decoder's pre-skip removed, with what the container says. */
+async function decodeWebm(file: Buffer): Promise<{ mimeType: string; channels: number; duration: number; pcm: Int16Array }> {
+  const input = new Input({ source: new BufferSource(file), formats: ALL_FORMATS });
+  const track = await input.getPrimaryAudioTrack();
+  if (!track || track.codec !== 'opus') throw new Error('no Opus track');
+  const decoder = new OpusScript(8000, track.numberOfChannels as 1 | 2);
+  const chunks: Buffer[] = [];
+  for await (const packet of new EncodedPacketSink(track).packets()) chunks.push(decoder.decode(Buffer.from(packet.data)));
+  decoder.delete();
+  const all = Buffer.concat(chunks);
+  const preSkip = (312 / 6) * track.numberOfChannels; // 6.5 ms at 8 kHz
+  const pcm = new Int16Array(all.buffer, all.byteOffset, all.length / 2).slice(preSkip);
+  return { mimeType: await input.getMimeType(), channels: track.numberOfChannels, duration: await input.computeDuration(), pcm };
+}
+
+function channelOf(pcm: Int16Array, channels: number, ch: number): Int16Array {
+  return pcm.filter((_, i) => i % channels === ch);
+}
+
+/** Pearson correlation over the common length. */
+function correlation(a: Int16Array, b: Int16Array): number {
+  const n = Math.min(a.length, b.length);
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < n; i++) {
+    ab += (a[i] as number) * (b[i] as number);
+    aa += (a[i] as number) ** 2;
+    bb += (b[i] as number) ** 2;
+  }
+  return ab / Math.sqrt(aa * bb);
+}
 
 describe('recording events', () => {
   it('announces the available recording on each agent\'s recordings topic', async () => {

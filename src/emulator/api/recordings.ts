@@ -1,14 +1,15 @@
 /**
- * Recordings (reference §3.8): list/get with formatId and maxWaitMs — 202 with
- * an empty body while transcoding, 200 with pre-signed `mediaUris` after —
- * metadata, and the media files themselves (served without a bearer token).
+ * Recordings (reference §3.8): list/get with formatId (default WEBM, as in
+ * Genesys) and maxWaitMs — 202 with an empty body while transcoding, 200 with
+ * pre-signed `mediaUris` after — metadata, and the media files themselves
+ * (served without a bearer token).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Call } from '../calls/engine.js';
 import type { EmulatorContext } from '../context.js';
 import { ApiError, badRequest, notFound } from '../errors.js';
 import { orgOf, q1, qInt, qList, queryOf, stateOf } from '../http/request.js';
-import { encodeWav, isMediaFormat, KNOWN_FORMATS, recordedAudio, type MediaChannel, type MediaFormat } from '../recordings/media.js';
+import { isMediaFormat, KNOWN_FORMATS, MEDIA_FILES, type MediaChannel, type MediaFormat } from '../recordings/media.js';
 import { readyAt, recordingDoc, recordingMetadata } from '../recordings/recordings.js';
 
 type Json = Record<string, unknown>;
@@ -19,7 +20,7 @@ function formatOf(req: FastifyRequest): MediaFormat | 'NONE' {
   const f = requested.toUpperCase();
   if (!(KNOWN_FORMATS as readonly string[]).includes(f)) throw badRequest(`Unknown formatId ${requested} (one of ${KNOWN_FORMATS.join(', ')})`, 'invalid.value', [{ fieldName: 'formatId' }]);
   if (f === 'NONE' || isMediaFormat(f)) return f;
-  throw badRequest(`The emulator cannot produce ${f} media; ask for formatId=WAV_ULAW (stereo µ-law) or WAV (PCM16)`, 'invalid.value', [{ fieldName: 'formatId' }]);
+  throw badRequest(`The emulator cannot produce ${f} media; ask for formatId=WEBM (Opus), WAV_ULAW (stereo µ-law) or WAV (PCM16)`, 'invalid.value', [{ fieldName: 'formatId' }]);
 }
 
 export function recordingRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
@@ -49,8 +50,9 @@ export function recordingRoutes(app: FastifyInstance, ctx: EmulatorContext): voi
     return ctx.clock.now() >= ready;
   };
 
-  const withUris = (req: FastifyRequest, call: Call, format: MediaFormat | 'NONE', channels: MediaChannel[]): Json | undefined => {
-    const doc = recordingDoc(call, ctx.clock.now(), delay(), format);
+  const withUris = async (req: FastifyRequest, call: Call, format: MediaFormat | 'NONE', channels: MediaChannel[]): Promise<Json | undefined> => {
+    const size = format === 'NONE' ? undefined : await ctx.recordingFiles.size(call, format);
+    const doc = recordingDoc(call, ctx.clock.now(), delay(), format, size);
     const r = call.timeline.recording;
     if (!doc || !r || format === 'NONE') return doc;
     const env = stateOf(req).env;
@@ -63,7 +65,7 @@ export function recordingRoutes(app: FastifyInstance, ctx: EmulatorContext): voi
     const format = formatOf(req);
     if (!call.timeline.recording) return [];
     if (!(await awaitReady(req, call))) return reply.code(202).send();
-    return [withUris(req, call, format, ['0', '1'])];
+    return [await withUris(req, call, format, ['0', '1'])];
   });
 
   app.get('/api/v2/conversations/:conversationId/recordings/:recordingId', async (req, reply) => {
@@ -92,15 +94,15 @@ export function mediaRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   app.get('/media/recordings/:conversationId/:recordingId/:file', async (req, reply) => {
     const p = req.params as { conversationId: string; recordingId: string; file: string };
     const q = queryOf(req);
-    const channel = p.file.replace(/\.wav$/, '');
+    const [, channel, ext] = /^([S01])\.(\w+)$/.exec(p.file) ?? [];
     const format = q1(q, 'format') ?? '';
-    if (!['S', '0', '1'].includes(channel) || !isMediaFormat(format)) throw notFound();
+    if (!channel || !isMediaFormat(format) || MEDIA_FILES[format].ext !== ext) throw notFound();
     const ref = { env: stateOf(req).env, conversationId: p.conversationId, recordingId: p.recordingId, channel: channel as MediaChannel, format };
     const problem = ctx.media.problem(ref, Number(q1(q, 'expires')), q1(q, 'sig') ?? '');
     if (problem) throw new ApiError(403, 'forbidden', `Media link refused: ${problem}`);
     const call = ctx.calls.get(p.conversationId);
     if (!call || call.timeline.recording?.id !== p.recordingId) throw notFound();
-    const wav = encodeWav(recordedAudio(call.timeline, ctx.calls.audioOf(call)), ref.channel, format);
-    return reply.type('audio/wav').header('content-length', wav.length).send(wav);
+    const file = await ctx.recordingFiles.file(call, ref.channel, format);
+    return reply.type(MEDIA_FILES[format].contentType).header('content-length', file.length).send(file);
   });
 }

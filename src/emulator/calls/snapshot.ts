@@ -42,6 +42,15 @@ function legTimes(leg: Leg, at: number): Json {
   return out;
 }
 
+/**
+ * Hold facts of a leg at `at`: Genesys sets `startHoldTime` (when the current
+ * hold began) only while the participant is held, on both user topics.
+ */
+function holdOf(leg: Leg, at: number): Json {
+  const span = spanAt(leg, at);
+  return span?.kind === 'hold' ? { held: true, startHoldTime: iso(span.start) } : { held: false };
+}
+
 function consultPartner(t: Timeline, leg: Leg, at: number): string | undefined {
   if (!leg.consulted) return undefined;
   const partner = t.legs.find((l) => l.consultFor === leg.participantId && l.start <= at);
@@ -59,7 +68,7 @@ function callsParticipant(t: Timeline, leg: Leg, at: number): Json {
     state: legState(leg, at),
     initialState: initialState(leg),
     direction: 'inbound',
-    held: spanAt(leg, at)?.kind === 'hold',
+    ...holdOf(leg, at),
     wrapupRequired: leg.purpose === 'agent',
     muted: false,
     confined: false,
@@ -113,7 +122,7 @@ function callOf(t: Timeline, leg: Leg, at: number): Json {
     recordingState: recording ? 'active' : 'none',
     muted: false,
     confined: false,
-    held: spanAt(leg, at)?.kind === 'hold',
+    ...holdOf(leg, at),
     direction: 'inbound',
     provider: 'Edge',
     self: { addressNormalized: leg.address },

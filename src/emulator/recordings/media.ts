@@ -1,15 +1,16 @@
 /**
  * Recording media files cut from the call audio: stereo (`S`) or one channel
- * (`0` customer, `1` agent), as µ-law WAV (WAV_ULAW) or 16-bit PCM WAV (WAV).
- * Other Genesys formats (WEBM, OGG_*, MP3) need encoders the emulator does not
- * carry; asking for them is a clear 400, not a silent substitute.
+ * (`0` customer, `1` agent), as µ-law WAV (WAV_ULAW), 16-bit PCM WAV (WAV) or
+ * Opus in WebM (WEBM, the Genesys default). The other Genesys formats
+ * (OGG_VORBIS, OGG_OPUS, MP3) are a clear 400, not a silent substitute.
  */
 import { ulawDecode, wavHeader } from '../../audio/index.js';
 import type { CallAudio } from '../audio/arrangement.js';
 import { msToSamples, RATE } from '../audio/arrangement.js';
 import type { Timeline } from '../calls/timeline.js';
+import { encodeWebmOpus } from './webm.js';
 
-export const MEDIA_FORMATS = ['WAV_ULAW', 'WAV'] as const;
+export const MEDIA_FORMATS = ['WAV_ULAW', 'WAV', 'WEBM'] as const;
 export type MediaFormat = (typeof MEDIA_FORMATS)[number];
 /** Every formatId Genesys knows (reference §3.8). */
 export const KNOWN_FORMATS = ['WAV', 'WEBM', 'WAV_ULAW', 'OGG_VORBIS', 'OGG_OPUS', 'MP3', 'NONE'] as const;
@@ -33,7 +34,19 @@ function pickChannel(stereo: Uint8Array, channel: MediaChannel): Uint8Array {
   return mono;
 }
 
-export function encodeWav(stereo: Uint8Array, channel: MediaChannel, format: MediaFormat): Buffer {
+/** File name extension and Content-Type of each format's files. */
+export const MEDIA_FILES: Record<MediaFormat, { ext: string; contentType: string }> = {
+  WAV_ULAW: { ext: 'wav', contentType: 'audio/wav' },
+  WAV: { ext: 'wav', contentType: 'audio/wav' },
+  WEBM: { ext: 'webm', contentType: 'audio/webm' },
+};
+
+export async function encodeMedia(stereo: Uint8Array, channel: MediaChannel, format: MediaFormat): Promise<Buffer> {
+  if (format !== 'WEBM') return encodeWav(stereo, channel, format);
+  return encodeWebmOpus(ulawDecode(pickChannel(stereo, channel)), channel === 'S' ? 2 : 1);
+}
+
+export function encodeWav(stereo: Uint8Array, channel: MediaChannel, format: 'WAV_ULAW' | 'WAV'): Buffer {
   const ulaw = pickChannel(stereo, channel);
   const channels = channel === 'S' ? 2 : 1;
   if (format === 'WAV_ULAW') return Buffer.concat([wavHeader({ format: 'PCMU', channels, rate: RATE }, ulaw.length), ulaw]);
@@ -43,8 +56,8 @@ export function encodeWav(stereo: Uint8Array, channel: MediaChannel, format: Med
   return Buffer.concat([wavHeader({ format: 'L16', channels, rate: RATE }, data.length), data]);
 }
 
-/** Size of the encoded file without encoding it (for outputSizeInBytes). */
-export function encodedSize(t: Timeline, format: MediaFormat, channels: 1 | 2): number {
+/** Size of a WAV file without encoding it (for outputSizeInBytes). */
+export function wavSize(t: Timeline, format: 'WAV_ULAW' | 'WAV', channels: 1 | 2): number {
   if (!t.recording) return 0;
   const samples = msToSamples(t.recording.end - t.start) - msToSamples(t.recording.start - t.start);
   return format === 'WAV_ULAW' ? 58 + samples * channels : 44 + samples * channels * 2;

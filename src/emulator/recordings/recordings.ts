@@ -6,7 +6,7 @@
 import type { Call } from '../calls/engine.js';
 import { iso } from '../calls/spellings.js';
 import type { Timeline } from '../calls/timeline.js';
-import { encodedSize, type MediaFormat } from './media.js';
+import type { MediaFormat } from './media.js';
 
 type Json = Record<string, unknown>;
 
@@ -47,7 +47,8 @@ export function recordingMetadata(call: Call, now: number, transcodeDelayMs: num
   return out;
 }
 
-export function recordingDoc(call: Call, now: number, transcodeDelayMs: number, format: MediaFormat | 'NONE'): Json | undefined {
+/** `outputSizeInBytes` is the size of the `format` file, when there is one (see RecordingFiles.size). */
+export function recordingDoc(call: Call, now: number, transcodeDelayMs: number, format: MediaFormat | 'NONE', outputSizeInBytes?: number): Json | undefined {
   const meta = recordingMetadata(call, now, transcodeDelayMs);
   const r = call.timeline.recording;
   if (!meta || !r) return undefined;
@@ -55,7 +56,7 @@ export function recordingDoc(call: Call, now: number, transcodeDelayMs: number, 
   if (meta.fileState === 'AVAILABLE') {
     doc.actualTranscodeTimeMs = transcodeDelayMs;
     doc.outputDurationMs = r.end - r.start;
-    if (format !== 'NONE') doc.outputSizeInBytes = encodedSize(call.timeline, format, 2);
+    if (format !== 'NONE' && outputSizeInBytes !== undefined) doc.outputSizeInBytes = outputSizeInBytes;
   }
   return doc;
 }

@@ -3,7 +3,7 @@
  * short-lived): an HMAC over the file and its expiry on the virtual clock.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { MediaChannel, MediaFormat } from './media.js';
+import { MEDIA_FILES, type MediaChannel, type MediaFormat } from './media.js';
 
 export interface MediaRef {
   env: string;
@@ -25,7 +25,7 @@ export class MediaSigner {
   url(ref: MediaRef): string {
     const expires = this.now() + this.ttlMs();
     const sig = this.sign(ref, expires);
-    return `${this.base()}/r/${ref.env}/media/recordings/${ref.conversationId}/${ref.recordingId}/${ref.channel}.wav?format=${ref.format}&expires=${expires}&sig=${sig}`;
+    return `${this.base()}/r/${ref.env}/media/recordings/${ref.conversationId}/${ref.recordingId}/${ref.channel}.${MEDIA_FILES[ref.format].ext}?format=${ref.format}&expires=${expires}&sig=${sig}`;
   }
 
   /** Why a presented URL is not acceptable, or undefined when it is. */
