@@ -342,7 +342,7 @@ async function runFault(fault: Fault): Promise<Row> {
   if (republished) row.notes.push(`${republished} analysis messages delivered more than once under the same message id`);
   for (const r of crashed) {
     const last = r.crashes[r.crashes.length - 1]!;
-    row.notes.push(`replica ${r.name} exited with ${last.code}: ${exitReason(last.tail)}`);
+    row.notes.push(`replica ${r.name} exited with ${last.code}: ${exitReason(last.lines.slice(-60))}`);
   }
   return row;
 }

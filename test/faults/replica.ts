@@ -7,8 +7,8 @@ import { serve, type Served } from '../helpers/process.js';
 
 export class Replica {
   served: Served | undefined;
-  /** Exits the suite did not cause, with the last log lines before each. */
-  readonly crashes: { code: number | null; tail: string[] }[] = [];
+  /** Exits the suite did not cause, with the process's log (stderr may still arrive after the exit). */
+  readonly crashes: { code: number | null; lines: string[] }[] = [];
   private killing = false;
 
   constructor(
@@ -32,7 +32,7 @@ export class Replica {
     void served.exited.then((code) => {
       if (this.served !== served) return;
       this.served = undefined;
-      if (!this.killing) this.crashes.push({ code, tail: served.lines.slice(-60) });
+      if (!this.killing) this.crashes.push({ code, lines: served.lines });
     });
   }
 
