@@ -251,9 +251,9 @@ async function sessionsFinished(ids: string[]): Promise<boolean> {
   return true;
 }
 
-/** The uncaught error a crashed replica printed (its last log line when there is none). */
+/** The uncaught error a crashed replica printed last (its last log line when there is none); the dump after it can be long. */
 function exitReason(tail: string[]): string {
-  const error = tail.find((l) => /^\s*(\w*Error|error)(:|\s\[)/.test(l) || /"level":(50|60)/.test(l));
+  const error = tail.findLast((l) => /^\s*(\w*Error|error)(:|\s\[)/.test(l) || /"level":(50|60)/.test(l));
   const line = error ?? tail.filter((l) => l.trim() && !l.trim().startsWith('at ')).at(-1) ?? '';
   return (/"msg":"([^"]*)/.exec(line)?.[1] ?? line.trim()).slice(0, 160);
 }
@@ -342,7 +342,7 @@ async function runFault(fault: Fault): Promise<Row> {
   if (republished) row.notes.push(`${republished} analysis messages delivered more than once under the same message id`);
   for (const r of crashed) {
     const last = r.crashes[r.crashes.length - 1]!;
-    row.notes.push(`replica ${r.name} exited with ${last.code}: ${exitReason(last.lines.slice(-60))}`);
+    row.notes.push(`replica ${r.name} exited with ${last.code}: ${exitReason(last.lines)}`);
   }
   return row;
 }
