@@ -251,9 +251,9 @@ async function sessionsFinished(ids: string[]): Promise<boolean> {
   return true;
 }
 
-/** The uncaught error a crashed replica printed last (its last log line when there is none); the dump after it can be long. */
+/** The uncaught error a crashed replica printed last, at the start of a line (its last log line when there is none); the indented dump after it can be long. */
 function exitReason(tail: string[]): string {
-  const error = tail.findLast((l) => /^\s*(\w*Error|error)(:|\s\[)/.test(l) || /"level":(50|60)/.test(l));
+  const error = tail.findLast((l) => /^(\w*Error|error)(:|\s\[)/.test(l) || /"level":(50|60)/.test(l));
   const line = error ?? tail.filter((l) => l.trim() && !l.trim().startsWith('at ')).at(-1) ?? '';
   return (/"msg":"([^"]*)/.exec(line)?.[1] ?? line.trim()).slice(0, 160);
 }
