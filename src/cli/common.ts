@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import type { Context } from '../app/context.js';
 import { ConfigError, loadConfig, type Config } from '../platform/config/index.js';
+import type { Tenant } from '../shared/tenant.js';
 
 /** The config file the command reads: --config, else HOOKLINE_CONFIG. */
 export function configFile(cmd: Command): string | undefined {
@@ -36,6 +37,21 @@ export async function withContext<T>(cmd: Command, fn: (ctx: Context) => Promise
   } finally {
     await ctx.close();
   }
+}
+
+/**
+ * The tenant a command acts on: the database's, else the one the `--config`
+ * file declares (read, never written: serve owns that sync), so `reconcile`
+ * and `backfill` work with the server's own config before it ever ran.
+ */
+export async function findTenant(ctx: Context, orgId: string): Promise<Tenant | undefined> {
+  const { normalizeOrgId } = await import('../tenants/index.js');
+  const stored = await ctx.tenants.getTenant(orgId);
+  if (stored) return stored;
+  const declared = ctx.config.tenants.find((t) => normalizeOrgId(t.orgId) === normalizeOrgId(orgId));
+  if (!declared) return undefined;
+  const { apiKeys: _keys, ...tenant } = declared;
+  return { ...tenant, orgId: normalizeOrgId(tenant.orgId) };
 }
 
 export function print(value: unknown, json: boolean, table?: () => string): void {

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import type { Context } from '../app/context.js';
 import type { Queue } from '../platform/queue/index.js';
-import { print, table, withContext } from './common.js';
+import { findTenant, print, table, withContext } from './common.js';
 
 async function withQueue<T>(cmd: Command, fn: (ctx: Context, queue: Queue, names: { ingest: string; analysis: string }) => Promise<T>): Promise<T> {
   return withContext(cmd, async (ctx) => {
@@ -43,7 +43,7 @@ async function reconcile(cmd: Command, o: { tenant: string; since: string; until
     const { IngestMetrics } = await import('../ingest/metrics.js');
     const { ConversationStore, Directory } = await import('../tracking/index.js');
     const { createRegistry } = await import('../platform/metrics/index.js');
-    const tenant = await ctx.tenants.getTenant(o.tenant);
+    const tenant = await findTenant(ctx, o.tenant);
     if (!tenant) throw new Error(`no tenant ${o.tenant}`);
     if (!tenant.genesys || !tenant.monitoredGroupId) throw new Error(`tenant ${o.tenant} needs Genesys credentials and a monitored group (hookline tenant set)`);
     const clients = new ClientPool(ctx.log);

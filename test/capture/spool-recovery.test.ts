@@ -41,9 +41,11 @@ describe('spool recovery at start', () => {
     const crashed = new RecorderSink({ store: new FsObjectStore(join(crash.dir, 'unused')), spoolDir: spool, maxBufferedBytes: 1 << 20, log, onDrop: () => undefined });
     const s = crashed.open(info);
     for (let i = 0; i < 10; i++) s.audio(Buffer.alloc(320, 0x5a), i * 0.02 * NS_PER_SECOND, 160);
-    const wavFile = join(spool, `${info.sessionId}.wav`);
+    // Spool files are named by tenant, session and connection: find this session's by its id.
+    const spooled = (ext: string) => readdirSync(spool).find((f) => f.includes(info.sessionId) && f.endsWith(ext));
+    const wavFile = () => join(spool, spooled('.wav') ?? 'none');
     // The process "crashes" (end is never called) once the audio is on disk: header + 10 frames.
-    await until(() => existsSync(join(spool, `${info.sessionId}.meta.json`)) && existsSync(wavFile) && statSync(wavFile).size >= 44 + 3200);
+    await until(() => spooled('.meta.json') !== undefined && existsSync(wavFile()) && statSync(wavFile()).size >= 44 + 3200);
 
     t = await startTestServer({ recorder: { spoolDir: spool } });
     const key = join(t.dir, 'objects', ...recordingKey(info, 'wav').split('/'));

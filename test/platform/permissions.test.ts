@@ -64,7 +64,9 @@ describe('file modes under dataDir', () => {
     };
     const s = sink.open(info);
     s.audio(Buffer.alloc(320, 0x11), 0, 160);
-    await until(() => existsSync(join(spool, `${sessionId}.meta.json`)) && existsSync(join(spool, `${sessionId}.wav`)));
+    // Spool files are named by tenant, session and connection.
+    const spooled = (ext: string) => readdirSync(spool).some((f) => f.includes(sessionId) && f.endsWith(ext));
+    await until(() => spooled('.meta.json') && spooled('.wav'));
     expectPrivateTree(spool);
     await s.end({ reason: 'end', position: 20_000_000, endedAt: new Date().toISOString() });
     expectPrivateTree(join(t.dir, 'rec-objects'));
