@@ -38,6 +38,8 @@ export class NotReadyError extends Error {
 }
 
 const EXTENSIONS: Record<string, string> = { WAV: 'wav', WAV_ULAW: 'wav', WEBM: 'webm', OGG_VORBIS: 'ogg', OGG_OPUS: 'ogg', MP3: 'mp3' };
+/** Sources that ask for a fresh import even when the conversation is imported already. */
+const REIMPORT_SOURCES = new Set<IngestJob['source']>(['manual', 'backfill']);
 const IMPORTABLE_STATES = new Set(['AVAILABLE', 'RESTORED', undefined]);
 
 export function importKey(tenant: string, conversationStart: string, conversationId: string, name: string): string {
@@ -51,8 +53,15 @@ export class Importer {
 
   /** The queue handler. */
   readonly handle = async (msg: Message<IngestJob>): Promise<void> => {
-    const { tenant: orgId, conversationId } = msg.payload;
+    const { tenant: orgId, conversationId, source } = msg.payload;
     const started = Date.now();
+    if (!REIMPORT_SOURCES.has(source) && (await this.d.store.isImported(orgId, conversationId))) {
+      // A second job for an imported call (call-ended and a takeover's gap reconcile, or an ack lost after
+      // the import) writes nothing: the import happens once. An operator's backfill or manual run re-imports.
+      this.d.metrics.imports.inc({ result: 'already-imported' });
+      this.d.log.debug({ orgId, conversationId, source }, 'already imported; skipped');
+      return;
+    }
     try {
       await this.import(orgId, conversationId);
       this.d.metrics.imports.inc({ result: 'imported' });

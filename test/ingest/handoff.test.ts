@@ -44,12 +44,13 @@ const client = {
 let db: Db;
 let queue: Queue;
 let importer: Importer;
+let deps: ConstructorParameters<typeof Importer>[0];
 const analysis = 'handoff-analysis';
 
 beforeAll(async () => {
   db = await openDatabase(`sqlite:${t.dir}/h.db`);
   queue = await openQueue('embedded', { db, logger: log }, { pollMs: 20 });
-  importer = new Importer({
+  deps = {
     tenant: (id) => (id === orgId ? tenant : undefined),
     clients: new ClientPool(log, () => client),
     store: new ConversationStore(db),
@@ -59,7 +60,8 @@ beforeAll(async () => {
     settings: configSchema.parse({}).ingest,
     metrics: new IngestMetrics(createRegistry(false)),
     log,
-  });
+  };
+  importer = new Importer(deps);
 });
 afterAll(async () => {
   await queue.close();
@@ -101,5 +103,19 @@ describe('analysis hand-off', () => {
     const ids = new Set([first?.id, wrapUp?.id, recording?.id]);
     expect(ids.size).toBe(3);
     expect(recording?.payload.recordings).toHaveLength(2);
+  });
+
+  it('writes nothing for a second ingest job of an imported call; a backfill re-imports', async () => {
+    const other = randomUUID();
+    let detailReads = 0;
+    const counting = { ...client, analytics: { conversation: async () => (detailReads++, { ...structuredClone(genesys.details), conversationId: other }) } } as unknown as GenesysClient;
+    const once = new Importer({ ...deps, clients: new ClientPool(log, () => counting) });
+    const job = (source: 'ended' | 'gap' | 'backfill') => ({ id: randomUUID(), key: other, attempts: 1, payload: { tenant: orgId, conversationId: other, source } }) as unknown as Message<{ tenant: string; conversationId: string; source: 'ended' | 'gap' | 'backfill' }>;
+    await once.handle(job('ended'));
+    await once.handle(job('gap')); // the takeover's gap reconcile found it too
+    expect(detailReads).toBe(1);
+    await drain(1);
+    await once.handle(job('backfill'));
+    expect(detailReads).toBe(2);
   });
 });
