@@ -94,6 +94,7 @@ function replicaConfig(name: string, org: { clientId: string; clientSecret: stri
         s3: { endpoint: viaProxy(S3.endpoint, proxies.s3).toString().replace(/\/$/, ''), region: S3.region, accessKeyId: S3.accessKeyId, secretAccessKey: S3.secretAccessKey, forcePathStyle: true, createBucket: true },
       },
       server: { host: '127.0.0.1', port: 0, drainTimeoutSeconds: 0 },
+      metrics: { port: 0 },
       security: { masterKey: Buffer.alloc(32, 7).toString('base64') },
       logging: { level: 'info' },
       recorder: { enabled: false },
