@@ -98,9 +98,16 @@ describe('gate scenarios', () => {
   it('an agent added to the group during a call: the held call is admitted', async () => {
     const [, , , d] = s.agents;
     const call = await s.control.startCall(s.orgId, { agentIds: [d!.id], queueId: s.queueId, durations: { ...short, talkMs: 7000 } });
-    // Once D is talking, put D in the monitored group.
+    // Once the gate has seen D (unmonitored) answer this call, the session must still be held.
+    const seenUnmonitored = new Promise<void>((resolve) =>
+      s.t.server.tracking.onEvent((e) => {
+        if (e.type === 'agent.connected' && e.conversationId === call.conversationId && e.agent.userId === d!.id) resolve();
+      }),
+    );
     await until(async () => ((await log(call.conversationId))?.result ?? '') === 'open', 10_000);
-    await new Promise((r) => setTimeout(r, 2000));
+    await seenUnmonitored;
+    const held = async () => (await s.t.server.registry.getSingleMetric('hookline_gate_held_sessions')?.get())?.values[0]?.value;
+    await until(async () => (await held()) === 1, 10_000, 'the session to be held');
     expect(received(call.conversationId)).toBeUndefined();
     await s.control.addMembers(s.orgId, s.groupId, [d!.id]);
     await until(() => received(call.conversationId) !== undefined, 15_000, 'the call to be admitted after the membership change');

@@ -86,9 +86,12 @@ describe('ingest under faults', () => {
   // Last: it moves the emulator's clock minutes ahead of ours.
   it('waits out recordings that stay 202 for minutes', async () => {
     await s.control.patchSettings({ recordings: { transcodeDelayMs: 4 * 60_000 } });
+    const retries = async () => (await s.t.server.registry.getSingleMetric('hookline_ingest_imports_total')?.get())?.values.find((v) => v.labels.result === 'retry')?.value ?? 0;
+    const before = await retries();
     const id = await call();
     await until(async () => (await s.t.server.store.get(s.orgId, id)) !== undefined, 30_000, 'the metadata to be stored');
-    await new Promise((r) => setTimeout(r, 2000));
+    // The attempt that stored the metadata met the 202 and asked to be retried: only then look.
+    await until(async () => (await retries()) > before, 30_000, 'the import to meet the 202 and be retried');
     expect(await imported([id])).toBe(false); // still transcoding: metadata stored, not marked imported
     await s.control.advance(5 * 60_000); // four virtual minutes of 202s go by
     await until(() => imported([id]), 30_000, 'the import once the recording is ready');
