@@ -31,6 +31,8 @@ const keyOf = (orgId: string, conversationId: string) => `${prefixOf(orgId)}${co
 export class HeldConversations {
   /** Conversations this replica holds a session of, by key. */
   private readonly mine = new Map<string, HeldAnnouncement>();
+  /** Held conversations whose record or announcement did not get through (shared state down): retried on refresh. */
+  private readonly unannounced = new Set<string>();
   private readonly ttlMs: number;
   private readonly refresher: NodeJS.Timeout;
 
@@ -45,15 +47,14 @@ export class HeldConversations {
     const c = { orgId: orgId.toLowerCase(), conversationId: conversationId.toLowerCase() };
     const key = keyOf(c.orgId, c.conversationId);
     this.mine.set(key, c);
-    void this.write(key)
-      .then(() => this.o.state.publish(HELD_CHANNEL, JSON.stringify(c)))
-      .catch((err: Error) => this.o.log.warn({ ...c, err: err.message }, 'could not record a held session; the leader learns of it on its next look'));
+    this.announce(key, c);
   }
 
   /** This replica holds no session of the conversation any more (admitted, ended or dropped). */
   released(orgId: string, conversationId: string): void {
     const key = keyOf(orgId, conversationId);
     if (!this.mine.delete(key)) return;
+    this.unannounced.delete(key);
     this.o.state.delete(key).catch((err: Error) => this.o.log.warn({ orgId, conversationId, err: err.message }, 'could not clear a held session; it expires'));
   }
 
@@ -76,7 +77,24 @@ export class HeldConversations {
     return this.o.state.set(key, this.o.replicaId, this.ttlMs);
   }
 
+  private announce(key: string, c: HeldAnnouncement): void {
+    this.unannounced.delete(key);
+    void this.write(key)
+      .then(() => this.o.state.publish(HELD_CHANNEL, JSON.stringify(c)))
+      .catch((err: Error) => {
+        // Whatever the leader published meanwhile may be lost too: announce again once shared state is back.
+        if (this.mine.has(key)) this.unannounced.add(key);
+        this.o.log.warn({ ...c, err: err.message }, 'could not record a held session; announcing it again on the next refresh');
+      });
+  }
+
   private refresh(): void {
-    for (const key of this.mine.keys()) this.write(key).catch((err: Error) => this.o.log.warn({ err: err.message }, 'could not refresh a held session'));
+    for (const [key, c] of this.mine) {
+      if (this.unannounced.has(key)) this.announce(key, c);
+      else this.write(key).catch((err: Error) => {
+        if (this.mine.has(key)) this.unannounced.add(key);
+        this.o.log.warn({ err: err.message }, 'could not refresh a held session');
+      });
+    }
   }
 }

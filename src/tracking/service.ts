@@ -44,6 +44,9 @@ interface Running {
 }
 
 const RETRY_MAX_MS = 30_000;
+const PUBLISH_RETRY_MAX_MS = 2_000;
+/** Batches of events kept while shared state is down; the oldest go first beyond this. */
+const OUTBOX_MAX_BATCHES = 10_000;
 /** How long "the last time a leader was alive" is remembered: longer downtimes are the nightly run's. */
 const ALIVE_TTL_MS = 7 * 24 * 3600_000;
 /** A takeover's gap is queued once per previous heartbeat, whichever replica wins. */
@@ -68,6 +71,9 @@ export class TrackingService {
   private readonly leaderListeners: Listener[] = [];
   private unsubscribe: Unsubscribe | undefined;
   private chain: Promise<void> = Promise.resolve();
+  private readonly outbox: TenantEvent[][] = [];
+  private flushing = false;
+  private stopped = false;
 
   constructor(private readonly o: TrackingOptions) {}
 
@@ -113,6 +119,7 @@ export class TrackingService {
 
   async stop(): Promise<void> {
     await this.update([]);
+    this.stopped = true;
     await this.unsubscribe?.();
   }
 
@@ -227,6 +234,41 @@ export class TrackingService {
 
   private publish(events: TenantEvent[]): void {
     for (const e of events) for (const l of this.leaderListeners) l(e);
-    this.o.state.publish(EVENTS_CHANNEL, JSON.stringify(events)).catch((err: Error) => this.o.log.error({ err: err.message }, 'could not publish tenant events'));
+    this.outbox.push(events);
+    void this.flush();
+  }
+
+  /**
+   * Sends the outbox in order. Shared state that is down (a Redis restart) keeps
+   * the batches, bounded, and a retry with backoff sends them once it is back:
+   * a gate decision must not be lost with the connection.
+   */
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      for (let attempt = 0; this.outbox.length > 0 && !this.stopped; ) {
+        const batch = this.outbox[0] as TenantEvent[];
+        try {
+          await this.o.state.publish(EVENTS_CHANNEL, JSON.stringify(batch));
+          this.outbox.shift();
+          attempt = 0;
+        } catch (err) {
+          this.trimOutbox();
+          const delay = Math.min(PUBLISH_RETRY_MAX_MS, 100 * 2 ** attempt++);
+          this.o.log.warn({ err: (err as Error).message, pending: this.outbox.length, retryInMs: delay }, 'could not publish tenant events; retrying');
+          await sleep(delay);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private trimOutbox(): void {
+    const excess = this.outbox.length - OUTBOX_MAX_BATCHES;
+    if (excess <= 0) return;
+    this.outbox.splice(0, excess);
+    this.o.log.error({ dropped: excess }, 'tenant event outbox full; dropped the oldest batches (held sessions are resolved again on announcement)');
   }
 }

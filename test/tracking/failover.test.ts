@@ -18,7 +18,7 @@ import { createRegistry } from '../../src/platform/metrics/index.js';
 import { MemoryState } from '../../src/platform/state/index.js';
 import type { AgentTag } from '../../src/shared/session.js';
 import type { Tenant } from '../../src/shared/tenant.js';
-import { Directory, HeldConversations, TrackingService } from '../../src/tracking/index.js';
+import { Directory, EVENTS_CHANNEL, HeldConversations, TrackingService } from '../../src/tracking/index.js';
 import { until } from '../helpers/server.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -127,6 +127,33 @@ describe('leader failover', () => {
     await until(() => session.admitted, 10_000, 'the held session to be admitted by the new leader');
     expect(session.tags.at(-1)?.id).toBe(user('Ann'));
     await until(async () => (await held.list(org.orgId)).length === 0, 5_000, 'the held record to be cleared on admission');
+  });
+
+  it('admits a held session whose events the leader published while shared state was down, once it is back', async () => {
+    const call = await emu.control.startCall(org.orgId, { agentIds: [user('Ann')], durations });
+    await emu.control.advance(1_000);
+    const session = open(call.conversationId);
+    // Shared state stops delivering (a Redis restart): every publish fails until it is back.
+    const publish = state.publish.bind(state);
+    let down = true;
+    let refused = 0;
+    state.publish = async (channel, message) => {
+      if (down) {
+        if (channel === EVENTS_CHANNEL) refused++;
+        throw new Error('connection is closed');
+      }
+      return publish(channel, message);
+    };
+    try {
+      await (await tracking('replica-a')).update([tenant]);
+      await until(() => refused > 0, 10_000, 'the leader to try to publish its events');
+      expect(session.admitted).toBe(false);
+      down = false;
+      await until(() => session.admitted, 10_000, 'the session to be admitted once shared state is back');
+      expect(session.tags.at(-1)?.id).toBe(user('Ann'));
+    } finally {
+      state.publish = publish;
+    }
   });
 
   it('keeps a held conversation in shared state only while a session of it is held here', async () => {
