@@ -33,6 +33,12 @@ export interface TrackingOptions {
 
 type Listener = (e: TenantEvent) => void;
 
+/** What goes over the events channel: the publishing replica skips its own batches (it delivered them locally). */
+interface EventBatch {
+  from: string;
+  events: TenantEvent[];
+}
+
 interface Running {
   fingerprint: string;
   lease: LeaderLease;
@@ -89,7 +95,9 @@ export class TrackingService {
 
   async start(): Promise<void> {
     const events = await this.o.state.subscribe(EVENTS_CHANNEL, (message) => {
-      for (const e of JSON.parse(message) as TenantEvent[]) for (const l of this.listeners) l(e);
+      const batch = JSON.parse(message) as EventBatch;
+      if (batch.from === this.o.replicaId) return; // delivered here already, without the round trip
+      this.deliver(batch.events);
     });
     // A replica started holding a call: the leader resolves it now rather than wait for an event that may be lost.
     const held = await this.o.held?.onAnnounce((a) => {
@@ -234,8 +242,22 @@ export class TrackingService {
 
   private publish(events: TenantEvent[]): void {
     for (const e of events) for (const l of this.leaderListeners) l(e);
+    // This replica's own sessions hear the leader at once, whether shared state is up or not.
+    this.deliver(events);
     this.outbox.push(events);
     void this.flush();
+  }
+
+  private deliver(events: TenantEvent[]): void {
+    for (const e of events) {
+      for (const l of this.listeners) {
+        try {
+          l(e);
+        } catch (err) {
+          this.o.log.error({ err: (err as Error).message, type: e.type }, 'tenant event listener failed');
+        }
+      }
+    }
   }
 
   /**
@@ -250,7 +272,7 @@ export class TrackingService {
       for (let attempt = 0; this.outbox.length > 0 && !this.stopped; ) {
         const batch = this.outbox[0] as TenantEvent[];
         try {
-          await this.o.state.publish(EVENTS_CHANNEL, JSON.stringify(batch));
+          await this.o.state.publish(EVENTS_CHANNEL, JSON.stringify({ from: this.o.replicaId, events: batch } satisfies EventBatch));
           this.outbox.shift();
           attempt = 0;
         } catch (err) {

@@ -97,9 +97,9 @@ afterEach(async () => {
   await emu.stop();
 });
 
-async function tracking(replicaId: string, onGap: (orgId: string, from: Date, to: Date) => void = () => undefined): Promise<TrackingService> {
+async function tracking(replicaId: string, onGap: (orgId: string, from: Date, to: Date) => void = () => undefined, gated = true): Promise<TrackingService> {
   const s = new TrackingService({ state, directory: new Directory(db), replicaId, log, syncIntervalMs: HOUR, leaseTtlMs: 600, onGap, held });
-  s.onEvent((e) => gate.onEvent(e));
+  if (gated) s.onEvent((e) => gate.onEvent(e));
   services.push(s);
   await s.start();
   return s;
@@ -145,12 +145,30 @@ describe('leader failover', () => {
       return publish(channel, message);
     };
     try {
-      await (await tracking('replica-a')).update([tenant]);
+      // The session is held on replica B, which does not lead; A leads and reaches B only through shared state.
+      await tracking('replica-b');
+      await (await tracking('replica-a', undefined, false)).update([tenant]);
       await until(() => refused > 0, 10_000, 'the leader to try to publish its events');
       expect(session.admitted).toBe(false);
       down = false;
       await until(() => session.admitted, 10_000, 'the session to be admitted once shared state is back');
       expect(session.tags.at(-1)?.id).toBe(user('Ann'));
+    } finally {
+      state.publish = publish;
+    }
+  });
+
+  it("admits the leader's own held sessions while shared state is down", async () => {
+    const call = await emu.control.startCall(org.orgId, { agentIds: [user('Ann')], durations });
+    await emu.control.advance(1_000);
+    const session = open(call.conversationId);
+    const publish = state.publish.bind(state);
+    state.publish = async () => {
+      throw new Error('connection is closed');
+    };
+    try {
+      await (await tracking('replica-a')).update([tenant]);
+      await until(() => session.admitted, 10_000, 'the session held on the leader itself to be admitted');
     } finally {
       state.publish = publish;
     }
