@@ -80,7 +80,13 @@ export async function startServer(config: Config, log?: Logger, overrides: Serve
     ...(state.kind === 'redis' ? { replay: { remember: (key: string, ttlMs: number) => state.setIfAbsent(`audiohook-nonce:${key}`, '1', ttlMs) } } : {}),
   });
   // Held sessions go into shared state, so whichever replica leads the tenant can resolve them.
-  const held = new HeldConversations({ state, replicaId, log: logger.child({ component: 'gate' }) });
+  const held = new HeldConversations({
+    state,
+    replicaId,
+    log: logger.child({ component: 'gate' }),
+    // Shared state down: resolve our own held sessions from Genesys until the leader can reach us again.
+    onUnreachable: (c) => void tracking.resolveLocally(c.orgId, c.conversationId).catch((err: Error) => logger.warn({ ...c, err: err.message }, 'could not resolve a held session locally')),
+  });
   const gate = new Gate({ policy: (orgId) => gatePolicy(tenants.tenant(orgId)), registry, log: logger.child({ component: 'gate' }), held });
   capture.setAdmission(gate);
   if (config.recorder.enabled) {

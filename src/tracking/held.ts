@@ -17,6 +17,13 @@ export interface HeldOptions {
   log: Logger;
   /** How long a record outlives its last refresh (a replica that died stops refreshing). Default 30 s. */
   ttlMs?: number;
+  /** How soon an announcement that failed is tried again. Default 2 s. */
+  retryMs?: number;
+  /**
+   * A held conversation could not be announced (shared state down): called at
+   * each failed try, so this replica can resolve it on its own meanwhile.
+   */
+  onUnreachable?: (c: HeldAnnouncement) => void;
 }
 
 export interface HeldAnnouncement {
@@ -83,18 +90,24 @@ export class HeldConversations {
       .then(() => this.o.state.publish(HELD_CHANNEL, JSON.stringify(c)))
       .catch((err: Error) => {
         // Whatever the leader published meanwhile may be lost too: announce again once shared state is back.
-        if (this.mine.has(key)) this.unannounced.add(key);
-        this.o.log.warn({ ...c, err: err.message }, 'could not record a held session; announcing it again on the next refresh');
+        if (!this.mine.has(key)) return;
+        this.unannounced.add(key);
+        this.o.log.warn({ ...c, err: err.message }, 'could not record a held session; announcing it again shortly');
+        this.o.onUnreachable?.(c);
+        setTimeout(() => this.retry(key), this.o.retryMs ?? 2000).unref();
       });
   }
 
+  private retry(key: string): void {
+    const c = this.mine.get(key);
+    if (c && this.unannounced.has(key)) this.announce(key, c);
+  }
+
   private refresh(): void {
-    for (const [key, c] of this.mine) {
-      if (this.unannounced.has(key)) this.announce(key, c);
-      else this.write(key).catch((err: Error) => {
-        if (this.mine.has(key)) this.unannounced.add(key);
-        this.o.log.warn({ err: err.message }, 'could not refresh a held session');
-      });
+    for (const key of this.mine.keys()) {
+      if (this.unannounced.has(key)) continue; // its retry is under way
+      this.write(key).catch((err: Error) => this.o.log.warn({ err: err.message }, 'could not refresh a held session'));
     }
   }
+
 }

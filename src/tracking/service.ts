@@ -5,7 +5,7 @@
  * replica (the gate needs them wherever the AudioHook session landed) and
  * handed to the leader's own consumers (the ingest producer) once.
  */
-import type { GenesysClient } from '../genesys/index.js';
+import { createGenesysClient, type GenesysClient } from '../genesys/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import type { SharedState, Unsubscribe } from '../platform/state/index.js';
 import type { TenantEvent } from '../shared/events.js';
@@ -13,6 +13,7 @@ import type { Tenant } from '../shared/tenant.js';
 import type { Directory } from './directory.js';
 import type { HeldConversations } from './held.js';
 import { LeaderLease } from './leader.js';
+import { ConversationTracker, type CallSnapshot } from './tracker.js';
 import { TenantWatcher } from './watcher.js';
 
 export const EVENTS_CHANNEL = 'tenant-events';
@@ -41,6 +42,9 @@ interface EventBatch {
 
 interface Running {
   fingerprint: string;
+  tenant: Tenant;
+  /** For resolving this replica's own held sessions while shared state is down (built on first use). */
+  client?: GenesysClient | undefined;
   lease: LeaderLease;
   watcher: TenantWatcher | undefined;
   /** True between election and deposition. */
@@ -125,6 +129,24 @@ export class TrackingService {
     return this.running.get(orgId)?.lease.isLeader ?? false;
   }
 
+  /**
+   * Shared state is unreachable, so neither the leader nor an announcement can
+   * reach this replica: it looks its own held session up in Genesys and tells
+   * only its own gate. The leader (this replica or another) takes over again
+   * once shared state is back and the session is announced.
+   */
+  async resolveLocally(orgId: string, conversationId: string): Promise<void> {
+    const r = this.running.get(orgId);
+    if (!r) return;
+    if (r.watcher) return r.watcher.resolve(conversationId);
+    const monitored = new Set((await this.o.directory.monitored(orgId)).map((a) => a.userId));
+    r.client ??= this.o.client ? this.o.client(r.tenant) : createGenesysClient(r.tenant.genesys as NonNullable<Tenant['genesys']>, { logger: this.o.log });
+    const snapshot = await r.client.conversations.get(conversationId.toLowerCase());
+    if (!snapshot) return;
+    const tracker = new ConversationTracker({ orgId, isMonitored: (id) => monitored.has(id), now: Date.now });
+    this.deliver(tracker.connectedNow(snapshot as unknown as CallSnapshot).filter((e) => e.type === 'agent.connected' && e.agent.monitored));
+  }
+
   async stop(): Promise<void> {
     await this.update([]);
     this.stopped = true;
@@ -144,7 +166,7 @@ export class TrackingService {
   }
 
   private begin(tenant: Tenant): void {
-    const r: Running = { fingerprint: fingerprint(tenant), watcher: undefined, leading: false, heartbeat: undefined, lease: undefined as unknown as LeaderLease };
+    const r: Running = { fingerprint: fingerprint(tenant), tenant, watcher: undefined, leading: false, heartbeat: undefined, lease: undefined as unknown as LeaderLease };
     r.lease = new LeaderLease({
       state: this.o.state,
       name: `tracking:${tenant.orgId}`,

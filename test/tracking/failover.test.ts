@@ -174,6 +174,39 @@ describe('leader failover', () => {
     }
   });
 
+  it('a replica that does not lead admits its own held session from Genesys while shared state is down', async () => {
+    const a = await tracking('replica-a', undefined, false);
+    await a.update([tenant]);
+    await until(() => a.watcher(org.orgId)?.monitoredAgents.length === 2, 10_000, 'A to lead and sync the directory');
+    const b = await tracking('replica-b', undefined, false);
+    const bHeld = new HeldConversations({ state, replicaId: 'replica-b', log, retryMs: 50, onUnreachable: (c) => void b.resolveLocally(c.orgId, c.conversationId) });
+    const bGate = new Gate({ policy: () => policy, registry: createRegistry(false), log, held: bHeld });
+    b.onEvent((e) => bGate.onEvent(e));
+    await b.update([tenant]);
+    const call = await emu.control.startCall(org.orgId, { agentIds: [user('Ann')], durations });
+    // Shared state goes down before Ann answers: no announcement, no event crosses replicas.
+    const { publish, set } = { publish: state.publish.bind(state), set: state.set.bind(state) };
+    state.publish = async () => {
+      throw new Error('connection is closed');
+    };
+    state.set = async () => {
+      throw new Error('connection is closed');
+    };
+    try {
+      const ctx: AdmissionContext = { orgId: org.orgId, sessionId: randomUUID(), correlationId: randomUUID(), conversationId: call.conversationId, open: {} as AdmissionContext['open'] };
+      const session = new FakeSession(ctx);
+      expect(bGate.decide(ctx, session).type).toBe('hold');
+      await emu.control.advance(1_000); // Ann answers
+      await until(() => session.admitted, 10_000, 'B to admit its own held session');
+      expect(session.tags.at(-1)?.id).toBe(user('Ann'));
+    } finally {
+      state.publish = publish;
+      state.set = set;
+      bGate.stop();
+      bHeld.stop();
+    }
+  });
+
   it('keeps a held conversation in shared state only while a session of it is held here', async () => {
     const conversationId = randomUUID();
     const first = open(conversationId);
