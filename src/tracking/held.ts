@@ -20,8 +20,9 @@ export interface HeldOptions {
   /** How soon an announcement that failed is tried again. Default 2 s. */
   retryMs?: number;
   /**
-   * A held conversation could not be announced (shared state down): called at
-   * each failed try, so this replica can resolve it on its own meanwhile.
+   * A held conversation could not be announced (shared state down, or a write
+   * hanging past a quarter of retryMs): called every half retryMs until it is,
+   * so this replica can resolve it on its own meanwhile.
    */
   onUnreachable?: (c: HeldAnnouncement) => void;
 }
@@ -38,15 +39,24 @@ const keyOf = (orgId: string, conversationId: string) => `${prefixOf(orgId)}${co
 export class HeldConversations {
   /** Conversations this replica holds a session of, by key. */
   private readonly mine = new Map<string, HeldAnnouncement>();
-  /** Held conversations whose record or announcement did not get through (shared state down): retried on refresh. */
+  /** Held conversations whose record or announcement did not get through (shared state down): retried shortly. */
   private readonly unannounced = new Set<string>();
+  /** When each announcement still in flight began: one that hangs (Redis queues commands while it reconnects) counts as failed. */
+  private readonly inFlight = new Map<string, number>();
   private readonly ttlMs: number;
+  private readonly retryMs: number;
   private readonly refresher: NodeJS.Timeout;
+  private readonly watchdog: NodeJS.Timeout;
 
   constructor(private readonly o: HeldOptions) {
     this.ttlMs = o.ttlMs ?? DEFAULT_TTL_MS;
+    this.retryMs = o.retryMs ?? 2000;
     this.refresher = setInterval(() => this.refresh(), Math.max(50, Math.floor(this.ttlMs / 3)));
     this.refresher.unref();
+    // While an announcement hangs or failed, this replica resolves the conversation itself, again and again:
+    // its agent may answer only later.
+    this.watchdog = setInterval(() => this.unreachable(), Math.max(25, Math.floor(this.retryMs / 2)));
+    this.watchdog.unref();
   }
 
   /** This replica now holds a session of the conversation: record and announce it. Never blocks the caller. */
@@ -62,6 +72,7 @@ export class HeldConversations {
     const key = keyOf(orgId, conversationId);
     if (!this.mine.delete(key)) return;
     this.unannounced.delete(key);
+    this.inFlight.delete(key);
     this.o.state.delete(key).catch((err: Error) => this.o.log.warn({ orgId, conversationId, err: err.message }, 'could not clear a held session; it expires'));
   }
 
@@ -78,6 +89,7 @@ export class HeldConversations {
 
   stop(): void {
     clearInterval(this.refresher);
+    clearInterval(this.watchdog);
   }
 
   private write(key: string): Promise<void> {
@@ -86,16 +98,27 @@ export class HeldConversations {
 
   private announce(key: string, c: HeldAnnouncement): void {
     this.unannounced.delete(key);
+    this.inFlight.set(key, Date.now());
     void this.write(key)
       .then(() => this.o.state.publish(HELD_CHANNEL, JSON.stringify(c)))
+      .then(() => this.inFlight.delete(key))
       .catch((err: Error) => {
+        this.inFlight.delete(key);
         // Whatever the leader published meanwhile may be lost too: announce again once shared state is back.
         if (!this.mine.has(key)) return;
         this.unannounced.add(key);
         this.o.log.warn({ ...c, err: err.message }, 'could not record a held session; announcing it again shortly');
-        this.o.onUnreachable?.(c);
-        setTimeout(() => this.retry(key), this.o.retryMs ?? 2000).unref();
+        setTimeout(() => this.retry(key), this.retryMs).unref();
       });
+  }
+
+  private unreachable(): void {
+    if (!this.o.onUnreachable) return;
+    const late = Date.now() - this.retryMs / 4;
+    for (const [key, c] of this.mine) {
+      const since = this.inFlight.get(key);
+      if (this.unannounced.has(key) || (since !== undefined && since < late)) this.o.onUnreachable(c);
+    }
   }
 
   private retry(key: string): void {

@@ -84,6 +84,7 @@ export class TrackingService {
   private readonly outbox: TenantEvent[][] = [];
   private flushing = false;
   private stopped = false;
+  private readonly resolving = new Set<string>();
 
   constructor(private readonly o: TrackingOptions) {}
 
@@ -137,7 +138,17 @@ export class TrackingService {
    */
   async resolveLocally(orgId: string, conversationId: string): Promise<void> {
     const r = this.running.get(orgId);
-    if (!r) return;
+    const key = `${orgId}/${conversationId}`;
+    if (!r || this.resolving.has(key)) return; // one look-up at a time per conversation
+    this.resolving.add(key);
+    try {
+      await this.resolveFromGenesys(r, orgId, conversationId);
+    } finally {
+      this.resolving.delete(key);
+    }
+  }
+
+  private async resolveFromGenesys(r: Running, orgId: string, conversationId: string): Promise<void> {
     if (r.watcher) return r.watcher.resolve(conversationId);
     const monitored = new Set((await this.o.directory.monitored(orgId)).map((a) => a.userId));
     r.client ??= this.o.client ? this.o.client(r.tenant) : createGenesysClient(r.tenant.genesys as NonNullable<Tenant['genesys']>, { logger: this.o.log });
