@@ -45,6 +45,12 @@ export class Directory {
     };
   }
 
+  /** When the tenant's directory was last synced by a leader (undefined: never). */
+  async lastSynced(tenantId: string): Promise<Date | undefined> {
+    const row = await this.db.kysely.selectFrom('agents').select((eb) => eb.fn.max('synced_at').as('at')).where('tenant_id', '=', tenantId).executeTakeFirst();
+    return row?.at ? new Date(row.at) : undefined;
+  }
+
   async monitored(tenantId: string): Promise<Agent[]> {
     const rows = await this.db.kysely.selectFrom('agents').selectAll().where('tenant_id', '=', tenantId).where('monitored', '=', 1).orderBy('name').execute();
     return rows.map((r) => ({ userId: r.user_id, name: r.name ?? undefined, email: r.email ?? undefined, active: r.active === 1 }));

@@ -212,7 +212,9 @@ export class TrackingService {
     const key = aliveKey(orgId);
     const beat = () => this.o.state.set(key, String(now()), ALIVE_TTL_MS);
     try {
-      const last = Number(await this.o.state.get(key));
+      // No heartbeat (the embedded memory state starts empty, or Redis lost it): the directory's last
+      // sync, written by whichever process last led, is the latest moment a leader surely watched.
+      const last = Number(await this.o.state.get(key)) || ((await this.o.directory.lastSynced(orgId))?.getTime() ?? 0);
       await beat();
       if (last > 0) await this.queueGap(orgId, last, now());
     } catch (err) {

@@ -247,6 +247,27 @@ describe('leader failover', () => {
     await until(() => session.tags.at(-1)?.id === user('Cid'), 10_000, 'the session to be retagged with the new agent');
   });
 
+  it("queues a gap reconciliation at start from the directory's last sync when no heartbeat survived (embedded restart)", async () => {
+    const a = await tracking('replica-a');
+    await a.update([tenant]);
+    await until(() => a.watcher(org.orgId)?.monitoredAgents.length === 2, 10_000, 'the first process to lead and sync');
+    const synced = await new Directory(db).lastSynced(org.orgId);
+    await a.stop();
+    // The process restarts: the same database, a new (empty) memory state.
+    const fresh = new MemoryState(log);
+    const gaps: { from: Date; to: Date }[] = [];
+    const b = new TrackingService({ state: fresh, directory: new Directory(db), replicaId: 'restarted', log, syncIntervalMs: HOUR, leaseTtlMs: 600, onGap: (_o, from, to) => gaps.push({ from, to }) });
+    try {
+      await b.start();
+      await b.update([tenant]);
+      await until(() => gaps.length > 0, 10_000, 'a gap reconciliation of the down window');
+      expect(gaps[0]!.from.getTime()).toBe(synced!.getTime());
+    } finally {
+      await b.stop();
+      await fresh.close();
+    }
+  });
+
   it('queues a gap reconciliation of the leaderless window when another replica takes over', async () => {
     const gaps: { replica: string; from: Date; to: Date }[] = [];
     const a = await tracking('replica-a', (_o, from, to) => gaps.push({ replica: 'a', from, to }));
