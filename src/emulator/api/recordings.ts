@@ -1,5 +1,5 @@
 /**
- * Recordings (reference §3.8): list/get with formatId (default WEBM, as in
+ * Recordings (Genesys Platform API, "Get all of a conversation's recordings"): list/get with formatId (default WEBM, as in
  * Genesys) and maxWaitMs — 202 with an empty body while transcoding, 200 with
  * pre-signed `mediaUris` after — metadata, and the media files themselves
  * (served without a bearer token).

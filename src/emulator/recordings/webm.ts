@@ -13,7 +13,7 @@ const FRAME_MS = 20;
 const FRAME = (RATE * FRAME_MS) / 1000;
 /**
  * libopus's look-ahead (6.5 ms) in 48 kHz samples: the pre-skip a decoder drops
- * from the start (RFC 7845 §4.2), written into OpusHead.
+ * from the start (RFC 7845 section 4.2), written into OpusHead.
  */
 const PRE_SKIP = 312;
 const OPUS_SET_COMPLEXITY = 4010;
@@ -31,7 +31,7 @@ const BITRATE_PER_CHANNEL = 16_000;
 /** Frames encoded between two yields to the event loop, so a long file never stalls the AudioHook streams. */
 const FRAMES_PER_TURN = 50;
 
-/** The Opus identification header (RFC 7845 §5.1), Matroska's CodecPrivate for A_OPUS. */
+/** The Opus identification header (RFC 7845 section 5.1), Matroska's CodecPrivate for A_OPUS. */
 export function opusHead(channels: 1 | 2): Uint8Array {
   const head = Buffer.alloc(19);
   head.write('OpusHead', 0, 'latin1');

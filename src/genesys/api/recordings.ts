@@ -1,5 +1,5 @@
 /**
- * Recordings (reference §3.8). A 202 means "still transcoding": it is a normal
+ * Recordings (Genesys Platform API, "Get all of a conversation's recordings"). A 202 means "still transcoding": it is a normal
  * result here, not an error, and `waitFor*` poll it out with backoff.
  */
 import { GenesysError } from '../errors.js';

@@ -1,5 +1,5 @@
 /**
- * Recordings (reference §3.8).
+ * Recordings (Genesys Platform API, "Get all of a conversation's recordings").
  */
 import type { EntityRef, Open } from './common.js';
 
