@@ -48,7 +48,7 @@ export const forbidden = (message = 'You are not authorized to perform the reque
 
 export const conflict = (message: string) => new ApiError(409, 'conflict', message);
 
-/** Login service errors: `{error, description, error_description}` (§1.2). */
+/** Login service errors: `{error, description, error_description}` (Genesys Cloud docs, "OAuth client credentials grant"). */
 export class OAuthError extends Error {
   override readonly name = 'OAuthError';
   constructor(

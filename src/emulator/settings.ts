@@ -17,7 +17,7 @@ export const routeLimitSchema = z.strictObject({
 });
 
 export const rateLimitSchema = z.strictObject({
-  /** Requests per window per access token (reference §2.4: 300/min). */
+  /** Requests per window per access token (Genesys Cloud docs, "Rate limits": 300/min). */
   allowed: positive.default(300),
   windowSeconds: positive.default(60),
   /** Lower limits for some routes: a separate bucket per token and rule. */

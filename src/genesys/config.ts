@@ -1,6 +1,6 @@
 /**
  * Per-tenant connection settings and where requests go. Region hosts are the
- * environment names of reference §1.1; the API and login hosts derive from them.
+ * environment names of Genesys Cloud docs, "Platform API: regions"; the API and login hosts derive from them.
  */
 
 /** Region key (as the Genesys SDKs name them) → environment host. */

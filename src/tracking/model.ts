@@ -1,6 +1,6 @@
 /**
- * Flattens an analytics conversation (genesys-platform-api.md §5.1) into the
- * normalized rows of §5.2. Pure. Segments and metrics are positional (they
+ * Flattens an analytics conversation (Genesys Cloud docs, "Analytics conversation detail model") into the
+ * normalized rows of src/platform/db/tables/tracking.ts. Pure. Segments and metrics are positional (they
  * have no ids), so rows are keyed by their ordinal in the session's array.
  */
 import type {

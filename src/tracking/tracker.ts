@@ -1,6 +1,6 @@
 /**
  * Turns Genesys conversation snapshots (`v2.users.{id}.conversations.calls`
- * and `v2.users.{id}.conversations`, genesys-platform-api.md §4.1–4.2) into
+ * and `v2.users.{id}.conversations`, Genesys Cloud docs, topics "v2.users.{id}.conversations[.calls]") into
  * common conversation events. Pure: snapshots in, events out.
  *
  * Every snapshot carries the whole conversation, and the same conversation

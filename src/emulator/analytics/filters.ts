@@ -1,5 +1,5 @@
 /**
- * The analytics filter grammar (reference §3.6): filters of predicates and
+ * The analytics filter grammar (Genesys Cloud docs, "Analytics conversation detail query"): filters of predicates and
  * clauses combined with and/or; predicates match, exist or not-exist on a
  * dimension, or compare a range. Conversation predicates look at the record;
  * segment predicates look at one segment with its session and participant —

@@ -1,5 +1,5 @@
 /**
- * Async details jobs (reference §3.7). A job's state is a function of the
+ * Async details jobs (Genesys Cloud docs, "Analytics conversation details jobs"). A job's state is a function of the
  * virtual clock — QUEUED, then PENDING, then FULFILLED, later EXPIRED — unless
  * a test forced FAILED/EXPIRED or the client cancelled it. Results are the
  * records as of the data-lake watermark at fulfilment, so they can be built

@@ -1,6 +1,6 @@
 /**
  * `POST /api/v2/analytics/conversations/details/query` and the async job
- * query (reference §3.6, §3.7): validation with Genesys' limits, interval
+ * query (Genesys Cloud docs, "Analytics conversation detail query", Genesys Cloud docs, "Analytics conversation details jobs"): validation with Genesys' limits, interval
  * semantics, filters, ordering and paging — over records already built.
  */
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 /**
- * Analytics conversation details (reference §3.6): by id (404 until indexed),
+ * Analytics conversation details (Genesys Cloud docs, "Analytics conversation detail query"): by id (404 until indexed),
  * multi-get, and the synchronous query.
  */
 import type { FastifyInstance } from 'fastify';
@@ -34,7 +34,7 @@ export function analyticsRoutes(view: AnalyticsView) {
         .records(orgOf(req).id, asOf, interval.start, interval.end)
         .filter((r) => overlaps(r, interval) && (!a.startedOnTouchedDay || startedOnTouchedDay(r, interval)) && matches(r, q));
       const page = ordered(hits, q.order, q.orderBy).slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
-      // An empty result has no `conversations` key (reference §3.6).
+      // An empty result has no `conversations` key (Genesys Cloud docs, "Analytics conversation detail query").
       return page.length > 0 ? { conversations: page, totalHits: hits.length } : { totalHits: hits.length };
     });
   };

@@ -1,5 +1,5 @@
 /**
- * `POST /api/v2/recording/batchrequests` and its status (reference §3.8).
+ * `POST /api/v2/recording/batchrequests` and its status (Genesys Cloud docs, "Recording API").
  */
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from '../context.js';

@@ -1,5 +1,5 @@
 /**
- * Users and groups (reference §3.1, §3.2) with the entity-listing envelope.
+ * Users and groups (Genesys Cloud docs, "Users API", Genesys Cloud docs, "Groups API") with the entity-listing envelope.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -57,7 +57,7 @@ export function directoryRoutes(app: FastifyInstance, ctx: EmulatorContext): voi
   app.get('/api/v2/users/:userId', async (req) => {
     const org = orgOf(req);
     const id = (req.params as { userId: string }).userId;
-    // Client-credentials tokens have no user (reference §1.2).
+    // Client-credentials tokens have no user (Genesys Cloud docs, "OAuth client credentials grant").
     if (id === 'me') throw badRequest('GET /api/v2/users/me is not valid when using the Client Credentials OAuth grant', 'bad.request');
     const u = org.users.get(id);
     if (!u) throw notFound(`User ${id} was not found.`);

@@ -1,5 +1,5 @@
 /**
- * Integrations API (reference §3.9): integrations, their current config,
+ * Integrations API (Genesys Cloud docs, "Integrations API"): integrations, their current config,
  * types, client apps and credentials — enough for an install wizard to create
  * and enable an AudioHook integration.
  */

@@ -1,5 +1,5 @@
 /**
- * Async details jobs (reference §3.7): submit, status, cursor-paged results,
+ * Async details jobs (Genesys Cloud docs, "Analytics conversation details jobs"): submit, status, cursor-paged results,
  * cancel, and the data-lake availability watermark.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';

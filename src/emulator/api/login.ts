@@ -1,6 +1,6 @@
 /**
- * `POST {loginUrl}/oauth/token` — the client-credentials grant (reference
- * §1.2): Basic auth (or client_id/client_secret in the form), answered with
+ * `POST {loginUrl}/oauth/token` — the client-credentials grant (Genesys
+ * Cloud docs, "OAuth client credentials grant"): Basic auth (or client_id/client_secret in the form), answered with
  * `{access_token, token_type:"bearer", expires_in}` or OAuth error JSON.
  */
 import { timingSafeEqual } from 'node:crypto';

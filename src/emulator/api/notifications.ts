@@ -1,5 +1,5 @@
 /**
- * Notifications REST (reference §3.3): channels, subscriptions, available topics.
+ * Notifications REST (Genesys Cloud docs, "Notification service"): channels, subscriptions, available topics.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { EmulatorContext } from '../context.js';

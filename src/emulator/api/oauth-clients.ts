@@ -1,5 +1,5 @@
 /**
- * OAuth clients and roles (reference §3.10 steps 1 and 4): what an install
+ * OAuth clients and roles (Genesys Cloud docs, "Premium app wizard" steps 1 and 4): what an install
  * wizard creates so a vendor backend can log in with client credentials.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';

@@ -1,5 +1,5 @@
 /**
- * The analytics conversation detail record (reference §5.1) as it stands at
+ * The analytics conversation detail record (Genesys Cloud docs, "Analytics conversation detail model") as it stands at
  * time `asOf`: lowercase enums, ISO dates, segments and metrics computed from
  * the timeline. Records grow after conversationEnd (wrap-up segments, tAcw,
  * tHandle; evaluations and surveys attached later), which is why the record is

@@ -1,5 +1,5 @@
 /**
- * `v2.detail.events.conversation.{id}.*` events (reference §4.3): flat
+ * `v2.detail.events.conversation.{id}.*` events (Genesys Cloud docs, topic "v2.detail.events.conversation.{id}"): flat
  * bodies, UPPERCASE enums, epoch-millisecond `eventTime`, derived from the
  * same timeline as the snapshots and the analytics record.
  */
@@ -104,7 +104,7 @@ function agentEvents(t: Timeline, leg: Leg): DetailEvent[] {
   if (w) {
     const wrap = { wrapupCode: w.code, ...(w.notes ? { wrapupNotes: w.notes } : {}) };
     out.push({ at: w.end, suffix: 'acw', body: { ...base(t, leg, w.end), ...who, ...wrap, wrapupDurationMs: w.end - w.start } });
-    // The wrapup event carries no userId (reference §4.3).
+    // The wrapup event carries no userId (Genesys Cloud docs, topic "v2.detail.events.conversation.{id}").
     const { userId: _ignored, ...noUser } = { ...base(t, leg, w.end), ...who };
     out.push({ at: w.end, suffix: 'wrapup', body: { ...noUser, ...wrap, wrapupDurationMs: w.end - w.start } });
   }

@@ -1,5 +1,5 @@
 /**
- * Full-conversation snapshots for the user topics (reference §4.1, §4.2):
+ * Full-conversation snapshots for the user topics (Genesys Cloud docs, topic "v2.users.{id}.conversations.calls", Genesys Cloud docs, topic "v2.users.{id}.conversations"):
  * `v2.users.{id}.conversations.calls` (flat participants) and
  * `v2.users.{id}.conversations` (per-media `calls[]`). Both are pure
  * functions of the timeline and a time; absent facts are omitted, not null.

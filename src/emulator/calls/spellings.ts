@@ -1,7 +1,7 @@
 /**
  * Genesys spells the same facts three ways: calls topics use lowercase
  * dotted disconnect types, detail events UPPER_SNAKE, analytics camelCase
- * (reference §4.1, §4.3, §5.1). One table keeps them in step.
+ * (Genesys Cloud docs, topic "v2.users.{id}.conversations.calls", Genesys Cloud docs, topic "v2.detail.events.conversation.{id}", Genesys Cloud docs, "Analytics conversation detail model"). One table keeps them in step.
  */
 import type { Disconnect } from './timeline.js';
 

@@ -1,6 +1,6 @@
 /**
  * The connection probe Genesys runs when an AudioHook integration is enabled
- * or saved (audiohook.md §1.7): a real, signed session with nil conversation
+ * or saved (Genesys AudioHook protocol docs, "Open transaction"): a real, signed session with nil conversation
  * and participant ids and no audio — open, then close(end). A failure keeps
  * the integration from becoming active.
  */

@@ -1,5 +1,5 @@
 /**
- * Fault injection per route (reference §7 item 8): 429 storms and 5xx answers, added
+ * Fault injection per route (docs/emulator.md, fault injection): 429 storms and 5xx answers, added
  * latency, connection resets and malformed JSON, each for the next N matching
  * requests or with a probability. Pure selection; the HTTP hook applies them.
  */

@@ -1,5 +1,5 @@
 /**
- * The entity-listing envelope (reference §2.2): pageSize/pageNumber in,
+ * The entity-listing envelope (Genesys Cloud docs, "Platform API: pagination"): pageSize/pageNumber in,
  * `entities, pageSize, pageNumber, total, pageCount` and relative
  * first/self/next/previous/last URIs out (next/previous absent at the ends).
  */

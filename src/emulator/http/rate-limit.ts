@@ -1,5 +1,5 @@
 /**
- * Token buckets for the Genesys rate limit (reference §2.4): `allowed`
+ * Token buckets for the Genesys rate limit (Genesys Cloud docs, "Rate limits"): `allowed`
  * requests per window per access token, refilled continuously on the virtual
  * clock, with the numbers Genesys reports in `inin-ratelimit-*` headers.
  * Pure: time is an argument.

@@ -1,5 +1,5 @@
 /**
- * Integrations and their credentials (reference §3.9). Enabling an AudioHook
+ * Integrations and their credentials (Genesys Cloud docs, "Integrations API"). Enabling an AudioHook
  * integration (or saving its config while enabled) asks for a connection
  * probe; the probe's outcome lands in `reportedState`. Only ACTIVE AudioHook
  * integrations get calls dialled to them.

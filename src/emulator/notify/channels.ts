@@ -1,5 +1,5 @@
 /**
- * Notification channels and their subscriptions (reference §3.3): at most N
+ * Notification channels and their subscriptions (Genesys Cloud docs, "Notification service"): at most N
  * channels per OAuth client — a new one evicts the least recently used,
  * unconnected channels first — a topic cap per channel, and an expiry that
  * every resubscribe pushes out again. Pure bookkeeping: time comes in as

@@ -1,5 +1,5 @@
 /**
- * The notifications WebSocket (reference §3.4): one socket per channel (a
+ * The notifications WebSocket (Genesys Cloud docs, "Notification service: WebSocket"): one socket per channel (a
  * second connection kicks the first), `channel.metadata` heartbeats on the
  * virtual clock, `{"message":"ping"}` answered with a pong, and the control
  * triggers: `v2.system.socket_closing` then close, hard drop (no close frame),

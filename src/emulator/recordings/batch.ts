@@ -1,5 +1,5 @@
 /**
- * Batch recording downloads (reference §3.8): up to N items per request;
+ * Batch recording downloads (Genesys Cloud docs, "Recording API"): up to N items per request;
  * results appear one by one on the virtual clock (never before a recording is
  * transcoded), missing recordings come back as `errorMsg` results, and only
  * the submitting OAuth client may read the job.

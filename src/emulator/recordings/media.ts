@@ -12,7 +12,7 @@ import { encodeWebmOpus } from './webm.js';
 
 export const MEDIA_FORMATS = ['WAV_ULAW', 'WAV', 'WEBM'] as const;
 export type MediaFormat = (typeof MEDIA_FORMATS)[number];
-/** Every formatId Genesys knows (reference §3.8). */
+/** Every formatId Genesys knows (Genesys Cloud docs, "Recording API"). */
 export const KNOWN_FORMATS = ['WAV', 'WEBM', 'WAV_ULAW', 'OGG_VORBIS', 'OGG_OPUS', 'MP3', 'NONE'] as const;
 export type MediaChannel = 'S' | '0' | '1';
 

@@ -1,5 +1,5 @@
 /**
- * The Recording and RecordingMetadata documents (reference §3.8) of a call's
+ * The Recording and RecordingMetadata documents (Genesys Cloud docs, "Recording API") of a call's
  * one trunk recording: it exists once the customer leg starts, is UPLOADING
  * until the transcode delay after the leg ended, then AVAILABLE.
  */

@@ -1,5 +1,5 @@
 /**
- * Pre-signed media URLs (reference §3.8: fetched without the bearer token,
+ * Pre-signed media URLs (Genesys Cloud docs, "Recording API": fetched without the bearer token,
  * short-lived): an HMAC over the file and its expiry on the virtual clock.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';

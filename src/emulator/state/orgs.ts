@@ -31,7 +31,7 @@ export class OrgRegistry {
     return [...this.orgs.values()];
   }
 
-  /** An OAuth client is only valid in its own org's region (reference §1.1). */
+  /** An OAuth client is only valid in its own org's region (Genesys Cloud docs, "Platform API: regions"). */
   findClient(env: string, clientId: string): { org: Org; client: OAuthClient } | undefined {
     for (const org of this.orgs.values()) {
       if (org.env !== env) continue;

@@ -29,7 +29,7 @@ export class TokenStore {
   check(token: string, env: string, now: number): TokenCheck {
     const t = this.tokens.get(token);
     if (!t) return { ok: false, reason: 'unknown' };
-    // A token from one region is meaningless in another (reference §1.1).
+    // A token from one region is meaningless in another (Genesys Cloud docs, "Platform API: regions").
     if (t.env !== env) return { ok: false, reason: 'wrong-env' };
     if (now >= t.expiresAt) {
       this.tokens.delete(token);

@@ -1,6 +1,6 @@
 /**
  * Analytics conversation details: by id, multi-get, sync query with paging,
- * async jobs (reference §3.6, §3.7).
+ * async jobs (Genesys Cloud docs, "Analytics conversation detail query", Genesys Cloud docs, "Analytics conversation details jobs").
  */
 import { AnalyticsJobError, GenesysError, PagingLimitError } from '../errors.js';
 import { paginateCursor, type PageOptions } from '../http/paging.js';
@@ -17,7 +17,7 @@ import { normalizeAnalyticsConversation } from '../models/normalize.js';
 import { seg, type ApiContext } from './context.js';
 import { pollUntil, type PollOptions } from './poll.js';
 
-/** Sync queries cannot page past pageNumber × pageSize = 10,000 (reference §3.6). */
+/** Sync queries cannot page past pageNumber × pageSize = 10,000 (Genesys Cloud docs, "Analytics conversation detail query"). */
 export const MAX_QUERY_RECORDS = 10_000;
 /** Multi-get ids per request [INFER: the API documents no limit; 100 keeps URLs short]. */
 const IDS_PER_GET = 100;

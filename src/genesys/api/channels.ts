@@ -1,5 +1,5 @@
 /**
- * Notifications REST (reference §3.3): channels and their subscriptions.
+ * Notifications REST (Genesys Cloud docs, "Notification service"): channels and their subscriptions.
  * The socket side lives in ../notifications.
  */
 import type { AvailableTopic, Channel, ChannelTopic } from '../models/notifications.js';

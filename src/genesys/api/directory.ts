@@ -1,5 +1,5 @@
 /**
- * Users and groups (reference §3.1, §3.2).
+ * Users and groups (Genesys Cloud docs, "Users API", Genesys Cloud docs, "Groups API").
  */
 import { paginateEntities, type PageOptions } from '../http/paging.js';
 import type { Query } from '../models/common.js';

@@ -1,5 +1,5 @@
 /**
- * Integrations (reference §3.9): find AudioHook integrations, and create,
+ * Integrations (Genesys Cloud docs, "Integrations API"): find AudioHook integrations, and create,
  * configure, credential and enable one (the install-wizard steps).
  */
 import { GenesysError } from '../errors.js';

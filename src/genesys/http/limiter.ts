@@ -1,13 +1,13 @@
 /**
  * Client-side pacing so one OAuth client stays inside its request budget
- * instead of discovering it through 429s (reference §2.4). A sliding window of
+ * instead of discovering it through 429s (Genesys Cloud docs, "Rate limits"). A sliding window of
  * request start times: no `windowMs` span ever holds more than `budget` starts,
  * which also keeps any fixed server window within budget.
  */
 import type { Clock, Sleep } from '../time.js';
 import type { RateLimitHeaders } from './rate-limit-headers.js';
 
-/** Reference §2.4: the documented per-token default. */
+/** Genesys Cloud docs, "Rate limits": the documented per-token default. */
 export const DEFAULT_BUDGET_PER_MINUTE = 300;
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Reads the rate-limit hints Genesys puts on responses (reference §2.1, §2.4).
+ * Reads the rate-limit hints Genesys puts on responses (Genesys Cloud docs, "Platform API: request headers", Genesys Cloud docs, "Rate limits").
  */
 export interface RateLimitHeaders {
   /** `inin-ratelimit-allowed`: requests allowed per window. */

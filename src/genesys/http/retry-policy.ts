@@ -12,7 +12,7 @@ export interface RetrySettings {
   maxRateLimitRetries: number;
   /** Backoff for 5xx and network errors. */
   backoff: BackoffSettings;
-  /** Backoff for a 429 that says nothing about when to come back (reference §2.4: 1–60 s). */
+  /** Backoff for a 429 that says nothing about when to come back (Genesys Cloud docs, "Rate limits": 1–60 s). */
   rateLimitBackoff: BackoffSettings;
   /** Upper bound on any single wait, including a server-sent Retry-After. */
   maxDelayMs: number;

@@ -7,7 +7,7 @@ export interface CachedToken {
   expiresAt: number;
 }
 
-/** Refresh at this fraction of the lifetime (brief: ~85 %, reference §6: 80–90 %). */
+/** Refresh at this fraction of the lifetime (~85 %; the Genesys JavaScript SDK refreshes at 80–90 %). */
 export const DEFAULT_REFRESH_RATIO = 0.85;
 
 export type TokenFreshness = 'fresh' | 'refresh-due' | 'expired';

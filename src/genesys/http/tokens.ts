@@ -1,5 +1,5 @@
 /**
- * OAuth client-credentials tokens (reference §1.2): cached, refreshed at ~85 %
+ * OAuth client-credentials tokens (Genesys Cloud docs, "OAuth client credentials grant"): cached, refreshed at ~85 %
  * of their lifetime, with one request in flight however many callers ask.
  */
 import { GenesysAuthError, GenesysNetworkError, GenesysResponseFormatError } from '../errors.js';

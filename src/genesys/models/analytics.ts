@@ -1,5 +1,5 @@
 /**
- * Analytics conversation detail records and queries (reference §3.6, §3.7, §5).
+ * Analytics conversation detail records and queries (Genesys Cloud docs, "Analytics conversation detail query", Genesys Cloud docs, "Analytics conversation details jobs", "Analytics conversation detail model").
  * Lowercase enums, ISO dates. Arrays are normalised to `[]` when absent.
  */
 import type { Open } from './common.js';

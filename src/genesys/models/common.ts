@@ -1,5 +1,5 @@
 /**
- * Shapes shared by every Genesys resource (reference §2).
+ * Shapes shared by every Genesys resource (Genesys Cloud docs, "Platform API conventions").
  */
 
 /**
@@ -15,7 +15,7 @@ export interface EntityRef {
   selfUri?: string;
 }
 
-/** The standard error body (reference §2.3). */
+/** The standard error body (Genesys Cloud docs, "Platform API: errors"). */
 export interface ErrorBody {
   message?: string;
   code?: string;
@@ -30,7 +30,7 @@ export interface ErrorBody {
   limit?: Record<string, unknown>;
 }
 
-/** pageNumber/nextUri listing envelope (reference §2.2). */
+/** pageNumber/nextUri listing envelope (Genesys Cloud docs, "Platform API: pagination"). */
 export interface EntityListing<T> {
   entities: T[];
   pageSize?: number;

@@ -1,6 +1,6 @@
 /**
  * Bodies of `v2.users.{id}.conversations.calls` and `v2.users.{id}.conversations`
- * (reference §4.1, §4.2). Each event is a full snapshot of the conversation.
+ * (Genesys Cloud docs, topic "v2.users.{id}.conversations.calls", Genesys Cloud docs, topic "v2.users.{id}.conversations"). Each event is a full snapshot of the conversation.
  */
 import type { EntityRef, Open } from './common.js';
 

@@ -1,5 +1,5 @@
 /**
- * Bodies of `v2.detail.events.conversation.{conversationId}.*` (reference §4.3).
+ * Bodies of `v2.detail.events.conversation.{conversationId}.*` (Genesys Cloud docs, topic "v2.detail.events.conversation.{id}").
  * Flat, UPPERCASE enums, `eventTime` in epoch milliseconds.
  */
 import type { Open } from './common.js';

@@ -1,5 +1,5 @@
 /**
- * Users and groups (reference §3.1, §3.2). Expanded sub-objects appear only when
+ * Users and groups (Genesys Cloud docs, "Users API", Genesys Cloud docs, "Groups API"). Expanded sub-objects appear only when
  * requested, so they are optional.
  */
 import type { EntityRef, Open } from './common.js';

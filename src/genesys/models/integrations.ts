@@ -1,5 +1,5 @@
 /**
- * Integrations API objects (reference §3.9), enough for an AudioHook install wizard.
+ * Integrations API objects (Genesys Cloud docs, "Integrations API"), enough for an AudioHook install wizard.
  */
 import type { EntityRef, Open } from './common.js';
 

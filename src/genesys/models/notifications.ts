@@ -1,5 +1,5 @@
 /**
- * Notifications REST and WebSocket shapes (reference §3.3, §3.4).
+ * Notifications REST and WebSocket shapes (Genesys Cloud docs, "Notification service", Genesys Cloud docs, "Notification service: WebSocket").
  */
 import type { Open } from './common.js';
 

@@ -1,5 +1,5 @@
 /**
- * Classifies WebSocket frames (reference §3.4). Pure; never throws.
+ * Classifies WebSocket frames (Genesys Cloud docs, "Notification service: WebSocket"). Pure; never throws.
  */
 import type { NotificationEnvelope, SystemMessage } from '../models/notifications.js';
 import { classifyTopic } from './topics.js';

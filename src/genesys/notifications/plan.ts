@@ -7,9 +7,9 @@
 import { TopicLimitError } from '../errors.js';
 
 export interface PlanLimits {
-  /** Reference §3.3: 1,000 per channel. */
+  /** Genesys Cloud docs, "Notification service": 1,000 per channel. */
   maxTopicsPerChannel: number;
-  /** Reference §3.3: 20 per OAuth client. */
+  /** Genesys Cloud docs, "Notification service": 20 per OAuth client. */
   maxChannels: number;
 }
 

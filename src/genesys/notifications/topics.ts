@@ -1,6 +1,6 @@
 /**
  * Topic names: builders for the ones this service subscribes to, and a
- * classifier for what arrives (reference §3.4, §3.5). Pure.
+ * classifier for what arrives (Genesys Cloud docs, "Notification service: WebSocket", Genesys Cloud docs, "Available notification topics"). Pure.
  */
 import type { DetailEventType } from '../models/detail-events.js';
 

@@ -1,5 +1,5 @@
 /**
- * Media selection for `opened` (audiohook.md §1.7): return zero or one of the
+ * Media selection for `opened` (Genesys AudioHook protocol docs, "Open transaction"): return zero or one of the
  * offered entries, unchanged, so the client's exact-match check passes and the
  * channel order (which fixes the interleave order) is preserved.
  */

@@ -1,5 +1,5 @@
 /**
- * AudioHook protocol v2 message shapes (reference: audiohook.md §1.4–1.6).
+ * AudioHook protocol v2 message shapes (reference: Genesys AudioHook protocol docs, "Messages").
  * Shared by the server core, the client core and everything that speaks AudioHook.
  */
 

@@ -2,7 +2,7 @@
  * Pure AudioHook server session: messages in, effects out. No sockets, no
  * timers, no storage — the adapter in src/capture executes the effects.
  *
- * Conformance notes (audiohook.md §1.19 "fixes to make relative to REF"):
+ * Conformance notes (Genesys AudioHook protocol docs, "Session lifecycle"; where Genesys's reference server differs, we follow the protocol):
  *  - `opened` is produced synchronously from the `decideOpen` hook (local state only);
  *  - the timeline advances by samples *plus* `resumed.discarded` and `discarded`;
  *  - `update` is answered with `updated`; every `close` gets exactly one `closed`;

@@ -3,7 +3,7 @@
  * are part of the protocol surface (they go into `disconnect.info`) and this
  * runs for every control message.
  *
- * Policy (audiohook.md §1.4): validate the envelope hard, accept unknown
+ * Policy (Genesys AudioHook protocol docs, "Messages"): validate the envelope hard, accept unknown
  * optional fields, and be lenient where REF is over-strict (UUID versions,
  * language tags, unknown media formats in offers).
  */

@@ -1,6 +1,6 @@
 /**
  * Signature base construction for AudioHook's HTTP message signatures
- * (draft-ietf-httpbis-message-signatures-11 as used by Genesys; audiohook.md §1.3).
+ * (draft-ietf-httpbis-message-signatures-11 as used by Genesys; Genesys AudioHook protocol docs, "Authentication").
  */
 import { serializeInnerList, type InnerList, type Item, type Parameters } from 'structured-headers';
 

@@ -1,6 +1,6 @@
 /**
  * Verifies an AudioHook upgrade request: API key plus HTTP message signature
- * (audiohook.md §1.3). Pure except for `randomBytes` used to spend the same
+ * (Genesys AudioHook protocol docs, "Authentication"). Pure except for `randomBytes` used to spend the same
  * HMAC work on unknown keys; the adapter adds the uniform failure delay.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * Tables of the normalized conversation model (genesys-platform-api.md §5.2),
+ * Tables of the normalized conversation model (one row per analytics node: Genesys Cloud docs, "Analytics conversation detail model"),
  * imported recordings, reconciliation reports and the agent directory.
  * Portable across SQLite and PostgreSQL: JSON and arrays as text, booleans as 0/1.
  */
