@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { NS_PER_SECOND, isUuid, parseDuration } from '../protocol/audiohook/index.js';
-import type { StreamMessage } from '../shared/stream-protocol.js';
+import type { StreamMessage } from '../protocol/stream/index.js';
 
 /** Longest position accepted: a day of audio. Offsets derive from positions, so this bounds the file. */
 const MAX_POSITION_NS = 24 * 3600 * NS_PER_SECOND;

@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../platform/logging/index.js';
-import type { StreamStart } from '../shared/stream-protocol.js';
+import type { StreamStart } from '../protocol/stream/index.js';
 import { parseStreamMessage } from './messages.js';
 import { ReceivedSession } from './session.js';
 

@@ -7,7 +7,7 @@ import { open, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ULAW_SILENCE, wavHeader } from '../audio/index.js';
 import { nanosToSamples, parseDuration, type Nanos } from '../protocol/audiohook/index.js';
-import type { StreamMessage, StreamStart } from '../shared/stream-protocol.js';
+import type { StreamMessage, StreamStart } from '../protocol/stream/index.js';
 import { Ranges } from './ranges.js';
 
 export class ReceivedSession {

@@ -15,7 +15,7 @@ import { StreamSink } from '../../src/capture/sinks/stream.js';
 import { createLogger } from '../../src/platform/logging/index.js';
 import { NS_PER_SECOND } from '../../src/protocol/audiohook/index.js';
 import { Receiver, type ReceivedSession } from '../../src/receiver/index.js';
-import type { StreamMessage } from '../../src/shared/stream-protocol.js';
+import type { StreamMessage } from '../../src/protocol/stream/index.js';
 import type { AudioHookClient } from '../../src/simulate/index.js';
 import { DownstreamCollector } from '../helpers/downstream.js';
 import { openSession, startTestServer, until, type TestServer } from '../helpers/server.js';

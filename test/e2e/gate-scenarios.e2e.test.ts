@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReceivedSession } from '../../src/receiver/index.js';
-import type { StreamMessage } from '../../src/shared/stream-protocol.js';
+import type { StreamMessage } from '../../src/protocol/stream/index.js';
 import { TenantStore } from '../../src/tenants/index.js';
 import { until } from '../helpers/server.js';
 import { startStack, type Stack } from '../helpers/stack.js';

@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { StreamMessage } from '../../src/shared/stream-protocol.js';
+import type { StreamMessage } from '../../src/protocol/stream/index.js';
 import type { Frame } from './stream-invariants.js';
 
 export class DownstreamCollector extends EventEmitter {

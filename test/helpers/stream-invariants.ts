@@ -5,7 +5,7 @@
  * property test can print the offending sequence.
  */
 import { parseDuration, samplesToNanos, type Nanos } from '../../src/protocol/audiohook/index.js';
-import type { StreamMessage } from '../../src/shared/stream-protocol.js';
+import type { StreamMessage } from '../../src/protocol/stream/index.js';
 
 export type Frame = { text: StreamMessage } | { binary: number };
 

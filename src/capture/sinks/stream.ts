@@ -16,7 +16,7 @@ import type { Logger } from '../../platform/logging/index.js';
 import { redactUrl } from '../../platform/util/redact-url.js';
 import { formatDuration, parseDuration, samplesToNanos, type Nanos } from '../../protocol/audiohook/index.js';
 import type { SessionInfo, Sink, SinkControl, SinkEnd, SinkSession } from '../../shared/session.js';
-import { STREAM_PROTOCOL_VERSION, type ChannelRole, type StreamMessage, type StreamStart } from '../../shared/stream-protocol.js';
+import { STREAM_PROTOCOL_VERSION, type ChannelRole, type StreamMessage, type StreamStart } from '../../protocol/stream/index.js';
 
 export interface StreamSinkOptions {
   /** The tenant's destinations, from local state (must not do I/O). */
