@@ -4,7 +4,7 @@
  * is refused. The default admits every call.
  */
 import type { DisconnectReason, Nanos, OpenParameters } from '../protocol/audiohook/index.js';
-import type { AgentTag, ConversationTag } from '../shared/session.js';
+import type { AgentTag, ConversationTag } from './sinks/port.js';
 
 export interface AdmissionContext {
   orgId: string;

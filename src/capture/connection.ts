@@ -17,7 +17,7 @@ import {
 } from '../protocol/audiohook/index.js';
 import type { Config } from '../platform/config/index.js';
 import type { Logger } from '../platform/logging/index.js';
-import type { AgentTag, ConversationTag, SessionInfo, Sink, SinkControl, SinkSession } from '../shared/session.js';
+import type { AgentTag, ConversationTag, SessionInfo, Sink, SinkControl, SinkSession } from './sinks/port.js';
 import type { Admission, AdmissionContext, SessionHandle } from './admission.js';
 import { LogBudget, clip } from './log-budget.js';
 import { clientErrorLabel, type CaptureMetrics } from './metrics.js';

@@ -10,7 +10,7 @@ import type { Logger } from '../platform/logging/index.js';
 import type { Registry } from '../platform/metrics/index.js';
 import { NonceCache } from '../protocol/signature/index.js';
 import { MAX_BINARY_PAYLOAD, NIL_UUID, type MediaPolicy } from '../protocol/audiohook/index.js';
-import type { Sink } from '../shared/session.js';
+import type { Sink } from './sinks/port.js';
 import { admitAll, type Admission } from './admission.js';
 import { authenticate, type AuthResult } from './authenticate.js';
 import { AudioHookConnection } from './connection.js';

@@ -10,9 +10,8 @@
  */
 import type { Registry } from '../platform/metrics/index.js';
 import type { Logger } from '../platform/logging/index.js';
-import type { Admission, AdmissionContext, AdmissionDecision, SessionHandle } from '../capture/index.js';
-import type { AgentRef, TenantEvent } from '../shared/events.js';
-import type { AgentTag, ConversationTag } from '../shared/session.js';
+import type { Admission, AdmissionContext, AdmissionDecision, AgentTag, ConversationTag, SessionHandle } from '../capture/index.js';
+import type { AgentRef, TenantEvent } from '../tracking/index.js';
 import { GateMetrics } from './metrics.js';
 
 export interface GatePolicy {

@@ -9,7 +9,7 @@
  * participant move back from disconnected: duplicates and stale snapshots
  * produce no events.
  */
-import type { AgentRef, ConversationEvent } from '../shared/events.js';
+import type { AgentRef, ConversationEvent } from './events.js';
 
 /** The parts of a participant the tracker reads (both topic shapes). */
 export interface SnapshotParticipant {

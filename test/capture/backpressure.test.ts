@@ -13,7 +13,7 @@ import { AudioHookConnection } from '../../src/capture/connection.js';
 import { StreamSink } from '../../src/capture/sinks/stream.js';
 import { Receiver, type ReceivedSession } from '../../src/receiver/index.js';
 import { formatDuration, NS_PER_SECOND } from '../../src/protocol/audiohook/index.js';
-import type { SessionInfo } from '../../src/shared/session.js';
+import type { SessionInfo } from '../../src/capture/sinks/port.js';
 import { until } from '../helpers/server.js';
 import { tempDir } from '../helpers/tmp.js';
 import { CaptureMetrics } from '../../src/capture/metrics.js';

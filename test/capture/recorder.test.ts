@@ -11,7 +11,7 @@ import { RecorderSink, recordingKey } from '../../src/capture/index.js';
 import { createLogger } from '../../src/platform/logging/index.js';
 import { FsObjectStore, type ObjectStore } from '../../src/platform/objects/index.js';
 import { NS_PER_SECOND } from '../../src/protocol/audiohook/index.js';
-import type { SessionInfo } from '../../src/shared/session.js';
+import type { SessionInfo } from '../../src/capture/sinks/port.js';
 import { openSession, startTestServer, until, type TestServer } from '../helpers/server.js';
 import { tempDir } from '../helpers/tmp.js';
 

@@ -28,7 +28,7 @@ import type { Config, DownstreamConfig } from '../../src/platform/config/index.j
 import { createLogger } from '../../src/platform/logging/index.js';
 import { Registry } from '../../src/platform/metrics/index.js';
 import { ClientSession, DEFAULT_MEDIA_POLICY, NS_PER_SECOND, nanosToSamples, parseDuration, type ClientEffect, type Nanos } from '../../src/protocol/audiohook/index.js';
-import type { SessionInfo } from '../../src/shared/session.js';
+import type { SessionInfo } from '../../src/capture/sinks/port.js';
 import { DownstreamCollector } from '../helpers/downstream.js';
 import { streamViolations, type Frame } from '../helpers/stream-invariants.js';
 import { tempDir } from '../helpers/tmp.js';

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Gate, type GatePolicy } from '../../src/gate/index.js';
 import { createRegistry } from '../../src/platform/metrics/index.js';
-import type { AgentRef, TenantEvent } from '../../src/shared/events.js';
+import type { AgentRef, TenantEvent } from '../../src/tracking/index.js';
 import { CollectingSink } from '../helpers/sinks.js';
 import { openSession, startTestServer, until, type TestServer } from '../helpers/server.js';
 

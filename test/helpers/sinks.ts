@@ -2,7 +2,7 @@
  * A sink that records everything capture hands it, for assertions.
  */
 import type { Nanos } from '../../src/protocol/audiohook/index.js';
-import type { SessionInfo, Sink, SinkControl, SinkEnd, SinkSession } from '../../src/shared/session.js';
+import type { SessionInfo, Sink, SinkControl, SinkEnd, SinkSession } from '../../src/capture/index.js';
 
 export interface Captured {
   info: SessionInfo;

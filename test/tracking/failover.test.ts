@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AdmissionContext, SessionHandle } from '../../src/capture/index.js';
+import type { AdmissionContext, AgentTag, SessionHandle } from '../../src/capture/index.js';
 import { startEmulator, type RunningEmulator, type SeededOrg } from '../../src/emulator/index.js';
 import { Gate, type GatePolicy } from '../../src/gate/index.js';
 import { tenantSchema } from '../../src/platform/config/schema.js';
@@ -16,7 +16,6 @@ import { openDatabase, type Db } from '../../src/platform/db/index.js';
 import { createLogger } from '../../src/platform/logging/index.js';
 import { createRegistry } from '../../src/platform/metrics/index.js';
 import { MemoryState } from '../../src/platform/state/index.js';
-import type { AgentTag } from '../../src/shared/session.js';
 import type { Tenant } from '../../src/shared/tenant.js';
 import { Directory, EVENTS_CHANNEL, HeldConversations, TrackingService } from '../../src/tracking/index.js';
 import { until } from '../helpers/server.js';

@@ -18,7 +18,7 @@ import { ULAW_SILENCE, patchWavHeader, wavHeader, wavHeaderLength, type WavSpec 
 import type { Logger } from '../../platform/logging/index.js';
 import type { ObjectStore } from '../../platform/objects/index.js';
 import { formatDuration, nanosToSamples, type Nanos } from '../../protocol/audiohook/index.js';
-import type { SessionInfo, Sink, SinkControl, SinkEnd, SinkSession } from '../../shared/session.js';
+import type { SessionInfo, Sink, SinkControl, SinkEnd, SinkSession } from './port.js';
 import { SpoolFlusher } from './spool-flusher.js';
 
 /** Call audio: readable by the service's user only. */

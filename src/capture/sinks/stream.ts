@@ -15,7 +15,7 @@ import type { DownstreamConfig } from '../../platform/config/index.js';
 import type { Logger } from '../../platform/logging/index.js';
 import { redactUrl } from '../../platform/util/redact-url.js';
 import { formatDuration, parseDuration, samplesToNanos, type Nanos } from '../../protocol/audiohook/index.js';
-import type { SessionInfo, Sink, SinkControl, SinkEnd, SinkSession } from '../../shared/session.js';
+import type { SessionInfo, Sink, SinkControl, SinkEnd, SinkSession } from './port.js';
 import { STREAM_PROTOCOL_VERSION, type ChannelRole, type StreamMessage, type StreamStart } from '../../protocol/stream/index.js';
 
 export interface StreamSinkOptions {

@@ -1,7 +1,7 @@
 /**
- * Common conversation events, derived from Genesys notifications by the
- * tracker and consumed by the gate, the ingest producer and integrators.
- * Times are ISO-8601 strings.
+ * Conversation events, derived from Genesys notifications by the tracker,
+ * published by the tenant's leader and consumed by the gate and the ingest
+ * producer (through tracking's index). Times are ISO-8601 strings.
  */
 
 export interface AgentRef {

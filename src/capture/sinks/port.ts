@@ -3,7 +3,7 @@
  * admitted session's metadata, its audio on the stream timeline, its control
  * events and its end. Positions are nanoseconds on the AudioHook timeline.
  */
-import type { MediaParameter, Nanos, Participant } from '../protocol/audiohook/index.js';
+import type { MediaParameter, Nanos, Participant } from '../../protocol/audiohook/index.js';
 
 export interface AgentTag {
   id: string;
