@@ -1,2 +1,3 @@
 export * from './client.js';
 export * from './load.js';
+export * from './stats.js';

@@ -12,7 +12,7 @@
 import { performance } from 'node:perf_hooks';
 import { LoopingSource, toneUlaw } from '../audio/index.js';
 import { NS_PER_SECOND, type MediaParameter } from '../protocol/audiohook/index.js';
-import { summarize, type Summary } from '../shared/stats.js';
+import { summarize, type Summary } from './stats.js';
 import { AudioHookClient, type ClientOptions } from './client.js';
 import { FramePacer } from './pacer.js';
 

@@ -165,6 +165,18 @@ describe('recorder sink', () => {
     expect(sidecar).toMatchObject({ recovered: true, end: { reason: 'end' } });
   });
 
+  it("summarizes the session's RTTs in the sidecar with the shared nearest-rank percentile", async () => {
+    const store = new FsObjectStore(join(t.dir, 'objects4'));
+    const sink = new RecorderSink({ store, spoolDir: join(t.dir, 'spool4'), maxBufferedBytes: 1 << 20, log, onDrop: () => undefined });
+    const s = sink.open(info('aaaaaaaa-0000-4000-8000-000000000004'));
+    s.audio(Buffer.alloc(320, 0x44), 0, 160);
+    // Two RTTs: nearest-rank p50 is the lower one (floor(p × n) indexing would give the higher).
+    for (const ms of [20, 10]) s.control({ type: 'rtt', position: 0.02 * NS_PER_SECOND, rtt: ms * 1e6 });
+    await s.end({ reason: 'end', position: 0.02 * NS_PER_SECOND, endedAt: new Date().toISOString() });
+    const sidecar = JSON.parse(readFileSync(join(t.dir, 'objects4', recordingKey(info('aaaaaaaa-0000-4000-8000-000000000004'), 'json')), 'utf8'));
+    expect(sidecar.rtt).toEqual({ count: 2, min: 0.01, p50: 0.01, p99: 0.02, max: 0.02 });
+  });
+
   it('drops and counts frames when its bounded queue is full, keeping the file aligned', async () => {
     const spool = join(t.dir, 'spool3');
     const store = new FsObjectStore(join(t.dir, 'objects3'));

@@ -6,7 +6,7 @@
  * emulator's logs (admission-latency.ts).
  */
 import type { AudioHookEntry, EmulatorControl } from '../../emulator/index.js';
-import { summarize, type Summary } from '../../shared/stats.js';
+import { summarize, type Summary } from '../../simulate/index.js';
 import { admissionSample } from './admission-latency.js';
 import { startStack } from './admission-stack.js';
 import { sleep } from './processes.js';

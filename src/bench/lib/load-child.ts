@@ -17,7 +17,7 @@
  */
 import type { AudioHookClient } from '../../simulate/index.js';
 import { runLoad, type LoadOptions } from '../../simulate/index.js';
-import { summarize } from '../../shared/stats.js';
+import { summarize } from '../../simulate/index.js';
 import type { ChildMessage, MarkReply } from './messages.js';
 
 const clients: AudioHookClient[] = [];

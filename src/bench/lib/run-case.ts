@@ -6,7 +6,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { LoadOptions, LoadResult } from '../../simulate/index.js';
-import type { Summary } from '../../shared/stats.js';
+import type { Summary } from '../../simulate/index.js';
 import { Mailbox } from './mailbox.js';
 import { newCredentials, startServerUnderTest, type Credentials, type RunningServer, type ServerKind } from './servers.js';
 import { exited, spawnNodeOnCpu, stopChild } from './spawn.js';

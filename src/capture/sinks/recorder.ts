@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ULAW_SILENCE, patchWavHeader, wavHeader, wavHeaderLength, type WavSpec } from '../../audio/index.js';
 import type { Logger } from '../../platform/logging/index.js';
+import { percentile } from '../../platform/metrics/index.js';
 import type { ObjectStore } from '../../platform/objects/index.js';
 import { formatDuration, nanosToSamples, type Nanos } from '../../protocol/audiohook/index.js';
 import type { SessionInfo, Sink, SinkControl, SinkEnd, SinkSession } from './port.js';
@@ -305,7 +306,6 @@ class Recording implements SinkSession {
 
   private sidecarTail(summary: SinkEnd): Record<string, unknown> {
     const sorted = [...this.rtts].sort((a, b) => a - b);
-    const pct = (p: number): number | null => (sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number) : null);
     return {
       // WAV sample 0 is at timelineStart and the last at timelineEnd, on the AudioHook stream timeline:
       // the same span as the stream's first `start.position` .. `end.position` (README "Recording and stream span").
@@ -315,7 +315,7 @@ class Recording implements SinkSession {
       events: this.events,
       eventsDropped: this.eventsDropped,
       end: { reason: summary.reason, position: formatDuration(summary.position), endedAt: summary.endedAt },
-      rtt: { count: sorted.length, min: sorted[0] ?? null, p50: pct(0.5), p99: pct(0.99), max: sorted[sorted.length - 1] ?? null },
+      rtt: { count: sorted.length, min: sorted[0] ?? null, p50: percentile(sorted, 50) ?? null, p99: percentile(sorted, 99) ?? null, max: sorted[sorted.length - 1] ?? null },
       audio: {
         bytes: this.writtenSamples * this.unit,
         samples: this.writtenSamples,

@@ -1,1 +1,2 @@
+export * from './percentile.js';
 export * from './registry.js';

@@ -1,9 +1,5 @@
-/** Percentiles over a sample (nearest-rank). */
-export function percentile(sorted: readonly number[], p: number): number | undefined {
-  if (sorted.length === 0) return undefined;
-  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[idx];
-}
+/** Latency summaries for the load client and the benchmarks, on the shared nearest-rank percentile. */
+import { percentile } from '../platform/metrics/index.js';
 
 export interface Summary {
   count: number;
