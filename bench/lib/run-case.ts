@@ -5,8 +5,8 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { LoadOptions, LoadResult } from '../../simulate/index.js';
-import type { Summary } from '../../shared/stats.js';
+import type { LoadOptions, LoadResult } from '../../src/simulate/index.js';
+import type { Summary } from '../../src/shared/stats.js';
 import { Mailbox } from './mailbox.js';
 import type { CaseSpec, Timing } from './case-spec.js';
 import { newCredentials, startServerUnderTest, type Credentials, type RunningServer } from './servers.js';
