@@ -6,7 +6,7 @@
  * the emulator's (plus a little sampling). Prints frames/s, the steady-window
  * CPU and RSS, how far audio fell behind real time, and every failure.
  *
- *   npm run build && node dist/bench/emulator-load.js [--calls 500] [--ramp 20] [--talk 60-90]
+ *   npm run build:bench && node dist-bench/bench/emulator-load.js [--calls 500] [--ramp 20] [--talk 60-90]
  *     [--frame-ms 100] [--recorder] [--hold 20]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
