@@ -3,7 +3,7 @@
  * services "as the session left them", so nothing may collide across runs).
  */
 import { randomBytes } from 'node:crypto';
-import { AMQP_URL, PG_URL } from '../../src/bench/lib/services.js';
+import { AMQP_URL, PG_URL } from './service-urls.js';
 import { dropSchema } from '../../src/platform/db/index.js';
 
 export const RUN_ID = process.env.TEST_RUN_ID ?? randomBytes(3).toString('hex');
@@ -13,7 +13,7 @@ export function uniqueName(prefix: string): string {
 }
 
 // The benchmarks use the same services: one place says where they are.
-export { AMQP_URL, PG_URL, REDIS_URL, S3 } from '../../src/bench/lib/services.js';
+export { AMQP_URL, PG_URL, REDIS_URL, S3 } from './service-urls.js';
 
 /** A PostgreSQL URL with a fresh schema for this test file. */
 export function pgUrlWithFreshSchema(): { url: string; schema: string } {

@@ -9,11 +9,12 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { WebSocketServer } from 'ws';
-import { startEmulator, type EmulatorControl, type RunningEmulator, type SeededOrg } from '../../emulator/index.js';
+import { startEmulator, type EmulatorControl, type RunningEmulator, type SeededOrg } from '../../src/emulator/index.js';
 import { newMasterKey, startHookline, type RunningHookline } from './hookline.js';
 import { sleep } from './processes.js';
-import { dropSchema } from '../../platform/db/index.js';
-import { PG_URL, REDIS_URL } from '../lib/services.js';
+import { dropSchema } from '../../src/platform/db/index.js';
+import { PG_URL, REDIS_URL } from '../../test/helpers/service-urls.js';
+import { SPEECH_DIR } from '../lib/paths.js';
 
 
 export interface Stack {
@@ -37,6 +38,7 @@ async function startOrg(agents: number, calls: number): Promise<{ emu: RunningEm
   const users = Array.from({ length: agents }, (_, i) => ({ name: `Agent ${i + 1}`, email: `agent${i + 1}@example.com` }));
   const emu = await startEmulator({
     speed: 1,
+    speechDir: SPEECH_DIR,
     seed: {
       settings: { log: { maxEntries: Math.max(50_000, calls * 20) } },
       orgs: [{ name: 'Gate bench', users, groups: [{ name: 'Monitored', members: users.map((u) => u.email) }], queues: [{ name: 'Support' }], wrapupCodes: [{ name: 'Resolved' }] }],

@@ -8,7 +8,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import type { LoadOptions } from '../../simulate/index.js';
+import type { LoadOptions } from '../../src/simulate/index.js';
 import { cpuSeconds, machineBusySeconds } from '../lib/proc.js';
 import { startHookline, type RunningHookline } from './hookline.js';
 import { Inbox } from '../lib/inbox.js';

@@ -1,6 +1,6 @@
 /** IPC between bench:capture and its load generator child (see load-child.ts). */
-import type { LoadResult } from '../../simulate/index.js';
-import type { Summary } from '../../simulate/index.js';
+import type { LoadResult } from '../../src/simulate/index.js';
+import type { Summary } from '../../src/simulate/index.js';
 
 export interface MarkReply {
   type: 'mark';

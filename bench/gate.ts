@@ -12,7 +12,7 @@
  *     Hookline's CPU against case 3.
  *
  * Prints the tables and target verdicts; a full run also writes them to
- * docs/benchmarks-gate.md. See src/bench/gate/ for each part.
+ * docs/benchmarks.md. See bench/gate/ for each part.
  */
 import { runAdmission, type AdmissionCase, type AdmissionResult } from './gate/admission.js';
 import { section, writeDocs } from './gate/docs.js';

@@ -15,9 +15,9 @@
  *
  * Entry: `node load-child.js '<LoadOptions JSON>'`.
  */
-import type { AudioHookClient } from '../../simulate/index.js';
-import { runLoad, type LoadOptions } from '../../simulate/index.js';
-import { summarize } from '../../simulate/index.js';
+import type { AudioHookClient } from '../../src/simulate/index.js';
+import { runLoad, type LoadOptions } from '../../src/simulate/index.js';
+import { summarize } from '../../src/simulate/index.js';
 import type { ChildMessage, MarkReply } from './messages.js';
 
 const clients: AudioHookClient[] = [];

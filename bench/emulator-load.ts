@@ -6,7 +6,7 @@
  * the emulator's (plus a little sampling). Prints frames/s, the steady-window
  * CPU and RSS, how far audio fell behind real time, and every failure.
  *
- *   npm run build && node dist/bench/emulator-load.js [--calls 500] [--ramp 20] [--talk 60-90]
+ *   npm run build:bench && node dist-bench/bench/emulator-load.js [--calls 500] [--ramp 20] [--talk 60-90]
  *     [--frame-ms 100] [--recorder] [--hold 20]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -19,7 +19,8 @@ import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { startEmulator, type AudioHookEntry, type EmulatorControl } from '../emulator/index.js';
+import { startEmulator, type AudioHookEntry, type EmulatorControl } from '../src/emulator/index.js';
+import { SPEECH_DIR } from './lib/paths.js';
 
 const HOOKLINE_JS = fileURLToPath(new URL('../../bin/hookline.js', import.meta.url));
 const CLK_TCK = 100;
@@ -140,6 +141,7 @@ async function main(): Promise<void> {
   const creds = { orgId: randomUUID(), apiKey: `bench-${randomBytes(6).toString('hex')}`, secret: randomBytes(32).toString('base64') };
   const capture = await startCapture(o, creds);
   const emu = await startEmulator({
+    speechDir: SPEECH_DIR,
     settings: { dialOut: { frameMs: o.frameMs }, log: { maxEntries: o.calls * 4 } },
     seed: { orgs: [{ id: creds.orgId, name: 'Bench', generateUsers: o.calls + 50, integrations: [{ connectionUri: capture.wsUrl, apiKey: creds.apiKey, clientSecret: creds.secret }] }] },
   });

@@ -5,8 +5,8 @@
  * event, then resumes it. The latency of each resume is read from the
  * emulator's logs (admission-latency.ts).
  */
-import type { AudioHookEntry, EmulatorControl } from '../../emulator/index.js';
-import { summarize, type Summary } from '../../simulate/index.js';
+import type { AudioHookEntry, EmulatorControl } from '../../src/emulator/index.js';
+import { summarize, type Summary } from '../../src/simulate/index.js';
 import { admissionSample } from './admission-latency.js';
 import { startStack } from './admission-stack.js';
 import { sleep } from './processes.js';

@@ -34,7 +34,7 @@ function serverList(v: string): ServerKind[] {
   return list as ServerKind[];
 }
 
-export const USAGE = `usage: node dist/bench/capture.js [--quick] [--sessions 1000,2000] [--frame-ms 20,200]
+export const USAGE = `usage: node dist-bench/bench/capture.js [--quick] [--sessions 1000,2000] [--frame-ms 20,200]
   [--servers baseline,hookline-off,hookline-on] [--rate 250] [--settle 3] [--window 20]
   [--attempts 3] [--budget 11] [--profile <dir>] [--server-node-arg <flag>]... [--no-docs]`;
 

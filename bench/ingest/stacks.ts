@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dropSchema } from '../../platform/db/index.js';
-import { AMQP_URL, PG_URL, S3 } from '../lib/services.js';
+import { dropSchema } from '../../src/platform/db/index.js';
+import { AMQP_URL, PG_URL, S3 } from '../../test/helpers/service-urls.js';
 
 export type StackName = 'embedded' | 'scaled';
 

@@ -3,7 +3,7 @@
  * does for ended calls (one message per conversation), minus the tracking.
  */
 import { performance } from 'node:perf_hooks';
-import { jobKey, type IngestJob } from '../../ingest/index.js';
+import { jobKey, type IngestJob } from '../../src/ingest/index.js';
 import type { Pipeline } from './pipeline.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

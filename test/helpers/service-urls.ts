@@ -1,6 +1,7 @@
 /**
- * The local services the scale-out cases run on; the same addresses and
- * environment overrides, for the test suite too (test/helpers/services.ts).
+ * Where the local services are, for the test suite (through services.ts) and
+ * the benchmarks in bench/; each address can be overridden by its environment
+ * variable. No test-framework imports: bench/ loads this module outside vitest.
  */
 export const PG_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -8,7 +8,7 @@
  *  (c) reconciliation of a day with 100,000 conversations.
  *
  * Prints the tables and verdicts; a full run also writes them to
- * docs/benchmarks.md. See src/bench/ingest/ for each part.
+ * docs/benchmarks.md. See bench/ingest/ for each part.
  */
 import { runBudget, type BudgetResult } from './ingest/budget.js';
 import { backlog, runCapacity, type CapacityResult } from './ingest/capacity.js';

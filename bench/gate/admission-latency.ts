@@ -5,7 +5,7 @@
  * agent participant `connected`) to the moment its AudioHook client received
  * Hookline's `resume`. Both are real times read in the emulator's process.
  */
-import type { AudioHookEntry, NotificationEntry } from '../../emulator/index.js';
+import type { AudioHookEntry, NotificationEntry } from '../../src/emulator/index.js';
 
 interface Snapshot {
   id?: string;

@@ -13,7 +13,7 @@
  * Entry: `node loader-child.js '<LoadOptions JSON>'`.
  */
 import { performance } from 'node:perf_hooks';
-import { runLoad, type AudioHookClient, type LoadOptions } from '../../simulate/index.js';
+import { runLoad, type AudioHookClient, type LoadOptions } from '../../src/simulate/index.js';
 import { stamped } from './stamp.js';
 
 export interface LoaderResult {

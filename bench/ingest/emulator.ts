@@ -4,7 +4,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { EmulatorControl, type SeededOrg, type SeedInput } from '../../emulator/index.js';
+import { EmulatorControl, type SeededOrg, type SeedInput } from '../../src/emulator/index.js';
 
 const CHILD = fileURLToPath(new URL('./emulator-child.js', import.meta.url));
 /** 100,000 calls and a job holding all their records need more than the default heap. */

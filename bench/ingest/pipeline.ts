@@ -4,17 +4,17 @@
  * store, the object store and the queue instrumented. No capture server and
  * no tracking: imports are fed straight into the ingest queue.
  */
-import { ClientPool, IngestService } from '../../ingest/index.js';
-import { createGenesysClient } from '../../genesys/index.js';
-import { openContext, type Context } from '../../app/context.js';
-import { configSchema, type Config } from '../../platform/config/index.js';
-import { createLogger } from '../../platform/logging/index.js';
-import { createRegistry } from '../../platform/metrics/index.js';
-import { openQueue, type Queue } from '../../platform/queue/index.js';
-import { MemoryState } from '../../platform/state/index.js';
-import type { Tenant } from '../../shared/tenant.js';
-import { Directory } from '../../tracking/index.js';
-import type { SeededOrg } from '../../emulator/index.js';
+import { ClientPool, IngestService } from '../../src/ingest/index.js';
+import { createGenesysClient } from '../../src/genesys/index.js';
+import { openContext, type Context } from '../../src/app/context.js';
+import { configSchema, type Config } from '../../src/platform/config/index.js';
+import { createLogger } from '../../src/platform/logging/index.js';
+import { createRegistry } from '../../src/platform/metrics/index.js';
+import { openQueue, type Queue } from '../../src/platform/queue/index.js';
+import { MemoryState } from '../../src/platform/state/index.js';
+import type { Tenant } from '../../src/shared/tenant.js';
+import { Directory } from '../../src/tracking/index.js';
+import type { SeededOrg } from '../../src/emulator/index.js';
 import { RequestMeter } from './meter.js';
 import type { Stack } from './stacks.js';
 import { TimedStore, Timings, timedObjects, timedQueue } from './timings.js';

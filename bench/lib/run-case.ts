@@ -5,28 +5,13 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { LoadOptions, LoadResult } from '../../simulate/index.js';
-import type { Summary } from '../../simulate/index.js';
+import type { LoadOptions, LoadResult } from '../../src/simulate/index.js';
+import type { Summary } from '../../src/simulate/index.js';
 import { Mailbox } from './mailbox.js';
-import { newCredentials, startServerUnderTest, type Credentials, type RunningServer, type ServerKind } from './servers.js';
+import type { CaseSpec, Timing } from './case-spec.js';
+import { newCredentials, startServerUnderTest, type Credentials, type RunningServer } from './servers.js';
 import { exited, spawnNodeOnCpu, stopChild } from './spawn.js';
 import { measureWindow, windowNotes, type Sample } from './window.js';
-
-export interface CaseSpec {
-  kind: ServerKind;
-  sessions: number;
-  frameMs: number;
-}
-
-export interface Timing {
-  /** New connections per second during the ramp. */
-  connectRate: number;
-  /** Pause between the last `opened` and the window. */
-  settleSeconds: number;
-  windowSeconds: number;
-  /** Extra node flags for the server process (profiling). */
-  serverNodeArgs: string[];
-}
 
 export interface CaseResult {
   spec: CaseSpec;

@@ -5,7 +5,8 @@
  * fit in the budget. The quietest run of a case is kept.
  */
 import { waitForQuiet } from './proc.js';
-import { runCase, type CaseResult, type CaseSpec, type Timing } from './run-case.js';
+import type { CaseSpec, Timing } from './case-spec.js';
+import { runCase, type CaseResult } from './run-case.js';
 
 /** Above this much other work (% of one core) during the window, a case is run again. */
 export const NOISE_LIMIT_PCT = 25;

@@ -3,7 +3,7 @@
  * docs) and the target verdicts. Targets: admission p99 < 50 ms in one
  * process and < 100 ms across two replicas; forwarding p99 < 5 ms.
  */
-import type { Summary } from '../../simulate/index.js';
+import type { Summary } from '../../src/simulate/index.js';
 import type { AdmissionResult } from './admission.js';
 import type { ForwardingResult } from './forwarding.js';
 import { markdownTable, textTable, type Row } from '../lib/table.js';

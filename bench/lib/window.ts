@@ -5,10 +5,10 @@
  * live sessions, RTTs since the first mark).
  */
 import type { ChildProcess } from 'node:child_process';
+import type { CaseSpec, Timing } from './case-spec.js';
 import type { Mailbox } from './mailbox.js';
 import type { MarkReply } from './messages.js';
 import { cpuSeconds, machineBusySeconds, rssBytes } from './proc.js';
-import type { CaseSpec, Timing } from './run-case.js';
 import type { RunningServer } from './servers.js';
 import { sleep } from './spawn.js';
 
