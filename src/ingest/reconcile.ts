@@ -6,12 +6,13 @@
  * read through an async analytics job instead.
  */
 import { randomUUID } from 'node:crypto';
+import type { ConversationStore } from '../conversations/index.js';
 import { PagingLimitError, detailsQuery, type AnalyticsConversation, type GenesysClient } from '../genesys/index.js';
 import type { Db } from '../platform/db/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import type { Queue } from '../platform/queue/index.js';
 import type { Tenant } from '../shared/tenant.js';
-import type { ConversationStore, Directory } from '../tracking/index.js';
+import type { Directory } from '../tracking/index.js';
 import type { ClientPool } from './clients.js';
 import { jobKey, type IngestJob } from './jobs.js';
 import type { IngestMetrics } from './metrics.js';

@@ -3,6 +3,7 @@
  * monitored agents → the ingest queue), the importer consuming it, the nightly
  * reconciliation and gap reconciliation after a notifications outage.
  */
+import type { ConversationStore } from '../conversations/index.js';
 import type { Config } from '../platform/config/index.js';
 import type { Db } from '../platform/db/index.js';
 import type { Logger } from '../platform/logging/index.js';
@@ -12,7 +13,7 @@ import { exponentialBackoff, type Consumer, type Queue } from '../platform/queue
 import type { SharedState } from '../platform/state/index.js';
 import type { TenantEvent } from '../shared/events.js';
 import type { Tenant } from '../shared/tenant.js';
-import type { ConversationStore, Directory } from '../tracking/index.js';
+import type { Directory } from '../tracking/index.js';
 import { ClientPool } from './clients.js';
 import { Importer } from './importer.js';
 import { jobKey, queueNames, type IngestJob } from './jobs.js';

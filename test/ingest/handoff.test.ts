@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ConversationStore } from '../../src/conversations/index.js';
 import type { GenesysClient } from '../../src/genesys/index.js';
 import { ClientPool, analysisMessageId, type AnalysisJob } from '../../src/ingest/index.js';
 import { Importer } from '../../src/ingest/importer.js';
@@ -18,7 +19,6 @@ import { createRegistry } from '../../src/platform/metrics/index.js';
 import { FsObjectStore } from '../../src/platform/objects/index.js';
 import { openQueue, type Message, type Queue } from '../../src/platform/queue/index.js';
 import { TenantStore } from '../../src/tenants/index.js';
-import { ConversationStore } from '../../src/tracking/index.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const t = tempDir('hookline-handoff-');

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ConversationStore } from '../../src/conversations/index.js';
 import { PagingLimitError, type AnalyticsConversation, type GenesysClient } from '../../src/genesys/index.js';
 import { ClientPool } from '../../src/ingest/clients.js';
 import { IngestMetrics } from '../../src/ingest/metrics.js';
@@ -15,7 +16,7 @@ import { createLogger } from '../../src/platform/logging/index.js';
 import { createRegistry } from '../../src/platform/metrics/index.js';
 import type { Queue } from '../../src/platform/queue/index.js';
 import type { Tenant } from '../../src/shared/tenant.js';
-import type { ConversationStore, Directory } from '../../src/tracking/index.js';
+import type { Directory } from '../../src/tracking/index.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const DAY = 24 * 3600_000;

@@ -4,10 +4,10 @@
  * they are per-import costs, not shares of wall time.
  */
 import { performance } from 'node:perf_hooks';
+import { ConversationStore, type ConversationRows } from '../../conversations/index.js';
 import type { Db } from '../../platform/db/index.js';
 import type { ObjectStore } from '../../platform/objects/index.js';
 import type { Queue } from '../../platform/queue/index.js';
-import { ConversationStore, type ConversationRows } from '../../tracking/index.js';
 
 export class Timings {
   readonly totals = new Map<string, { n: number; ms: number }>();
