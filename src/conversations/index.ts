@@ -5,3 +5,5 @@
  */
 export { MalformedConversationError, normalize, type AnalyticsConversationLike, type ConversationRows } from './model.js';
 export { ConversationStore } from './store.js';
+export { conversationMigrations } from './migrations/index.js';
+export type * from './tables.js';

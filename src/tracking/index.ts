@@ -4,3 +4,4 @@ export { LeaderLease } from './leader.js';
 export { EVENTS_CHANNEL, TrackingService, isTracked, type TrackingOptions } from './service.js';
 export { ConversationTracker, type CallSnapshot } from './tracker.js';
 export { TenantWatcher, WatcherError } from './watcher.js';
+export type { AgentsTable, TrackingTables } from './tables.js';

@@ -3,8 +3,8 @@
  * subtree on every fetch, keep import state, reject malformed records.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { openAppDatabase } from '../../src/app/database.js';
 import { ConversationStore, MalformedConversationError, normalize, type AnalyticsConversationLike } from '../../src/conversations/index.js';
-import { openDatabase } from '../../src/platform/db/index.js';
 import { dropPgSchema, pgUrlWithFreshSchema } from '../helpers/services.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -56,7 +56,7 @@ describe.each([
   ['postgres', () => pg.url],
 ])('conversation store on %s', (_name, url) => {
   it('stores the tree, replaces it on re-fetch (ACW, evaluations, surveys arrive later) and keeps import state', async () => {
-    const db = await openDatabase(url());
+    const db = await openAppDatabase(url());
     const store = new ConversationStore(db);
     try {
       await store.replace(normalize(TENANT, call(), '2024-05-01T10:05:00.000Z'));

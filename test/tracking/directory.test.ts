@@ -3,7 +3,7 @@
  * sync (who joined, who left).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/platform/db/index.js';
+import { openAppDatabase } from '../../src/app/database.js';
 import { Directory } from '../../src/tracking/directory.js';
 import { dropPgSchema, pgUrlWithFreshSchema } from '../helpers/services.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -22,7 +22,7 @@ describe.each([
   ['postgres', () => pg.url],
 ])('agent directory on %s', (_name, url) => {
   it('keeps the monitored agent directory and reports who joined and left', async () => {
-    const db = await openDatabase(url());
+    const db = await openAppDatabase(url());
     try {
       const dir = new Directory(db);
       const first = await dir.sync(TENANT, [{ userId: 'u1', name: 'Ann', email: 'ann@x', active: true }, { userId: 'u2', name: 'Ben', active: true }]);
