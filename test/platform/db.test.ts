@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { allTables, openAppDatabase } from '../../src/app/database.js';
-import type { Db } from '../../src/platform/db/index.js';
+import { DatabaseError, joinMigrations, type Db } from '../../src/platform/db/index.js';
 import { dropPgSchema, pgUrlWithFreshSchema } from '../helpers/services.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -41,5 +41,13 @@ describe.each(dialects)('database on %s', (_name, url) => {
 describe('database errors', () => {
   it('reports an unreachable PostgreSQL after retrying, without the password', async () => {
     await expect(openAppDatabase('postgres://user:hunter2@127.0.0.1:1/x', { attempts: 2 })).rejects.toThrow(/cannot connect to postgres:\/\/\*\*\*@127\.0\.0\.1:1/);
+  });
+});
+
+describe('joining the owners\' migrations', () => {
+  it('rejects a name two owners define instead of keeping one of them', () => {
+    const one = { up: async () => undefined };
+    expect(Object.keys(joinMigrations({ '001_a': one }, { '002_b': one }))).toEqual(['001_a', '002_b']);
+    expect(() => joinMigrations({ '001_a': one }, { '001_a': one })).toThrow(DatabaseError);
   });
 });
