@@ -8,7 +8,9 @@ import type { Kysely } from 'kysely';
 import { conversationMigrations, type ConversationTables } from '../conversations/index.js';
 import type { IngestTables } from '../ingest/index.js';
 import { joinMigrations, openDatabase, type Db, type OpenOptions } from '../platform/db/index.js';
-import { queueMigrations, type QueueTables } from '../platform/queue/index.js';
+// Not the queue's index: that loads the AMQP client, which the CLI's database-only commands never need.
+import { queueMigrations } from '../platform/queue/migrations/index.js';
+import type { QueueTables } from '../platform/queue/tables.js';
 import { tenantMigrations, type TenantTables } from '../tenants/index.js';
 import type { TrackingTables } from '../tracking/index.js';
 
