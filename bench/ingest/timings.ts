@@ -4,10 +4,10 @@
  * they are per-import costs, not shares of wall time.
  */
 import { performance } from 'node:perf_hooks';
+import { ConversationStore, type ConversationRows } from '../../src/conversations/index.js';
 import type { Db } from '../../src/platform/db/index.js';
 import type { ObjectStore } from '../../src/platform/objects/index.js';
 import type { Queue } from '../../src/platform/queue/index.js';
-import { ConversationStore, type ConversationRows } from '../../src/tracking/index.js';
 
 export class Timings {
   readonly totals = new Map<string, { n: number; ms: number }>();

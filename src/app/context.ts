@@ -8,10 +8,11 @@ import { join, resolve } from 'node:path';
 import type { Config } from '../platform/config/index.js';
 import { ConfigError } from '../platform/config/index.js';
 import { SecretBox, loadOrCreateKeyFile } from '../platform/crypto/index.js';
-import { openDatabase, type Db } from '../platform/db/index.js';
+import type { Db } from '../platform/db/index.js';
 import { createLogger, type Logger } from '../platform/logging/index.js';
 import { openObjectStore, type ObjectStore } from '../platform/objects/index.js';
 import { CONFIG_ORIGIN, TenantStore, type ConfigOrigin } from '../tenants/index.js';
+import { openAppDatabase } from './database.js';
 
 export interface Context {
   config: Config;
@@ -55,7 +56,7 @@ export async function openContext(config: Config, log?: Logger, options: OpenOpt
   const logger = log ?? createLogger({ level: config.logging.level, pretty: config.logging.pretty });
   const readOnly = options.readOnly === true;
   const box = resolveMasterKey(config, logger, readOnly);
-  const db = await openDatabase(config.database, undefined, logger, readOnly);
+  const db = await openAppDatabase(config.database, { log: logger, mustExist: readOnly });
   const tenants = new TenantStore(db, box);
   if (options.syncTenants) await tenants.applyConfig(config.tenants, options.syncTenants.origin);
   const objects = await openObjectStore(config.objects.url, config.objects.s3);

@@ -41,7 +41,8 @@ async function reconcile(cmd: Command, o: { tenant: string; since: string; until
   await withQueue(cmd, async (ctx, queue, names) => {
     const { Reconciler, ClientPool } = await import('../ingest/index.js');
     const { IngestMetrics } = await import('../ingest/metrics.js');
-    const { ConversationStore, Directory } = await import('../tracking/index.js');
+    const { ConversationStore } = await import('../conversations/index.js');
+    const { Directory } = await import('../tracking/index.js');
     const { createRegistry } = await import('../platform/metrics/index.js');
     const tenant = await findTenant(ctx, o.tenant);
     if (!tenant) throw new Error(`no tenant ${o.tenant}`);

@@ -4,9 +4,9 @@
  * refuses (4xx) or data that cannot be a conversation goes to the dead
  * letters at once, with the reason.
  */
+import { MalformedConversationError } from '../conversations/index.js';
 import { GenesysApiError, GenesysResponseFormatError } from '../genesys/index.js';
 import { PermanentError, RetryLaterError } from '../platform/queue/index.js';
-import { MalformedConversationError } from '../tracking/index.js';
 
 const RETRYABLE_4XX = new Set([404, 408, 409, 423, 429]);
 

@@ -8,13 +8,13 @@
  * a redelivery replaces the same rows and objects, and hands the same import
  * to analysis under the same message id (see analysisMessageId).
  */
+import { normalize, type AnalyticsConversationLike, type ConversationStore } from '../conversations/index.js';
 import type { GenesysClient, Recording } from '../genesys/index.js';
 import type { Config } from '../platform/config/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import type { ObjectStore } from '../platform/objects/index.js';
 import { PermanentError, type Message, type Queue } from '../platform/queue/index.js';
 import type { Tenant } from '../shared/tenant.js';
-import { normalize, type AnalyticsConversationLike, type ConversationStore } from '../tracking/index.js';
 import type { ClientPool } from './clients.js';
 import { classify } from './errors.js';
 import { analysisMessageId, importVersion, jobKey, type AnalysisJob, type IngestJob } from './jobs.js';

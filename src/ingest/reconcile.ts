@@ -6,15 +6,18 @@
  * read through an async analytics job instead.
  */
 import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { ConversationStore } from '../conversations/index.js';
 import { PagingLimitError, detailsQuery, type AnalyticsConversation, type GenesysClient } from '../genesys/index.js';
 import type { Db } from '../platform/db/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import type { Queue } from '../platform/queue/index.js';
 import type { Tenant } from '../shared/tenant.js';
-import type { ConversationStore, Directory } from '../tracking/index.js';
+import type { Directory } from '../tracking/index.js';
 import type { ClientPool } from './clients.js';
 import { jobKey, type IngestJob } from './jobs.js';
 import type { IngestMetrics } from './metrics.js';
+import type { IngestTables } from './tables.js';
 
 export type Trigger = 'nightly' | 'manual' | 'gap' | 'backfill';
 
@@ -74,11 +77,16 @@ export class Reconciler {
     this.now = d.now ?? Date.now;
   }
 
+  /** The reports table, typed; taken when used (only a run and `reports` touch the database). */
+  private get k(): Kysely<IngestTables> {
+    return this.d.db.kysely.withTables<IngestTables>();
+  }
+
   async run(orgId: string, from: Date, to: Date, trigger: Trigger, progress?: Progress): Promise<ReconcileReport> {
     // Data still settling shifts pages: never read the most recent moments.
     const end = new Date(Math.min(to.getTime(), this.now() - (this.d.settleMs ?? 60_000)));
     const report: ReconcileReport = { id: randomUUID(), tenant: orgId, trigger, windowStart: from.toISOString(), windowEnd: end.toISOString(), found: 0, alreadyImported: 0, enqueued: 0, failed: 0 };
-    await this.d.db.kysely
+    await this.k
       .insertInto('reconcile_reports')
       .values({ id: report.id, tenant_id: orgId, trigger, window_start: report.windowStart, window_end: report.windowEnd, found: 0, already_imported: 0, enqueued: 0, failed: 0, error: null, started_at: new Date(this.now()).toISOString(), finished_at: null })
       .execute();
@@ -93,7 +101,7 @@ export class Reconciler {
       this.d.metrics.reconcileRuns.inc({ result: 'error' });
       this.d.log.error({ orgId, trigger, err: report.error }, 'reconciliation failed');
     }
-    await this.d.db.kysely
+    await this.k
       .updateTable('reconcile_reports')
       .set({ found: report.found, already_imported: report.alreadyImported, enqueued: report.enqueued, failed: report.failed, error: report.error ?? null, finished_at: new Date(this.now()).toISOString() })
       .where('id', '=', report.id)
@@ -103,7 +111,7 @@ export class Reconciler {
   }
 
   async reports(orgId: string, limit = 20): Promise<ReconcileReport[]> {
-    const rows = await this.d.db.kysely.selectFrom('reconcile_reports').selectAll().where('tenant_id', '=', orgId).orderBy('started_at', 'desc').limit(limit).execute();
+    const rows = await this.k.selectFrom('reconcile_reports').selectAll().where('tenant_id', '=', orgId).orderBy('started_at', 'desc').limit(limit).execute();
     return rows.map((r) => ({ id: r.id, tenant: r.tenant_id, trigger: r.trigger as Trigger, windowStart: r.window_start, windowEnd: r.window_end, found: r.found, alreadyImported: r.already_imported, enqueued: r.enqueued, failed: r.failed, error: r.error ?? undefined }));
   }
 

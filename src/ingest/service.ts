@@ -3,6 +3,7 @@
  * monitored agents → the ingest queue), the importer consuming it, the nightly
  * reconciliation and gap reconciliation after a notifications outage.
  */
+import type { ConversationStore } from '../conversations/index.js';
 import type { Config } from '../platform/config/index.js';
 import type { Db } from '../platform/db/index.js';
 import type { Logger } from '../platform/logging/index.js';
@@ -11,7 +12,7 @@ import type { ObjectStore } from '../platform/objects/index.js';
 import { exponentialBackoff, type Consumer, type Queue } from '../platform/queue/index.js';
 import type { SharedState } from '../platform/state/index.js';
 import type { Tenant } from '../shared/tenant.js';
-import type { ConversationStore, Directory, TenantEvent } from '../tracking/index.js';
+import type { Directory, TenantEvent } from '../tracking/index.js';
 import { ClientPool } from './clients.js';
 import { Importer } from './importer.js';
 import { jobKey, queueNames, type IngestJob } from './jobs.js';

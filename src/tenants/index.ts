@@ -1,2 +1,4 @@
 export { TenantCache } from './cache.js';
 export { CONFIG_ORIGIN, TenantError, TenantStore, configOrigin, normalizeOrgId, type ConfigOrigin, type NewApiKey, type Source } from './store.js';
+export { tenantMigrations } from './migrations/index.js';
+export type { ApiKeysTable, TenantTables, TenantsTable } from './tables.js';

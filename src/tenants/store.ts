@@ -4,12 +4,14 @@
  */
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
+import type { Kysely } from 'kysely';
 import type { Db } from '../platform/db/index.js';
 import { nowIso } from '../platform/db/index.js';
 import type { SecretBox } from '../platform/crypto/index.js';
 import { MIN_SECRET_BYTES, tenantSchema, type TenantConfig } from '../platform/config/index.js';
 import type { ApiKeyInfo, Credential, Tenant } from '../shared/tenant.js';
 import { joinSecrets, splitSecrets } from './secrets.js';
+import type { TenantTables } from './tables.js';
 
 export class TenantError extends Error {
   override name = 'TenantError';
@@ -59,7 +61,11 @@ function checkSecret(k: NewApiKey): string | undefined {
 }
 
 export class TenantStore {
-  constructor(private readonly db: Db, private readonly box: SecretBox) {}
+  private readonly k: Kysely<TenantTables>;
+
+  constructor(db: Db, private readonly box: SecretBox) {
+    this.k = db.kysely.withTables<TenantTables>();
+  }
 
   /** Validates and fills defaults for a tenant given as loose input (CLI, API). */
   static normalize(input: Record<string, unknown>): Tenant {
@@ -82,7 +88,7 @@ export class TenantStore {
       source,
       updated_at: now,
     };
-    await this.db.kysely
+    await this.k
       .insertInto('tenants')
       .values({ org_id: normalizeOrgId(tenant.orgId), created_at: now, ...row })
       .onConflict((oc) => oc.column('org_id').doUpdateSet(row))
@@ -95,19 +101,19 @@ export class TenantStore {
   }
 
   async getTenant(orgId: string): Promise<Tenant | undefined> {
-    const row = await this.db.kysely.selectFrom('tenants').selectAll().where('org_id', '=', normalizeOrgId(orgId)).executeTakeFirst();
+    const row = await this.k.selectFrom('tenants').selectAll().where('org_id', '=', normalizeOrgId(orgId)).executeTakeFirst();
     return row ? this.fromRow(row) : undefined;
   }
 
   /** Who wrote the tenant: `cli`, `api`, or a config file's origin. */
   async sourceOf(orgId: string): Promise<Source | undefined> {
-    const row = await this.db.kysely.selectFrom('tenants').select('source').where('org_id', '=', normalizeOrgId(orgId)).executeTakeFirst();
+    const row = await this.k.selectFrom('tenants').select('source').where('org_id', '=', normalizeOrgId(orgId)).executeTakeFirst();
     return row?.source as Source | undefined;
   }
 
   /** Every tenant, in one query (the cache re-reads this every few seconds). */
   async listTenants(): Promise<(Tenant & { source: string; createdAt: string })[]> {
-    const rows = await this.db.kysely.selectFrom('tenants').selectAll().orderBy('name').execute();
+    const rows = await this.k.selectFrom('tenants').selectAll().orderBy('name').execute();
     return rows.map((r) => ({ ...this.fromRow(r), source: r.source, createdAt: r.created_at }));
   }
 
@@ -117,16 +123,16 @@ export class TenantStore {
   }
 
   async removeTenant(orgId: string): Promise<boolean> {
-    const res = await this.db.kysely.deleteFrom('tenants').where('org_id', '=', normalizeOrgId(orgId)).executeTakeFirst();
+    const res = await this.k.deleteFrom('tenants').where('org_id', '=', normalizeOrgId(orgId)).executeTakeFirst();
     return Number(res.numDeletedRows) > 0;
   }
 
   async addApiKey(k: NewApiKey, source: Source): Promise<void> {
     if (!(await this.getTenant(k.orgId))) throw new TenantError(`unknown tenant ${k.orgId}: add it first`);
     const secret = checkSecret(k);
-    const exists = await this.db.kysely.selectFrom('api_keys').select('org_id').where('api_key', '=', k.apiKey).executeTakeFirst();
+    const exists = await this.k.selectFrom('api_keys').select('org_id').where('api_key', '=', k.apiKey).executeTakeFirst();
     if (exists) throw new TenantError(`API key already exists (tenant ${exists.org_id})`);
-    await this.db.kysely
+    await this.k
       .insertInto('api_keys')
       .values({
         api_key: k.apiKey,
@@ -140,12 +146,12 @@ export class TenantStore {
   }
 
   async removeApiKey(apiKey: string): Promise<boolean> {
-    const res = await this.db.kysely.deleteFrom('api_keys').where('api_key', '=', apiKey).executeTakeFirst();
+    const res = await this.k.deleteFrom('api_keys').where('api_key', '=', apiKey).executeTakeFirst();
     return Number(res.numDeletedRows) > 0;
   }
 
   async listApiKeys(orgId?: string): Promise<ApiKeyInfo[]> {
-    let q = this.db.kysely.selectFrom('api_keys').selectAll().orderBy('created_at');
+    let q = this.k.selectFrom('api_keys').selectAll().orderBy('created_at');
     if (orgId) q = q.where('org_id', '=', normalizeOrgId(orgId));
     const rows = await q.execute();
     return rows.map((r) => ({
@@ -160,7 +166,7 @@ export class TenantStore {
 
   /** Every key with its decoded secret, for the AudioHook endpoint's in-memory cache. */
   async loadCredentials(): Promise<Credential[]> {
-    const rows = await this.db.kysely.selectFrom('api_keys').select(['api_key', 'org_id', 'secret_enc']).execute();
+    const rows = await this.k.selectFrom('api_keys').select(['api_key', 'org_id', 'secret_enc']).execute();
     const out: Credential[] = [];
     for (const r of rows) {
       const secret = r.secret_enc ? Buffer.from(this.box.decrypt(r.secret_enc), 'base64') : Buffer.alloc(0);
@@ -184,13 +190,13 @@ export class TenantStore {
       const { apiKeys, ...tenant } = t;
       await this.upsertTenant(tenant, origin);
       for (const k of apiKeys) {
-        await this.db.kysely.deleteFrom('api_keys').where('api_key', '=', k.key).execute();
+        await this.k.deleteFrom('api_keys').where('api_key', '=', k.key).execute();
         await this.addApiKey({ orgId: t.orgId, apiKey: k.key, secret: k.secret, unsigned: k.unsigned, label: k.label }, origin);
       }
     }
-    const stale = await this.db.kysely.selectFrom('api_keys').select('api_key').where('source', '=', origin).execute();
+    const stale = await this.k.selectFrom('api_keys').select('api_key').where('source', '=', origin).execute();
     for (const s of stale) if (!declaredKeys.has(s.api_key)) await this.removeApiKey(s.api_key);
-    const staleTenants = await this.db.kysely.selectFrom('tenants').select('org_id').where('source', '=', origin).execute();
+    const staleTenants = await this.k.selectFrom('tenants').select('org_id').where('source', '=', origin).execute();
     for (const s of staleTenants) if (!declared.has(normalizeOrgId(s.org_id))) await this.removeTenant(s.org_id);
   }
 }

@@ -3,7 +3,9 @@
  * Synced from the group's members into the agents table; the diff tells the
  * watcher which topics to add or drop.
  */
+import type { Kysely } from 'kysely';
 import type { Db } from '../platform/db/index.js';
+import type { TrackingTables } from './tables.js';
 
 export interface Agent {
   userId: string;
@@ -19,15 +21,18 @@ export interface SyncResult {
 }
 
 export class Directory {
-  constructor(private readonly db: Db) {}
+  private readonly k: Kysely<TrackingTables>;
+
+  constructor(db: Db) {
+    this.k = db.kysely.withTables<TrackingTables>();
+  }
 
   /** Replaces the tenant's monitored set with `members`; returns the diff. */
   async sync(tenantId: string, members: AsyncIterable<Agent> | Agent[], at = new Date().toISOString()): Promise<SyncResult> {
     const previous = new Set((await this.monitored(tenantId)).map((a) => a.userId));
     const monitored = new Map<string, Agent>();
     for await (const m of members) monitored.set(m.userId, m);
-    const k = this.db.kysely;
-    await k.transaction().execute(async (trx) => {
+    await this.k.transaction().execute(async (trx) => {
       await trx.updateTable('agents').set({ monitored: 0, synced_at: at }).where('tenant_id', '=', tenantId).execute();
       for (const a of monitored.values()) {
         const row = { name: a.name ?? null, email: a.email ?? null, active: a.active ? 1 : 0, monitored: 1, synced_at: at };
@@ -47,12 +52,12 @@ export class Directory {
 
   /** When the tenant's directory was last synced by a leader (undefined: never). */
   async lastSynced(tenantId: string): Promise<Date | undefined> {
-    const row = await this.db.kysely.selectFrom('agents').select((eb) => eb.fn.max('synced_at').as('at')).where('tenant_id', '=', tenantId).executeTakeFirst();
+    const row = await this.k.selectFrom('agents').select((eb) => eb.fn.max('synced_at').as('at')).where('tenant_id', '=', tenantId).executeTakeFirst();
     return row?.at ? new Date(row.at) : undefined;
   }
 
   async monitored(tenantId: string): Promise<Agent[]> {
-    const rows = await this.db.kysely.selectFrom('agents').selectAll().where('tenant_id', '=', tenantId).where('monitored', '=', 1).orderBy('name').execute();
+    const rows = await this.k.selectFrom('agents').selectAll().where('tenant_id', '=', tenantId).where('monitored', '=', 1).orderBy('name').execute();
     return rows.map((r) => ({ userId: r.user_id, name: r.name ?? undefined, email: r.email ?? undefined, active: r.active === 1 }));
   }
 }

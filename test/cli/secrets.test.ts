@@ -7,8 +7,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allTables, openAppDatabase } from '../../src/app/database.js';
 import { SecretBox } from '../../src/platform/crypto/index.js';
-import { openDatabase } from '../../src/platform/db/index.js';
 import { TenantStore } from '../../src/tenants/index.js';
 import { runCli, writeConfig } from '../helpers/process.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -59,14 +59,14 @@ describe('config apiKeys', () => {
 
 describe('a degenerate secret already stored', () => {
   it('authenticates nothing (it is not taken as "unsigned")', async () => {
-    const db = await openDatabase(`sqlite:${t.dir}/legacy.db`);
+    const db = await openAppDatabase(`sqlite:${t.dir}/legacy.db`);
     try {
       const box = new SecretBox(randomBytes(32));
       const store = new TenantStore(db, box);
       const orgId = randomUUID();
       await store.upsertTenant(TenantStore.normalize({ orgId, name: 'Legacy' }), 'cli');
       // Written the way the old code stored `--secret a`.
-      await db.kysely.insertInto('api_keys').values({ api_key: 'legacy', org_id: orgId, secret_enc: box.encrypt('a'), label: null, source: 'cli', created_at: new Date().toISOString() }).execute();
+      await allTables(db).insertInto('api_keys').values({ api_key: 'legacy', org_id: orgId, secret_enc: box.encrypt('a'), label: null, source: 'cli', created_at: new Date().toISOString() }).execute();
       await store.addApiKey({ orgId, apiKey: 'good', secret: randomBytes(32).toString('base64') }, 'cli');
       expect((await store.loadCredentials()).map((c) => c.apiKey)).toEqual(['good']);
     } finally {

@@ -7,18 +7,19 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { openAppDatabase } from '../../src/app/database.js';
+import { ConversationStore } from '../../src/conversations/index.js';
 import type { GenesysClient } from '../../src/genesys/index.js';
 import { ClientPool, analysisMessageId, type AnalysisJob } from '../../src/ingest/index.js';
 import { Importer } from '../../src/ingest/importer.js';
 import { IngestMetrics } from '../../src/ingest/metrics.js';
 import { configSchema } from '../../src/platform/config/index.js';
-import { openDatabase, type Db } from '../../src/platform/db/index.js';
+import type { Db } from '../../src/platform/db/index.js';
 import { createLogger } from '../../src/platform/logging/index.js';
 import { createRegistry } from '../../src/platform/metrics/index.js';
 import { FsObjectStore } from '../../src/platform/objects/index.js';
 import { openQueue, type Message, type Queue } from '../../src/platform/queue/index.js';
 import { TenantStore } from '../../src/tenants/index.js';
-import { ConversationStore } from '../../src/tracking/index.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const t = tempDir('hookline-handoff-');
@@ -48,7 +49,7 @@ let deps: ConstructorParameters<typeof Importer>[0];
 const analysis = 'handoff-analysis';
 
 beforeAll(async () => {
-  db = await openDatabase(`sqlite:${t.dir}/h.db`);
+  db = await openAppDatabase(`sqlite:${t.dir}/h.db`);
   queue = await openQueue('embedded', { db, logger: log }, { pollMs: 20 });
   deps = {
     tenant: (id) => (id === orgId ? tenant : undefined),

@@ -6,16 +6,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openAppDatabase } from '../../src/app/database.js';
+import type { ConversationStore } from '../../src/conversations/index.js';
 import { PagingLimitError, type AnalyticsConversation, type GenesysClient } from '../../src/genesys/index.js';
 import { ClientPool } from '../../src/ingest/clients.js';
 import { IngestMetrics } from '../../src/ingest/metrics.js';
 import { Reconciler } from '../../src/ingest/reconcile.js';
-import { openDatabase, type Db } from '../../src/platform/db/index.js';
+import type { Db } from '../../src/platform/db/index.js';
 import { createLogger } from '../../src/platform/logging/index.js';
 import { createRegistry } from '../../src/platform/metrics/index.js';
 import type { Queue } from '../../src/platform/queue/index.js';
 import type { Tenant } from '../../src/shared/tenant.js';
-import type { ConversationStore, Directory } from '../../src/tracking/index.js';
+import type { Directory } from '../../src/tracking/index.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const DAY = 24 * 3600_000;
@@ -66,7 +68,7 @@ describe('Reconciler', () => {
   const published: string[] = [];
   beforeEach(async () => {
     dir = tempDir('hookline-reconcile-');
-    db = await openDatabase(`sqlite:${dir.dir}/r.db`);
+    db = await openAppDatabase(`sqlite:${dir.dir}/r.db`);
     published.length = 0;
   });
   afterEach(async () => {

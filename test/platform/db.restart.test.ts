@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { openDatabase } from '../../src/platform/db/index.js';
+import { openAppDatabase } from '../../src/app/database.js';
 import { captureLogs } from '../genesys/helpers/log-capture.js';
 import { proxyFor } from '../helpers/proxy.js';
 import { until } from '../helpers/server.js';
@@ -38,7 +38,7 @@ describe('PostgreSQL restarts', () => {
     const name = uniqueName('hl_restart');
     const uncaught = watchUncaught();
     const logs = captureLogs();
-    const db = await openDatabase(withApplicationName(fresh.url, name), 2, logs.logger);
+    const db = await openAppDatabase(withApplicationName(fresh.url, name), { attempts: 2, log: logs.logger });
     try {
       await sql`select 1`.execute(db.kysely); // leaves an idle pooled connection
       expect(await terminateBackends(name)).toBeGreaterThan(0);
@@ -58,7 +58,7 @@ describe('PostgreSQL restarts', () => {
     const uncaught = watchUncaught();
     const logs = captureLogs();
     const url = new URL(proxy.url(fresh.url));
-    const db = await openDatabase(url.toString(), 2, logs.logger);
+    const db = await openAppDatabase(url.toString(), { attempts: 2, log: logs.logger });
     try {
       await sql`select 1`.execute(db.kysely);
       await proxy.cut();

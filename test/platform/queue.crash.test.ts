@@ -11,7 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Db } from '../../src/platform/db/index.js';
 import { createLogger } from '../../src/platform/logging/index.js';
-import { openQueue, type Message, type Queue } from '../../src/platform/queue/index.js';
+import { openQueue, queueMigrations, type Message, type Queue } from '../../src/platform/queue/index.js';
 import { AMQP_URL, deleteRabbitQueues, dropPgSchema, pgUrlWithFreshSchema, uniqueName } from '../helpers/services.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -55,9 +55,9 @@ register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(TS_HOOKS)
 const config = JSON.parse(process.env.QUEUE_CHILD);
 const src = (path) => import(new URL('src/' + path, 'file://' + process.cwd() + '/').href);
 const { openDatabase } = await src('platform/db/index.ts');
-const { openQueue } = await src('platform/queue/index.ts');
+const { openQueue, queueMigrations } = await src('platform/queue/index.ts');
 const { createLogger } = await src('platform/logging/index.ts');
-const db = config.db ? await openDatabase(config.db) : undefined;
+const db = config.db ? await openDatabase(config.db, { migrations: queueMigrations }) : undefined;
 const queue = await openQueue(config.url, { db, logger: createLogger({ level: 'silent' }) }, config.options);
 queue.consume(config.queue, async (m) => {
   process.stdout.write(JSON.stringify(m) + '\\n');
@@ -114,7 +114,7 @@ const backends: [string, Backend][] = [
 
 describe.each(backends)('%s', (_name, backend) => {
   it('redelivers the message of a consumer killed mid-handler', { timeout: 60_000 }, async () => {
-    const db: Db | undefined = backend.db ? await openDatabase(backend.db()) : undefined;
+    const db: Db | undefined = backend.db ? await openDatabase(backend.db(), { migrations: queueMigrations }) : undefined;
     const queue: Queue = await openQueue(backend.url, { db, logger }, { pollMs: 20 });
     const q = uniqueName('q');
     if (backend.url !== 'embedded') rabbitQueues.push(q);

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Db } from '../../src/platform/db/index.js';
 import { createLogger } from '../../src/platform/logging/index.js';
 import { JobTable } from '../../src/platform/queue/job-table.js';
-import { TableQueue, type Message, type TableQueueOptions } from '../../src/platform/queue/index.js';
+import { TableQueue, queueMigrations, type Message, type TableQueueOptions } from '../../src/platform/queue/index.js';
 import { dropPgSchema, pgUrlWithFreshSchema, uniqueName } from '../helpers/services.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -29,7 +29,7 @@ const dialects: [string, () => string][] = [
 describe.each(dialects)('table queue on %s', (_name, url) => {
   /** A queue on a connection of its own, as another replica would have. */
   async function replica(options: TableQueueOptions): Promise<{ queue: TableQueue; db: Db; close: () => Promise<void> }> {
-    const db = await openDatabase(url());
+    const db = await openDatabase(url(), { migrations: queueMigrations });
     const queue = new TableQueue(db, logger, options);
     return { queue, db, close: async () => (await queue.close(), await db.close()) };
   }

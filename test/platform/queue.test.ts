@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Db } from '../../src/platform/db/index.js';
 import { createLogger } from '../../src/platform/logging/index.js';
-import { PermanentError, QueueError, RetryLaterError, openQueue, type Consumer, type Message, type Queue } from '../../src/platform/queue/index.js';
+import { PermanentError, QueueError, RetryLaterError, openQueue, queueMigrations, type Consumer, type Message, type Queue } from '../../src/platform/queue/index.js';
 import { AMQP_URL, deleteRabbitQueues, dropPgSchema, pgUrlWithFreshSchema, uniqueName } from '../helpers/services.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -29,8 +29,8 @@ interface Backend {
 }
 
 const backends: [string, Backend][] = [
-  ['table queue on SQLite', { isRabbit: false, open: async () => tableQueue(await openDatabase(`sqlite:${tmp.dir}/queue.sqlite`)) }],
-  ['table queue on PostgreSQL', { isRabbit: false, open: async () => tableQueue(await openDatabase(pg.url)) }],
+  ['table queue on SQLite', { isRabbit: false, open: async () => tableQueue(await openDatabase(`sqlite:${tmp.dir}/queue.sqlite`, { migrations: queueMigrations })) }],
+  ['table queue on PostgreSQL', { isRabbit: false, open: async () => tableQueue(await openDatabase(pg.url, { migrations: queueMigrations })) }],
   ['RabbitMQ', { isRabbit: true, open: async () => ({ queue: await openQueue(AMQP_URL, { logger }, { connectionName: uniqueName('hookline_test') }) }) }],
 ];
 

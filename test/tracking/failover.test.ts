@@ -8,11 +8,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openAppDatabase } from '../../src/app/database.js';
 import type { AdmissionContext, AgentTag, SessionHandle } from '../../src/capture/index.js';
 import { startEmulator, type RunningEmulator, type SeededOrg } from '../../src/emulator/index.js';
 import { Gate, type GatePolicy } from '../../src/gate/index.js';
 import { tenantSchema } from '../../src/platform/config/schema.js';
-import { openDatabase, type Db } from '../../src/platform/db/index.js';
+import type { Db } from '../../src/platform/db/index.js';
 import { createLogger } from '../../src/platform/logging/index.js';
 import { createRegistry } from '../../src/platform/metrics/index.js';
 import { MemoryState } from '../../src/platform/state/index.js';
@@ -80,7 +81,7 @@ beforeEach(async () => {
     admission: 'monitored-group',
   });
   tenant = t;
-  db = await openDatabase(`sqlite:${tmp.dir}/${randomUUID()}.db`);
+  db = await openAppDatabase(`sqlite:${tmp.dir}/${randomUUID()}.db`);
   state = new MemoryState(log);
   policy = { admission: 'monitored-group', gateTimeoutSeconds: 600, onGateTimeout: 'keep-paused', onTransferAway: 'pause' };
   held = new HeldConversations({ state, replicaId: 'replica-b', log });

@@ -1,7 +1,8 @@
 /**
  * Opens the database named by `database:` — `sqlite:<path>` (embedded default)
- * or `postgres://…[?schema=name]` — and runs migrations. Both dialects use the
- * same Kysely schema and queries.
+ * or `postgres://…[?schema=name]` — and runs the migrations its caller gives.
+ * Both dialects use the same Kysely schema and queries. The platform knows no
+ * table: each owner brings its table types and migrations (docs/database.md).
  */
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -9,21 +10,40 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Logger } from '../logging/index.js';
 import { redactUrl } from '../util/redact-url.js';
-import { migrationProvider } from './migrations/index.js';
-import type { Database } from './schema.js';
+import { DatabaseError } from './errors.js';
+import type { Migrations } from './migrations.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
+/** A connection's type names no table of its own (see `Db.kysely`). */
+export type NoTables = Record<never, never>;
+
 export interface Db {
-  readonly kysely: Kysely<Database>;
+  /**
+   * The connection, typed with no table. An owner of tables takes its view
+   * with `db.kysely.withTables<ItsTables>()` (Kysely API docs, `withTables`:
+   * it only changes the type and shares this connection), so every store is
+   * typed by the tables it touches. A Kysely<A & B> is not a Kysely<A> (the
+   * type is invariant in its table map), which is why the view is not taken
+   * from a composed whole. Table maps are type aliases, not interfaces:
+   * `withTables` wants an index signature, which TypeScript gives type
+   * aliases only (microsoft/TypeScript#15300).
+   */
+  readonly kysely: Kysely<NoTables>;
   readonly dialect: Dialect;
   /** PostgreSQL schema the deployment lives in (from `?schema=`), when not the default. */
   readonly schema?: string | undefined;
   close(): Promise<void>;
 }
 
-export class DatabaseError extends Error {
-  override name = 'DatabaseError';
+export interface OpenOptions {
+  migrations: Migrations;
+  /** Tries to reach PostgreSQL before giving up. */
+  attempts?: number;
+  /** Hears about broken PostgreSQL connections. */
+  log?: Logger | undefined;
+  /** A SQLite file that is not there is an error, not created (read-only commands). */
+  mustExist?: boolean;
 }
 
 function openSqlite(url: string, mustExist: boolean): Db {
@@ -35,7 +55,7 @@ function openSqlite(url: string, mustExist: boolean): Db {
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const kysely = new Kysely<NoTables>({ dialect: new SqliteDialect({ database }) });
   return { kysely, dialect: 'sqlite', close: () => kysely.destroy() };
 }
 
@@ -88,14 +108,16 @@ async function openPostgres(url: string, onError: OnConnectionError): Promise<Db
   // listener; the pool re-emits an idle client's error, already reported.
   pool.on('connect', (client) => client.on('error', onError));
   pool.on('error', () => undefined);
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const kysely = new Kysely<NoTables>({ dialect: new PostgresDialect({ pool }) });
   return { kysely, dialect: 'postgres', schema: schema ?? undefined, close: () => kysely.destroy() };
 }
 
-export async function migrate(db: Db): Promise<string[]> {
+/** Runs the migrations not run yet; returns the names it ran. */
+export async function migrate(db: Db, migrations: Migrations): Promise<string[]> {
+  const provider = { getMigrations: async () => migrations };
   // Kysely looks for its own tables in every schema unless told which: pin it,
   // or a deployment in a fresh schema fails while another schema has them.
-  const migrator = new Migrator({ db: db.kysely, provider: migrationProvider, ...(db.schema ? { migrationTableSchema: db.schema } : {}) });
+  const migrator = new Migrator({ db: db.kysely, provider, ...(db.schema ? { migrationTableSchema: db.schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw new DatabaseError(`migration failed: ${error instanceof Error ? error.message : String(error)}`);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
@@ -105,12 +127,12 @@ export async function migrate(db: Db): Promise<string[]> {
  * Opens and migrates. Retries a few times when PostgreSQL is not reachable yet.
  * Once open, a PostgreSQL restart fails the queries in flight (callers retry)
  * and the pool reconnects by itself; `log` hears about the broken connections.
- * `mustExist`: a SQLite file that is not there is an error, not created (read-only commands).
  */
-export async function openDatabase(url: string, attempts = 5, log?: Logger, mustExist = false): Promise<Db> {
+export async function openDatabase(url: string, options: OpenOptions): Promise<Db> {
+  const { migrations, attempts = 5, log, mustExist = false } = options;
   if (url.startsWith('sqlite:')) {
     const db = openSqlite(url, mustExist);
-    await migrate(db);
+    await migrate(db, migrations);
     return db;
   }
   let lastError: unknown;
@@ -118,7 +140,7 @@ export async function openDatabase(url: string, attempts = 5, log?: Logger, must
     try {
       const db = await openPostgres(url, (err) => log?.warn({ err: err.message, code: (err as { code?: string }).code }, 'database: PostgreSQL connection lost; reconnecting on next use'));
       await sql`select 1`.execute(db.kysely);
-      await migrate(db);
+      await migrate(db, migrations);
       return db;
     } catch (err) {
       if (err instanceof DatabaseError) throw err;

@@ -1,3 +1,4 @@
 export * from './connect.js';
-export type * from './schema.js';
 export * from './drop-schema.js';
+export * from './errors.js';
+export * from './migrations.js';

@@ -13,6 +13,8 @@ export * from './queue.js';
 export { exponentialBackoff } from './retry.js';
 export { RabbitQueue, type RabbitQueueOptions } from './rabbit-queue.js';
 export { TableQueue, type TableQueueOptions } from './table-queue.js';
+export { queueMigrations } from './migrations/index.js';
+export type { EpochMs, QueueJobsTable, QueueTables } from './tables.js';
 
 export interface QueueDeps {
   /** The application database; the embedded queue keeps its jobs there. */

@@ -8,8 +8,10 @@
  * was claimed again cannot ack, retry or bury the newer claim.
  */
 import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import type { Db } from '../db/index.js';
 import type { QueueStats } from './queue.js';
+import type { QueueTables } from './tables.js';
 
 export interface JobRow {
   id: string;
@@ -41,10 +43,10 @@ function toNumber(value: number | string | bigint | null): number | null {
 }
 
 export class JobTable {
-  constructor(private readonly db: Db) {}
+  private readonly kysely: Kysely<QueueTables>;
 
-  private get kysely() {
-    return this.db.kysely;
+  constructor(private readonly db: Db) {
+    this.kysely = db.kysely.withTables<QueueTables>();
   }
 
   async insert(job: NewJob, now: number): Promise<void> {

@@ -1,6 +1,6 @@
 /**
  * Flattens an analytics conversation (Genesys Cloud docs, "Analytics conversation detail model") into the
- * normalized rows of src/platform/db/tables/tracking.ts. Pure. Segments and metrics are positional (they
+ * normalized rows of tables.ts. Pure. Segments and metrics are positional (they
  * have no ids), so rows are keyed by their ordinal in the session's array.
  */
 import type {
@@ -11,7 +11,7 @@ import type {
   SessionMetricsTable,
   SessionsTable,
   SurveysTable,
-} from '../platform/db/tables/tracking.js';
+} from './tables.js';
 
 type Obj = Record<string, unknown>;
 

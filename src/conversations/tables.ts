@@ -1,7 +1,7 @@
 /**
- * Tables of the normalized conversation model (one row per analytics node: Genesys Cloud docs, "Analytics conversation detail model"),
- * imported recordings, reconciliation reports and the agent directory.
- * Portable across SQLite and PostgreSQL: JSON and arrays as text, booleans as 0/1.
+ * Tables of the normalized conversation model (one row per analytics node: Genesys Cloud docs, "Analytics conversation detail model")
+ * and of its imported recordings. Portable across SQLite and PostgreSQL: timestamps as ISO-8601 text, JSON and arrays as
+ * text, booleans as 0/1.
  */
 
 export interface ConversationsTable {
@@ -142,32 +142,8 @@ export interface RecordingsTable {
   imported_at: string;
 }
 
-export interface ReconcileReportsTable {
-  id: string;
-  tenant_id: string;
-  trigger: string;
-  window_start: string;
-  window_end: string;
-  found: number;
-  already_imported: number;
-  enqueued: number;
-  failed: number;
-  error: string | null;
-  started_at: string;
-  finished_at: string | null;
-}
-
-export interface AgentsTable {
-  tenant_id: string;
-  user_id: string;
-  name: string | null;
-  email: string | null;
-  active: number;
-  monitored: number;
-  synced_at: string;
-}
-
-export interface TrackingTables {
+/** The tables this capability owns, by name (a type alias: see `Db` in src/platform/db/connect.ts). */
+export type ConversationTables = {
   conversations: ConversationsTable;
   participants: ParticipantsTable;
   sessions: SessionsTable;
@@ -176,6 +152,4 @@ export interface TrackingTables {
   evaluations: EvaluationsTable;
   surveys: SurveysTable;
   recordings: RecordingsTable;
-  reconcile_reports: ReconcileReportsTable;
-  agents: AgentsTable;
-}
+};

@@ -1,13 +1,10 @@
 /**
  * The normalized conversation model on SQLite and PostgreSQL: replace the
- * subtree on every fetch, keep import state, reject malformed records; and
- * the agent directory's diff.
+ * subtree on every fetch, keep import state, reject malformed records.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/platform/db/index.js';
-import { Directory } from '../../src/tracking/directory.js';
-import { MalformedConversationError, normalize, type AnalyticsConversationLike } from '../../src/tracking/model.js';
-import { ConversationStore } from '../../src/tracking/store.js';
+import { openAppDatabase } from '../../src/app/database.js';
+import { ConversationStore, MalformedConversationError, normalize, type AnalyticsConversationLike } from '../../src/conversations/index.js';
 import { dropPgSchema, pgUrlWithFreshSchema } from '../helpers/services.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -59,7 +56,7 @@ describe.each([
   ['postgres', () => pg.url],
 ])('conversation store on %s', (_name, url) => {
   it('stores the tree, replaces it on re-fetch (ACW, evaluations, surveys arrive later) and keeps import state', async () => {
-    const db = await openDatabase(url());
+    const db = await openAppDatabase(url());
     const store = new ConversationStore(db);
     try {
       await store.replace(normalize(TENANT, call(), '2024-05-01T10:05:00.000Z'));
@@ -90,20 +87,6 @@ describe.each([
       expect(await store.isImported(TENANT, '11111111-1111-4111-8111-111111111111')).toBe(true);
       expect(JSON.parse(got?.conversation.raw ?? '{}').conversationEnd).toBe('2024-05-01T10:07:41.800Z');
       expect(await store.importedAmong(TENANT, ['11111111-1111-4111-8111-111111111111', 'nope'])).toEqual(new Set(['11111111-1111-4111-8111-111111111111']));
-    } finally {
-      await db.close();
-    }
-  });
-
-  it('keeps the monitored agent directory and reports who joined and left', async () => {
-    const db = await openDatabase(url());
-    try {
-      const dir = new Directory(db);
-      const first = await dir.sync(TENANT, [{ userId: 'u1', name: 'Ann', email: 'ann@x', active: true }, { userId: 'u2', name: 'Ben', active: true }]);
-      expect(first.added.sort()).toEqual(['u1', 'u2']);
-      const second = await dir.sync(TENANT, [{ userId: 'u2', name: 'Ben', active: true }, { userId: 'u3', name: 'Cid', active: false }]);
-      expect(second).toMatchObject({ added: ['u3'], removed: ['u1'] });
-      expect((await dir.monitored(TENANT)).map((a) => a.userId)).toEqual(['u2', 'u3']);
     } finally {
       await db.close();
     }

@@ -5,24 +5,23 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Db } from '../platform/db/index.js';
-import type { Database } from '../platform/db/schema.js';
-import type { RecordingsTable } from '../platform/db/tables/tracking.js';
 import type { ConversationRows } from './model.js';
+import type { ConversationTables, RecordingsTable } from './tables.js';
 
 const CHILD_TABLES = ['participants', 'sessions', 'segments', 'session_metrics', 'evaluations', 'surveys'] as const;
 const BATCH = 100;
 
-async function insertAll<T extends (typeof CHILD_TABLES)[number]>(trx: Transaction<Database>, table: T, rows: Record<string, unknown>[]): Promise<void> {
+async function insertAll<T extends (typeof CHILD_TABLES)[number]>(trx: Transaction<ConversationTables>, table: T, rows: Record<string, unknown>[]): Promise<void> {
   for (let i = 0; i < rows.length; i += BATCH) {
     await trx.insertInto(table).values(rows.slice(i, i + BATCH) as never).execute();
   }
 }
 
 export class ConversationStore {
-  private readonly k: Kysely<Database>;
+  private readonly k: Kysely<ConversationTables>;
 
   constructor(db: Db) {
-    this.k = db.kysely;
+    this.k = db.kysely.withTables<ConversationTables>();
   }
 
   /** Writes the conversation and replaces its subtree; keeps its import state. */
@@ -95,7 +94,7 @@ export class ConversationStore {
     if (!conversation) return undefined;
     const k = this.k;
     const of = <T extends 'participants' | 'sessions' | 'segments' | 'session_metrics' | 'evaluations' | 'surveys' | 'recordings'>(t: T) =>
-      k.selectFrom(t as 'participants').selectAll().where('tenant_id', '=', tenantId).where('conversation_id', '=', conversationId).execute() as Promise<Database[T][]>;
+      k.selectFrom(t as 'participants').selectAll().where('tenant_id', '=', tenantId).where('conversation_id', '=', conversationId).execute() as Promise<ConversationTables[T][]>;
     const [participants, sessions, segments, metrics, evaluations, surveys, recordings] = await Promise.all([
       of('participants'),
       of('sessions'),

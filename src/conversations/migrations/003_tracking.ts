@@ -1,3 +1,15 @@
+/**
+ * Shipped as `003_tracking`, when one module held every table. It creates
+ * tables that later moved to several owners:
+ * - conversations, participants, sessions, segments, session_metrics,
+ *   evaluations, surveys, recordings → src/conversations (tables.ts);
+ * - reconcile_reports → src/ingest (tables.ts);
+ * - agents → src/tracking (tables.ts).
+ * It stays one migration under its shipped name, kept by its main owner:
+ * Kysely records executed migration names in `kysely_migration` and refuses a
+ * history with a name missing, so splitting or renaming it would break every
+ * existing database (docs/database.md). Never change what it does.
+ */
 import type { Kysely } from 'kysely';
 
 type Db = Kysely<unknown>;
