@@ -14,9 +14,11 @@ import { createReadStream, createWriteStream, mkdirSync, type WriteStream } from
 import { mkdir, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ULAW_SILENCE, patchWavHeader, wavHeader, wavHeaderLength, type WavSpec } from '../../audio/index.js';
 import type { Logger } from '../../platform/logging/index.js';
 import type { ObjectStore } from '../../platform/objects/index.js';
+import { backoffDelay } from '../../platform/util/backoff.js';
 import { formatDuration, nanosToSamples, type Nanos } from '../../protocol/audiohook/index.js';
 import type { SessionInfo, Sink, SinkControl, SinkEnd, SinkSession } from '../../shared/session.js';
 import { SpoolFlusher } from './spool-flusher.js';
@@ -71,16 +73,17 @@ function safeId(id: string): string {
   return id.replace(/[^0-9A-Za-z-]/g, '').slice(0, 64) || 'unknown';
 }
 
+/** Between upload attempts: 0.5–1 s, doubling (equal jitter on a 1 s step), uncapped: attempts are few. */
+const UPLOAD_BACKOFF = { baseMs: 1000, jitter: 'equal' } as const;
+
 async function uploadWithRetry(fn: () => Promise<unknown>, attempts: number): Promise<void> {
-  let delay = 500;
   for (let i = 1; ; i++) {
     try {
       await fn();
       return;
     } catch (err) {
       if (i >= attempts) throw err;
-      await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
-      delay *= 2;
+      await sleep(backoffDelay(i, UPLOAD_BACKOFF));
     }
   }
 }

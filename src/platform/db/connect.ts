@@ -5,9 +5,11 @@
  */
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Logger } from '../logging/index.js';
+import { backoffDelay } from '../util/backoff.js';
 import { redactUrl } from '../util/redact-url.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -101,6 +103,9 @@ export async function migrate(db: Db): Promise<string[]> {
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
+/** Between connection attempts: 200 ms doubling, at most 3 s. */
+const CONNECT_BACKOFF = { baseMs: 200, maxMs: 3000 };
+
 /**
  * Opens and migrates. Retries a few times when PostgreSQL is not reachable yet.
  * Once open, a PostgreSQL restart fails the queries in flight (callers retry)
@@ -123,7 +128,7 @@ export async function openDatabase(url: string, attempts = 5, log?: Logger, must
     } catch (err) {
       if (err instanceof DatabaseError) throw err;
       lastError = err;
-      await new Promise((r) => setTimeout(r, Math.min(200 * 2 ** i, 3000)));
+      await sleep(backoffDelay(i + 1, CONNECT_BACKOFF));
     }
   }
   throw new DatabaseError(`database: cannot connect to ${redactUrl(url)}: ${lastError instanceof Error ? lastError.message : String(lastError)}`);

@@ -2,6 +2,7 @@
  * What happens after a handler throws — shared by both queues so they retry
  * and dead-letter alike.
  */
+import { backoffDelay } from '../util/backoff.js';
 import { PermanentError, RetryLaterError, type ConsumeOptions } from './queue.js';
 
 export type Outcome = { action: 'retry'; delayMs: number; reason: string } | { action: 'dead'; reason: string };
@@ -12,10 +13,7 @@ export type Outcome = { action: 'retry'; delayMs: number; reason: string } | { a
  * much sooner than the step.
  */
 export function exponentialBackoff({ baseMs = 1000, maxMs = 5 * 60_000 } = {}): (attempt: number) => number {
-  return (attempt) => {
-    const step = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
-    return Math.round(step / 2 + (Math.random() * step) / 2);
-  };
+  return (attempt) => backoffDelay(attempt, { baseMs, maxMs, jitter: 'equal' });
 }
 
 const defaultBackoff = exponentialBackoff();
