@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocketServer } from 'ws';
 import type { Config } from '../platform/config/index.js';
 import type { Logger } from '../platform/logging/index.js';
@@ -214,4 +215,3 @@ export class CaptureServer {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -10,6 +10,7 @@
  * end of the session) as before.
  */
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { LoopingSource, toneUlaw } from '../audio/index.js';
 import { NS_PER_SECOND, type MediaParameter } from '../protocol/audiohook/index.js';
 import { summarize, type Summary } from '../shared/stats.js';
@@ -105,7 +106,7 @@ async function ramp(n: number, rate: number, start: () => void): Promise<void> {
   while (started < n) {
     const due = Math.min(n, Math.floor((performance.now() - t0) / gap) + 1);
     for (; started < due; started++) start();
-    if (started < n) await new Promise((r) => setTimeout(r, Math.max(1, t0 + started * gap - performance.now())));
+    if (started < n) await sleep(Math.max(1, t0 + started * gap - performance.now()));
   }
 }
 
