@@ -12,7 +12,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LoopingSource, toneUlaw } from '../audio/index.js';
-import { NS_PER_SECOND, type MediaParameter } from '../protocol/audiohook/index.js';
+import { bytesPerSample, NS_PER_SECOND, type MediaParameter } from '../protocol/audiohook/index.js';
 import { summarize, type Summary } from '../shared/stats.js';
 import { AudioHookClient, type ClientOptions } from './client.js';
 import { FramePacer } from './pacer.js';
@@ -72,7 +72,7 @@ const PACE_MS = 2;
 function sourceFor(media: MediaParameter | undefined, stereo: Uint8Array, frameMs: number): LoopingSource | undefined {
   if (!media) return undefined;
   const samplesPerFrame = Math.round((media.rate * frameMs) / 1000);
-  const bps = media.format === 'L16' ? 2 : 1;
+  const bps = bytesPerSample(media.format);
   if (media.channels.length === 2 && media.format === 'PCMU') {
     const audio = media.channels[0] === 'external' ? stereo : swapChannels(stereo);
     return new LoopingSource(audio, samplesPerFrame * 2);

@@ -19,7 +19,7 @@ import { ULAW_SILENCE, patchWavHeader, wavHeader, wavHeaderLength, type WavSpec 
 import type { Logger } from '../../platform/logging/index.js';
 import type { ObjectStore } from '../../platform/objects/index.js';
 import { backoffDelay } from '../../platform/util/backoff.js';
-import { formatDuration, nanosToSamples, type Nanos } from '../../protocol/audiohook/index.js';
+import { bytesPerSample, formatDuration, nanosToSamples, type Nanos } from '../../protocol/audiohook/index.js';
 import type { SessionInfo, Sink, SinkControl, SinkEnd, SinkSession } from '../../shared/session.js';
 import { SpoolFlusher } from './spool-flusher.js';
 
@@ -113,7 +113,7 @@ export class RecorderSink implements Sink {
       try {
         const meta = JSON.parse(await readFile(`${base}.meta.json`, 'utf8')) as SpoolMeta;
         const size = (await stat(`${base}.wav`)).size;
-        const unit = (meta.spec.format === 'L16' ? 2 : 1) * meta.spec.channels;
+        const unit = bytesPerSample(meta.spec.format) * meta.spec.channels;
         const headerLen = wavHeaderLength(meta.spec.format);
         const dataBytes = Math.max(0, size - headerLen - ((size - headerLen) % unit));
         await finishFile(`${base}.wav`, meta.spec, dataBytes);
@@ -170,7 +170,7 @@ class Recording implements SinkSession {
   ) {
     const { media } = info;
     this.spec = { format: media.format as WavSpec['format'], channels: media.channels.length, rate: media.rate };
-    this.unit = (this.spec.format === 'L16' ? 2 : 1) * this.spec.channels;
+    this.unit = bytesPerSample(this.spec.format) * this.spec.channels;
     this.silence = Buffer.alloc(SILENCE_CHUNK - (SILENCE_CHUNK % this.unit), this.spec.format === 'PCMU' ? ULAW_SILENCE : 0);
     this.startPosition = info.admittedPosition;
     // Tenant, session and this connection: two sessions with one id (two tenants, or a reconnect) never share a file.

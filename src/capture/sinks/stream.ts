@@ -15,7 +15,7 @@ import type { DownstreamConfig } from '../../platform/config/index.js';
 import type { Logger } from '../../platform/logging/index.js';
 import { backoffDelay, type Backoff } from '../../platform/util/backoff.js';
 import { redactUrl } from '../../platform/util/redact-url.js';
-import { formatDuration, parseDuration, samplesToNanos, type Nanos } from '../../protocol/audiohook/index.js';
+import { bytesPerSample, formatDuration, parseDuration, samplesToNanos, type Nanos } from '../../protocol/audiohook/index.js';
 import type { SessionInfo, Sink, SinkControl, SinkEnd, SinkSession } from '../../shared/session.js';
 import { STREAM_PROTOCOL_VERSION, type ChannelRole, type StreamMessage, type StreamStart } from '../../shared/stream-protocol.js';
 
@@ -115,7 +115,7 @@ class Forwarder {
     private readonly o: StreamSinkOptions,
     private readonly plan: { indexes: number[]; roles: ChannelRole[] },
   ) {
-    this.bps = info.media.format === 'L16' ? 2 : 1;
+    this.bps = bytesPerSample(info.media.format);
     this.maxRingSamples = Math.round(o.replayBufferSeconds * info.media.rate);
     this.receiverPos = info.admittedPosition;
     this.startAgent = agentOf(info.agent);
