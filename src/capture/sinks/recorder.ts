@@ -17,7 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ULAW_SILENCE, patchWavHeader, wavHeader, wavHeaderLength, type WavSpec } from '../../audio/index.js';
 import type { Logger } from '../../platform/logging/index.js';
-import type { ObjectStore } from '../../platform/objects/index.js';
+import { datePath, type ObjectStore } from '../../platform/objects/index.js';
 import { backoffDelay } from '../../platform/util/backoff.js';
 import { bytesPerSample, formatDuration, nanosToSamples, type Nanos } from '../../protocol/audiohook/index.js';
 import type { SessionInfo, Sink, SinkControl, SinkEnd, SinkSession } from '../../shared/session.js';
@@ -57,11 +57,7 @@ interface SpoolMeta {
 const SILENCE_CHUNK = 64 * 1024;
 
 export function recordingKey(info: Pick<SessionInfo, 'orgId' | 'conversationId' | 'sessionId' | 'openedAt'>, ext: 'wav' | 'json'): string {
-  const d = new Date(info.openedAt);
-  const yyyy = String(d.getUTCFullYear());
-  const mm = String(d.getUTCMonth() + 1).padStart(2, '0');
-  const dd = String(d.getUTCDate()).padStart(2, '0');
-  return `recordings/${info.orgId}/${yyyy}/${mm}/${dd}/${info.conversationId}/${info.sessionId}.${ext}`;
+  return `recordings/${info.orgId}/${datePath(new Date(info.openedAt))}/${info.conversationId}/${info.sessionId}.${ext}`;
 }
 
 function spoolName(info: Pick<SessionInfo, 'orgId' | 'sessionId'>): string {
