@@ -12,6 +12,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LoopingSource, toneUlaw } from '../audio/index.js';
+import { errorMessage } from '../platform/util/error-message.js';
 import { bytesPerSample, NS_PER_SECOND, type MediaParameter } from '../protocol/audiohook/index.js';
 import { summarize, type Summary } from '../shared/stats.js';
 import { AudioHookClient, type ClientOptions } from './client.js';
@@ -189,7 +190,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     try {
       await client.connect();
     } catch (err) {
-      note(`connect: ${(err as Error).message}`);
+      note(`connect: ${errorMessage(err)}`);
       settle(client, false);
       return;
     }

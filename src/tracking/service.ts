@@ -10,6 +10,7 @@ import { createGenesysClient, type GenesysClient } from '../genesys/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import type { SharedState, Unsubscribe } from '../platform/state/index.js';
 import { backoffDelay } from '../platform/util/backoff.js';
+import { errorMessage } from '../platform/util/error-message.js';
 import type { TenantEvent } from '../shared/events.js';
 import type { Tenant } from '../shared/tenant.js';
 import type { Directory } from './directory.js';
@@ -110,7 +111,7 @@ export class TrackingService {
     // A replica started holding a call: the leader resolves it now rather than wait for an event that may be lost.
     const held = await this.o.held?.onAnnounce((a) => {
       const w = this.running.get(a.orgId)?.watcher;
-      w?.resolve(a.conversationId).catch((err: Error) => this.o.log.warn({ orgId: a.orgId, conversationId: a.conversationId, err: err.message }, 'could not resolve a held session'));
+      w?.resolve(a.conversationId).catch((err: unknown) => this.o.log.warn({ orgId: a.orgId, conversationId: a.conversationId, err: errorMessage(err) }, 'could not resolve a held session'));
     });
     this.unsubscribe = async () => {
       await events();
@@ -120,7 +121,7 @@ export class TrackingService {
 
   /** Starts, restarts or stops leases to match the tenants. Serialized. */
   update(tenants: Tenant[]): Promise<void> {
-    this.chain = this.chain.then(() => this.apply(tenants)).catch((err: Error) => this.o.log.error({ err: err.message }, 'tracking update failed'));
+    this.chain = this.chain.then(() => this.apply(tenants)).catch((err: unknown) => this.o.log.error({ err: errorMessage(err) }, 'tracking update failed'));
     return this.chain;
   }
 
@@ -221,7 +222,7 @@ export class TrackingService {
       await beat();
       if (last > 0) await this.queueGap(orgId, last, now());
     } catch (err) {
-      this.o.log.warn({ orgId, err: (err as Error).message }, 'could not read the last leader heartbeat; the nightly run covers the window');
+      this.o.log.warn({ orgId, err: errorMessage(err) }, 'could not read the last leader heartbeat; the nightly run covers the window');
     }
     clearInterval(r.heartbeat);
     r.heartbeat = setInterval(() => void beat().catch(() => undefined), Math.max(50, Math.floor(this.o.leaseTtlMs / 3)));
@@ -270,7 +271,7 @@ export class TrackingService {
         return;
       } catch (err) {
         const delay = backoffDelay(attempt, WATCH_RETRY);
-        this.o.log.error({ orgId: tenant.orgId, err: (err as Error).message, retryInMs: delay }, 'cannot watch the tenant; retrying');
+        this.o.log.error({ orgId: tenant.orgId, err: errorMessage(err), retryInMs: delay }, 'cannot watch the tenant; retrying');
         await w.stop().catch(() => undefined);
         if (r.watcher === w) r.watcher = undefined;
         await sleep(delay, undefined, { ref: false });
@@ -292,7 +293,7 @@ export class TrackingService {
         try {
           l(e);
         } catch (err) {
-          this.o.log.error({ err: (err as Error).message, type: e.type }, 'tenant event listener failed');
+          this.o.log.error({ err: errorMessage(err), type: e.type }, 'tenant event listener failed');
         }
       }
     }
@@ -316,7 +317,7 @@ export class TrackingService {
         } catch (err) {
           this.trimOutbox();
           const delay = backoffDelay(++attempt, PUBLISH_RETRY);
-          this.o.log.warn({ err: (err as Error).message, pending: this.outbox.length, retryInMs: delay }, 'could not publish tenant events; retrying');
+          this.o.log.warn({ err: errorMessage(err), pending: this.outbox.length, retryInMs: delay }, 'could not publish tenant events; retrying');
           await sleep(delay, undefined, { ref: false });
         }
       }

@@ -19,6 +19,7 @@ import { ULAW_SILENCE, patchWavHeader, wavHeader, wavHeaderLength, type WavSpec 
 import type { Logger } from '../../platform/logging/index.js';
 import { datePath, type ObjectStore } from '../../platform/objects/index.js';
 import { backoffDelay } from '../../platform/util/backoff.js';
+import { errorMessage } from '../../platform/util/error-message.js';
 import { bytesPerSample, formatDuration, nanosToSamples, type Nanos } from '../../protocol/audiohook/index.js';
 import type { SessionInfo, Sink, SinkControl, SinkEnd, SinkSession } from '../../shared/session.js';
 import { SpoolFlusher } from './spool-flusher.js';
@@ -120,7 +121,7 @@ export class RecorderSink implements Sink {
         recovered++;
         log.info({ key: meta.wavKey }, 'recovered a spooled recording');
       } catch (err) {
-        log.error({ file: base, err: (err as Error).message }, 'could not recover a spooled recording; left in place');
+        log.error({ file: base, err: errorMessage(err) }, 'could not recover a spooled recording; left in place');
       }
     }
     return recovered;

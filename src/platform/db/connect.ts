@@ -10,6 +10,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Logger } from '../logging/index.js';
 import { backoffDelay } from '../util/backoff.js';
+import { errorMessage } from '../util/error-message.js';
 import { redactUrl } from '../util/redact-url.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -99,7 +100,7 @@ export async function migrate(db: Db): Promise<string[]> {
   // or a deployment in a fresh schema fails while another schema has them.
   const migrator = new Migrator({ db: db.kysely, provider: migrationProvider, ...(db.schema ? { migrationTableSchema: db.schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
-  if (error) throw new DatabaseError(`migration failed: ${error instanceof Error ? error.message : String(error)}`);
+  if (error) throw new DatabaseError(`migration failed: ${errorMessage(error)}`);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
@@ -131,7 +132,7 @@ export async function openDatabase(url: string, attempts = 5, log?: Logger, must
       await sleep(backoffDelay(i + 1, CONNECT_BACKOFF));
     }
   }
-  throw new DatabaseError(`database: cannot connect to ${redactUrl(url)}: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
+  throw new DatabaseError(`database: cannot connect to ${redactUrl(url)}: ${errorMessage(lastError)}`);
 }
 
 export function nowIso(): string {

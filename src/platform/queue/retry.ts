@@ -3,6 +3,7 @@
  * and dead-letter alike.
  */
 import { backoffDelay } from '../util/backoff.js';
+import { errorMessage } from '../util/error-message.js';
 import { PermanentError, RetryLaterError, type ConsumeOptions } from './queue.js';
 
 export type Outcome = { action: 'retry'; delayMs: number; reason: string } | { action: 'dead'; reason: string };
@@ -17,10 +18,6 @@ export function exponentialBackoff({ baseMs = 1000, maxMs = 5 * 60_000 } = {}): 
 }
 
 const defaultBackoff = exponentialBackoff();
-
-export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 /** `attempts` counts the delivery that just failed (1 on the first). */
 export function decideFailure(err: unknown, attempts: number, options: ConsumeOptions): Outcome {
