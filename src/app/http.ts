@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type RequestListener } from 'node:h
 import type { Duplex } from 'node:stream';
 import type { Config } from '../platform/config/index.js';
 import type { Logger } from '../platform/logging/index.js';
+import { errorMessage } from '../platform/util/error-message.js';
 import type { ConnectionGuard } from './connection-guard.js';
 
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
@@ -68,7 +69,7 @@ export function createHttp(log: Logger, readiness: ReadinessCheck[], isDraining:
         try {
           await withTimeout(r.check(), READINESS_TIMEOUT_MS);
         } catch (err) {
-          failed[r.name] = (err as Error).message;
+          failed[r.name] = errorMessage(err);
         }
       }),
     );

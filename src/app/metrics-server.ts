@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Config } from '../platform/config/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import type { Registry } from '../platform/metrics/index.js';
+import { errorMessage } from '../platform/util/error-message.js';
 
 export interface MetricsServer {
   /** Port it listens on (the configured one, or the one the OS chose for port 0). */
@@ -32,8 +33,8 @@ function handler(registry: Registry, token: string | undefined, log: Logger) {
     if (!authorized(req, token)) return void res.writeHead(401, { 'www-authenticate': 'Bearer' }).end();
     registry.metrics().then(
       (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
-      (err: Error) => {
-        log.error({ err: err.message }, 'metrics collection failed');
+      (err: unknown) => {
+        log.error({ err: errorMessage(err) }, 'metrics collection failed');
         res.writeHead(500).end();
       },
     );

@@ -20,10 +20,6 @@ for (let i = 0; i < 256; i++) {
   DECODE[i] = sign ? -magnitude : magnitude;
 }
 
-export function ulawDecodeSample(byte: number): number {
-  return DECODE[byte & 0xff] as number;
-}
-
 export function ulawDecode(bytes: Uint8Array): Int16Array {
   const out = new Int16Array(bytes.length);
   for (let i = 0; i < bytes.length; i++) out[i] = DECODE[bytes[i] as number] as number;

@@ -4,6 +4,7 @@
  * recorder of hour-long calls must not).
  */
 import type { FileHandle } from 'node:fs/promises';
+import { bytesPerSample } from '../protocol/audiohook/index.js';
 
 export type WavFormat = 'PCMU' | 'L16';
 
@@ -16,10 +17,6 @@ export interface WavSpec {
 /** µ-law uses WAVE_FORMAT_MULAW (7) with cbSize and a fact chunk: 58 bytes. PCM: 44 bytes. */
 export function wavHeaderLength(format: WavFormat): number {
   return format === 'PCMU' ? 58 : 44;
-}
-
-export function bytesPerSample(format: WavFormat): number {
-  return format === 'L16' ? 2 : 1;
 }
 
 export function wavHeader(spec: WavSpec, dataBytes: number): Buffer {

@@ -5,6 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { RawData, WebSocket } from 'ws';
+import { errorMessage } from '../platform/util/error-message.js';
 import {
   ServerSession,
   isProbe,
@@ -290,7 +291,7 @@ export class AudioHookConnection implements SessionHandle {
         const s = sink.open(this.info);
         if (s) this.sinkSessions.push(s);
       } catch (err) {
-        this.log.error({ sink: sink.name, err: (err as Error).message }, 'sink failed to open');
+        this.log.error({ sink: sink.name, err: errorMessage(err) }, 'sink failed to open');
       }
     }
   }
@@ -322,7 +323,7 @@ export class AudioHookConnection implements SessionHandle {
     this.sinksEnded = true;
     const summary = { reason, position: this.core.position, endedAt: new Date().toISOString() };
     for (const s of this.sinkSessions) {
-      this.deps.onFlush(s.end(summary).catch((err: Error) => this.log.error({ err: err.message }, 'sink failed to finish')));
+      this.deps.onFlush(s.end(summary).catch((err: unknown) => this.log.error({ err: errorMessage(err) }, 'sink failed to finish')));
     }
   }
 

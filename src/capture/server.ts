@@ -4,10 +4,12 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocketServer } from 'ws';
 import type { Config } from '../platform/config/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import type { Registry } from '../platform/metrics/index.js';
+import { errorMessage } from '../platform/util/error-message.js';
 import { NonceCache } from '../protocol/signature/index.js';
 import { MAX_BINARY_PAYLOAD, NIL_UUID, type MediaPolicy } from '../protocol/audiohook/index.js';
 import type { Sink } from './sinks/port.js';
@@ -127,7 +129,7 @@ export class CaptureServer {
       return await Promise.race([replay.remember(key, ttlMs), timeout]);
     } catch (err) {
       this.metrics.replayCheckErrors.inc();
-      this.deps.log.warn({ err: (err as Error).message }, 'shared replay cache unavailable; only this replica checked the nonce');
+      this.deps.log.warn({ err: errorMessage(err) }, 'shared replay cache unavailable; only this replica checked the nonce');
       return true;
     } finally {
       clearTimeout(timer);
@@ -214,4 +216,3 @@ export class CaptureServer {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -3,7 +3,7 @@
  */
 import type { Command } from 'commander';
 import type { Context } from '../app/context.js';
-import { ConfigError, loadConfig, type Config } from '../platform/config/index.js';
+import { loadConfig, type Config } from '../platform/config/index.js';
 import type { Tenant } from '../shared/tenant.js';
 
 /** The config file the command reads: --config, else HOOKLINE_CONFIG. */
@@ -64,11 +64,6 @@ export function table(rows: Record<string, unknown>[], columns: string[]): strin
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => (row[i] as string).length)));
   const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i] as number)).join('  ').trimEnd();
   return [line(columns), ...cells.map(line)].join('\n');
-}
-
-export function describeError(err: unknown): string {
-  if (err instanceof ConfigError) return err.message;
-  return err instanceof Error ? err.message : String(err);
 }
 
 export { mask } from '../platform/crypto/mask.js';

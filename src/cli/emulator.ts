@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import type { SeedInput } from '../emulator/index.js';
+import { errorMessage } from '../platform/util/error-message.js';
 
 interface EmulatorCliOptions {
   port: number;
@@ -20,12 +21,12 @@ function readSeed(path: string): unknown {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read seed file ${path}: ${(err as Error).message}`);
+    throw new Error(`cannot read seed file ${path}: ${errorMessage(err)}`);
   }
   try {
     return /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    throw new Error(`seed file ${path} is not valid ${/\.json$/i.test(path) ? 'JSON' : 'YAML'}: ${(err as Error).message}`);
+    throw new Error(`seed file ${path} is not valid ${/\.json$/i.test(path) ? 'JSON' : 'YAML'}: ${errorMessage(err)}`);
   }
 }
 

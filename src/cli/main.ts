@@ -3,7 +3,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Command, CommanderError } from 'commander';
-import { describeError } from './common.js';
+import { errorMessage } from '../platform/util/error-message.js';
 import { registerDemo } from './demo.js';
 import { registerEmulator } from './emulator.js';
 import { registerIngest } from './ingest.js';
@@ -43,7 +43,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = err.exitCode;
       return;
     }
-    process.stderr.write(`hookline: ${describeError(err)}\n`);
+    process.stderr.write(`hookline: ${errorMessage(err)}\n`);
     process.exitCode = 1;
   }
 }

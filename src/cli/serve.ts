@@ -2,6 +2,7 @@
  * `hookline serve`: the server, with graceful drain on SIGTERM/SIGINT.
  */
 import type { Command } from 'commander';
+import { errorMessage } from '../platform/util/error-message.js';
 import { configFile, configFrom } from './common.js';
 
 export function registerServe(program: Command): void {
@@ -20,8 +21,8 @@ export function registerServe(program: Command): void {
         server.ctx.log.info({ signal, sessions: server.capture.sessionCount }, 'draining');
         server.stop().then(
           () => process.exit(0),
-          (err: Error) => {
-            server.ctx.log.error({ err: err.message }, 'shutdown failed');
+          (err: unknown) => {
+            server.ctx.log.error({ err: errorMessage(err) }, 'shutdown failed');
             process.exit(1);
           },
         );

@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startServer, type Server } from '../app/serve.js';
 import { startEmulator } from '../emulator/index.js';
 import { createGenesysClient } from '../genesys/index.js';
@@ -39,7 +40,6 @@ function freshDataDir(dir: string): void {
   writeFileSync(join(dir, MARKER), 'made by `hookline demo`; deleted at its next start\n');
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function until(fn: () => Promise<boolean>, ms: number, what: string): Promise<void> {
   const deadline = Date.now() + ms;

@@ -3,6 +3,7 @@
  * between them (calls → notifications and dial-out, watermark announcements).
  */
 import { randomUUID } from 'node:crypto';
+import { errorMessage } from '../platform/util/error-message.js';
 import { JobService } from './analytics/jobs.js';
 import { AnalyticsView } from './analytics/view.js';
 import { loadSpeechClips, type SpeechClips } from './audio/fixtures.js';
@@ -48,7 +49,7 @@ export function buildContext(o: BuildOptions): Built {
   const clock = new VirtualClock(real, o.startTime, o.speed);
   // A failing timer must not stop the others; it is kept in the log so tests can insist on none.
   const scheduler = new Scheduler(clock, real, (err) => {
-    log.happening(new Date(clock.now()).toISOString(), 'internal.error', { message: (err as Error).message ?? String(err), stack: (err as Error).stack });
+    log.happening(new Date(clock.now()).toISOString(), 'internal.error', { message: errorMessage(err), stack: (err as Error).stack });
     o.onError?.(err);
   });
   const rng = new Rng(`ids:${o.idSeed}`);

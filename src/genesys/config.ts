@@ -47,12 +47,6 @@ export interface Endpoints {
   tokenUrl: string;
 }
 
-const KNOWN = new Set<string>(Object.values(REGION_HOSTS));
-
-export function isKnownRegion(env: string): boolean {
-  return KNOWN.has(env);
-}
-
 const trimSlash = (s: string) => s.replace(/\/+$/, '');
 
 /**

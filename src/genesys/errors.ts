@@ -3,6 +3,7 @@
  * can tell "Genesys said no" (GenesysApiError, with the ErrorBody) from "we could
  * not talk to Genesys" (GenesysNetworkError) and from contract breaks.
  */
+import { errorMessage } from '../platform/util/error-message.js';
 import type { ErrorBody } from './models/common.js';
 
 export class GenesysError extends Error {
@@ -67,7 +68,7 @@ export class GenesysNetworkError extends GenesysError {
     readonly request: RequestInfo,
     override readonly cause: unknown,
   ) {
-    super(`${request.method} ${request.path}: network error: ${cause instanceof Error ? cause.message : String(cause)}`);
+    super(`${request.method} ${request.path}: network error: ${errorMessage(cause)}`);
   }
 }
 

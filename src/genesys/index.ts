@@ -12,7 +12,7 @@
  * ```
  */
 export { createGenesysClient, type GenesysClient, type GenesysClientOptions, type NotificationsApi } from './client.js';
-export { REGION_HOSTS, isKnownRegion, resolveEndpoints, type Endpoints, type GenesysConfig, type RegionEnv } from './config.js';
+export { REGION_HOSTS, resolveEndpoints, type Endpoints, type GenesysConfig, type RegionEnv } from './config.js';
 export {
   AnalyticsJobError,
   GenesysApiError,

@@ -2,6 +2,7 @@
  * Time is injected everywhere so retry, pacing, token-expiry and heartbeat
  * decisions can be tested without real waiting.
  */
+import { setTimeout } from 'node:timers/promises';
 
 /** Milliseconds since the epoch, like Date.now(). */
 export interface Clock {
@@ -16,14 +17,8 @@ export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 export const systemClock: Clock = { now: () => Date.now() };
 
+/** node:timers/promises rejects with an AbortError on abort; this contract resolves instead. */
 export const realSleep: Sleep = (ms, signal) =>
-  new Promise<void>((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, Math.max(0, ms));
-    signal?.addEventListener('abort', done, { once: true });
+  setTimeout(Math.max(0, ms), undefined, { signal }).catch((err: unknown) => {
+    if (!signal?.aborted) throw err;
   });

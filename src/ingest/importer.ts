@@ -12,7 +12,7 @@ import { normalize, type AnalyticsConversationLike, type ConversationStore } fro
 import type { GenesysClient, Recording } from '../genesys/index.js';
 import type { Config } from '../platform/config/index.js';
 import type { Logger } from '../platform/logging/index.js';
-import type { ObjectStore } from '../platform/objects/index.js';
+import { datePath, type ObjectStore } from '../platform/objects/index.js';
 import { PermanentError, type Message, type Queue } from '../platform/queue/index.js';
 import type { Tenant } from '../shared/tenant.js';
 import type { ClientPool } from './clients.js';
@@ -43,9 +43,7 @@ const REIMPORT_SOURCES = new Set<IngestJob['source']>(['manual', 'backfill']);
 const IMPORTABLE_STATES = new Set(['AVAILABLE', 'RESTORED', undefined]);
 
 export function importKey(tenant: string, conversationStart: string, conversationId: string, name: string): string {
-  const d = new Date(conversationStart);
-  const day = `${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${String(d.getUTCDate()).padStart(2, '0')}`;
-  return `imports/${tenant}/${day}/${conversationId}/${name}`;
+  return `imports/${tenant}/${datePath(new Date(conversationStart))}/${conversationId}/${name}`;
 }
 
 export class Importer {

@@ -12,6 +12,7 @@ import { PagingLimitError, detailsQuery, type AnalyticsConversation, type Genesy
 import type { Db } from '../platform/db/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import type { Queue } from '../platform/queue/index.js';
+import { errorMessage } from '../platform/util/error-message.js';
 import type { Tenant } from '../shared/tenant.js';
 import type { Directory } from '../tracking/index.js';
 import type { ClientPool } from './clients.js';
@@ -97,7 +98,7 @@ export class Reconciler {
       if (users.length > 0 && end > from) await this.scan(this.d.clients.get(tenant), orgId, users, from, end, trigger, report, progress);
       this.d.metrics.reconcileRuns.inc({ result: 'ok' });
     } catch (err) {
-      report.error = (err as Error).message;
+      report.error = errorMessage(err);
       this.d.metrics.reconcileRuns.inc({ result: 'error' });
       this.d.log.error({ orgId, trigger, err: report.error }, 'reconciliation failed');
     }
@@ -175,7 +176,7 @@ export class Reconciler {
       this.d.metrics.enqueued.inc({ source: job.source });
     } catch (err) {
       report.failed++;
-      this.d.log.error({ orgId, conversationId, err: (err as Error).message }, 'could not queue a missing conversation');
+      this.d.log.error({ orgId, conversationId, err: errorMessage(err) }, 'could not queue a missing conversation');
     }
   }
 }

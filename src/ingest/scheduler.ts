@@ -6,6 +6,7 @@
 import { Cron } from 'croner';
 import type { Logger } from '../platform/logging/index.js';
 import type { SharedState } from '../platform/state/index.js';
+import { errorMessage } from '../platform/util/error-message.js';
 import type { Tenant } from '../shared/tenant.js';
 
 export interface SchedulerDeps {
@@ -41,7 +42,7 @@ export class ReconcileScheduler {
         });
         this.jobs.set(orgId, { spec: `${t.reconcile.cron}|${t.reconcile.timezone}`, cron });
       } catch (err) {
-        this.d.log.error({ orgId, cron: t.reconcile.cron, timezone: t.reconcile.timezone, err: (err as Error).message }, 'invalid reconciliation schedule; not scheduled');
+        this.d.log.error({ orgId, cron: t.reconcile.cron, timezone: t.reconcile.timezone, err: errorMessage(err) }, 'invalid reconciliation schedule; not scheduled');
       }
     }
   }
@@ -62,7 +63,7 @@ export class ReconcileScheduler {
     if (!won) return false;
     const to = at;
     const from = new Date(to.getTime() - DAY - this.d.overlapMinutes * 60_000);
-    await this.d.run(orgId, from, to).catch((err: Error) => this.d.log.error({ orgId, err: err.message }, 'nightly reconciliation failed'));
+    await this.d.run(orgId, from, to).catch((err: unknown) => this.d.log.error({ orgId, err: errorMessage(err) }, 'nightly reconciliation failed'));
     return true;
   }
 }

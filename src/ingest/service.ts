@@ -11,6 +11,7 @@ import type { Registry } from '../platform/metrics/index.js';
 import type { ObjectStore } from '../platform/objects/index.js';
 import { exponentialBackoff, type Consumer, type Queue } from '../platform/queue/index.js';
 import type { SharedState } from '../platform/state/index.js';
+import { errorMessage } from '../platform/util/error-message.js';
 import type { Tenant } from '../shared/tenant.js';
 import type { Directory, TenantEvent } from '../tracking/index.js';
 import { ClientPool } from './clients.js';
@@ -93,10 +94,10 @@ export class IngestService {
     const ids = { orgId: job.tenant, conversationId: job.conversationId };
     this.d.queue.publish(this.queues.ingest, job, { key: jobKey(job.tenant, job.conversationId), delayMs }).then(
       () => this.metrics.enqueued.inc({ source: 'ended' }),
-      (err: Error) => {
-        if (this.stopped) return void this.d.log.error({ ...ids, err: err.message }, 'could not queue an ended conversation; the nightly reconciliation will import it');
+      (err: unknown) => {
+        if (this.stopped) return void this.d.log.error({ ...ids, err: errorMessage(err) }, 'could not queue an ended conversation; the nightly reconciliation will import it');
         const retryInMs = PUBLISH_BACKOFF(attempt);
-        this.d.log.warn({ ...ids, attempt, retryInMs, err: err.message }, 'could not queue an ended conversation; retrying');
+        this.d.log.warn({ ...ids, attempt, retryInMs, err: errorMessage(err) }, 'could not queue an ended conversation; retrying');
         this.later(() => this.enqueueEnded(job, attempt + 1), retryInMs);
       },
     );

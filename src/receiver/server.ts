@@ -7,6 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../platform/logging/index.js';
+import { errorMessage } from '../platform/util/error-message.js';
 import type { StreamStart } from '../protocol/stream/index.js';
 import { parseStreamMessage } from './messages.js';
 import { ReceivedSession } from './session.js';
@@ -65,7 +66,7 @@ export class Receiver extends EventEmitter {
       try {
         session = this.onFrame(ws, session, data as Buffer, isBinary);
       } catch (err) {
-        this.o.log.error({ err: (err as Error).message }, 'stream frame failed');
+        this.o.log.error({ err: errorMessage(err) }, 'stream frame failed');
         ws.close(1011, 'internal error');
       }
     });
@@ -111,7 +112,7 @@ export class Receiver extends EventEmitter {
         this.o.log.info({ sessionId: s.start.sessionId, file: s.path('wav'), dropped: s.ended?.droppedFrames }, 'stream end');
         this.emit('end', s);
       },
-      (err: Error) => this.o.log.error({ err: err.message }, 'could not write the received call'),
+      (err: unknown) => this.o.log.error({ err: errorMessage(err) }, 'could not write the received call'),
     );
   }
 }

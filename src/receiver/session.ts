@@ -6,7 +6,7 @@
 import { open, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ULAW_SILENCE, wavHeader } from '../audio/index.js';
-import { nanosToSamples, parseDuration, type Nanos } from '../protocol/audiohook/index.js';
+import { bytesPerSample, nanosToSamples, parseDuration, type Nanos } from '../protocol/audiohook/index.js';
 import type { StreamMessage, StreamStart } from '../protocol/stream/index.js';
 import { Ranges } from './ranges.js';
 
@@ -29,7 +29,7 @@ export class ReceivedSession {
     this.start = start;
     this.origin = parseDuration(start.position) ?? 0;
     this.cursor = this.origin;
-    this.unit = (start.media.format === 'L16' ? 2 : 1) * start.media.channels;
+    this.unit = bytesPerSample(start.media.format) * start.media.channels;
     this.file = open(this.path('audio'), 'w+');
     // Reported by finish(); without this an early failure would be an unhandled rejection.
     this.file.catch(() => undefined);

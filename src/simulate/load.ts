@@ -10,8 +10,10 @@
  * end of the session) as before.
  */
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { LoopingSource, toneUlaw } from '../audio/index.js';
-import { NS_PER_SECOND, type MediaParameter } from '../protocol/audiohook/index.js';
+import { errorMessage } from '../platform/util/error-message.js';
+import { bytesPerSample, NS_PER_SECOND, type MediaParameter } from '../protocol/audiohook/index.js';
 import { summarize, type Summary } from './stats.js';
 import { AudioHookClient, type ClientOptions } from './client.js';
 import { FramePacer } from './pacer.js';
@@ -71,7 +73,7 @@ const PACE_MS = 2;
 function sourceFor(media: MediaParameter | undefined, stereo: Uint8Array, frameMs: number): LoopingSource | undefined {
   if (!media) return undefined;
   const samplesPerFrame = Math.round((media.rate * frameMs) / 1000);
-  const bps = media.format === 'L16' ? 2 : 1;
+  const bps = bytesPerSample(media.format);
   if (media.channels.length === 2 && media.format === 'PCMU') {
     const audio = media.channels[0] === 'external' ? stereo : swapChannels(stereo);
     return new LoopingSource(audio, samplesPerFrame * 2);
@@ -105,7 +107,7 @@ async function ramp(n: number, rate: number, start: () => void): Promise<void> {
   while (started < n) {
     const due = Math.min(n, Math.floor((performance.now() - t0) / gap) + 1);
     for (; started < due; started++) start();
-    if (started < n) await new Promise((r) => setTimeout(r, Math.max(1, t0 + started * gap - performance.now())));
+    if (started < n) await sleep(Math.max(1, t0 + started * gap - performance.now()));
   }
 }
 
@@ -188,7 +190,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     try {
       await client.connect();
     } catch (err) {
-      note(`connect: ${(err as Error).message}`);
+      note(`connect: ${errorMessage(err)}`);
       settle(client, false);
       return;
     }

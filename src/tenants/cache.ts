@@ -5,6 +5,7 @@
  * and other replicas write.
  */
 import type { Logger } from '../platform/logging/index.js';
+import { errorMessage } from '../platform/util/error-message.js';
 import type { Credential, Tenant } from '../shared/tenant.js';
 import { normalizeOrgId, type TenantStore } from './store.js';
 
@@ -29,7 +30,7 @@ export class TenantCache {
   async start(seconds: number): Promise<void> {
     await this.refresh();
     this.timer = setInterval(() => {
-      this.refresh().catch((err: Error) => this.log.error({ err: err.message }, 'tenant refresh failed; keeping the previous settings'));
+      this.refresh().catch((err: unknown) => this.log.error({ err: errorMessage(err) }, 'tenant refresh failed; keeping the previous settings'));
     }, seconds * 1000);
     this.timer.unref();
   }

@@ -30,8 +30,6 @@ export type ConversationEvent =
   | (Base & { type: 'agent.disconnected'; agent: AgentRef; disconnectType?: string | undefined })
   | (Base & { type: 'conversation.ended'; endedAt: string });
 
-export type ConversationEventType = ConversationEvent['type'];
-
 /** An agent joined or left the tenant's monitored group. */
 export interface MonitoringChanged {
   type: 'monitoring.changed';

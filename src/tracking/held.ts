@@ -8,6 +8,7 @@
  */
 import type { Logger } from '../platform/logging/index.js';
 import type { SharedState, Unsubscribe } from '../platform/state/index.js';
+import { errorMessage } from '../platform/util/error-message.js';
 
 export const HELD_CHANNEL = 'held-conversations';
 
@@ -73,7 +74,7 @@ export class HeldConversations {
     if (!this.mine.delete(key)) return;
     this.unannounced.delete(key);
     this.inFlight.delete(key);
-    this.o.state.delete(key).catch((err: Error) => this.o.log.warn({ orgId, conversationId, err: err.message }, 'could not clear a held session; it expires'));
+    this.o.state.delete(key).catch((err: unknown) => this.o.log.warn({ orgId, conversationId, err: errorMessage(err) }, 'could not clear a held session; it expires'));
   }
 
   /** Conversations some replica holds a session of, for one tenant. */
@@ -102,12 +103,12 @@ export class HeldConversations {
     void this.write(key)
       .then(() => this.o.state.publish(HELD_CHANNEL, JSON.stringify(c)))
       .then(() => this.inFlight.delete(key))
-      .catch((err: Error) => {
+      .catch((err: unknown) => {
         this.inFlight.delete(key);
         // Whatever the leader published meanwhile may be lost too: announce again once shared state is back.
         if (!this.mine.has(key)) return;
         this.unannounced.add(key);
-        this.o.log.warn({ ...c, err: err.message }, 'could not record a held session; announcing it again shortly');
+        this.o.log.warn({ ...c, err: errorMessage(err) }, 'could not record a held session; announcing it again shortly');
         setTimeout(() => this.retry(key), this.retryMs).unref();
       });
   }
@@ -129,7 +130,7 @@ export class HeldConversations {
   private refresh(): void {
     for (const key of this.mine.keys()) {
       if (this.unannounced.has(key)) continue; // its retry is under way
-      this.write(key).catch((err: Error) => this.o.log.warn({ err: err.message }, 'could not refresh a held session'));
+      this.write(key).catch((err: unknown) => this.o.log.warn({ err: errorMessage(err) }, 'could not refresh a held session'));
     }
   }
 

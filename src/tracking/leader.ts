@@ -5,6 +5,7 @@
  */
 import type { Logger } from '../platform/logging/index.js';
 import type { SharedState } from '../platform/state/index.js';
+import { errorMessage } from '../platform/util/error-message.js';
 
 export interface LeaderOptions {
   state: SharedState;
@@ -53,7 +54,7 @@ export class LeaderLease {
     try {
       held = await this.o.state.acquireLease(this.o.name, this.o.owner, this.o.ttlMs);
     } catch (err) {
-      this.o.log.warn({ lease: this.o.name, err: (err as Error).message }, 'lease check failed; acting as follower');
+      this.o.log.warn({ lease: this.o.name, err: errorMessage(err) }, 'lease check failed; acting as follower');
     }
     if (held) this.armExpiry(asked);
     else clearTimeout(this.expiry);
@@ -83,7 +84,7 @@ export class LeaderLease {
       try {
         await step();
       } catch (err) {
-        this.o.log.error({ lease: this.o.name, err: (err as Error).message }, leader ? 'leader start failed' : 'leader stop failed');
+        this.o.log.error({ lease: this.o.name, err: errorMessage(err) }, leader ? 'leader start failed' : 'leader stop failed');
       }
     });
   }

@@ -5,9 +5,12 @@
  * replica (the gate needs them wherever the AudioHook session landed) and
  * handed to the leader's own consumers (the ingest producer) once.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createGenesysClient, type GenesysClient } from '../genesys/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import type { SharedState, Unsubscribe } from '../platform/state/index.js';
+import { backoffDelay } from '../platform/util/backoff.js';
+import { errorMessage } from '../platform/util/error-message.js';
 import type { TenantEvent } from './events.js';
 import type { Tenant } from '../shared/tenant.js';
 import type { Directory } from './directory.js';
@@ -53,8 +56,10 @@ interface Running {
   heartbeat: NodeJS.Timeout | undefined;
 }
 
-const RETRY_MAX_MS = 30_000;
-const PUBLISH_RETRY_MAX_MS = 2_000;
+/** Watching a tenant again: 1 s doubling, at most 30 s. */
+const WATCH_RETRY = { baseMs: 1000, maxMs: 30_000 };
+/** Publishing events again: 100 ms doubling, at most 2 s. */
+const PUBLISH_RETRY = { baseMs: 100, maxMs: 2_000 };
 /** Batches of events kept while shared state is down; the oldest go first beyond this. */
 const OUTBOX_MAX_BATCHES = 10_000;
 /** How long "the last time a leader was alive" is remembered: longer downtimes are the nightly run's. */
@@ -64,7 +69,6 @@ const GAP_ONCE_TTL_MS = 24 * 3600_000;
 /** How long a takeover gap may still be unreconciled (ingest runs a second pass an hour later). */
 const GAP_PENDING_TTL_MS = 2 * 3600_000;
 const aliveKey = (orgId: string) => `leader-alive:${orgId.toLowerCase()}`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
 
 /** What makes a running watcher stale: credentials, endpoints or the group changed. */
 function fingerprint(t: Tenant): string {
@@ -107,7 +111,7 @@ export class TrackingService {
     // A replica started holding a call: the leader resolves it now rather than wait for an event that may be lost.
     const held = await this.o.held?.onAnnounce((a) => {
       const w = this.running.get(a.orgId)?.watcher;
-      w?.resolve(a.conversationId).catch((err: Error) => this.o.log.warn({ orgId: a.orgId, conversationId: a.conversationId, err: err.message }, 'could not resolve a held session'));
+      w?.resolve(a.conversationId).catch((err: unknown) => this.o.log.warn({ orgId: a.orgId, conversationId: a.conversationId, err: errorMessage(err) }, 'could not resolve a held session'));
     });
     this.unsubscribe = async () => {
       await events();
@@ -117,7 +121,7 @@ export class TrackingService {
 
   /** Starts, restarts or stops leases to match the tenants. Serialized. */
   update(tenants: Tenant[]): Promise<void> {
-    this.chain = this.chain.then(() => this.apply(tenants)).catch((err: Error) => this.o.log.error({ err: err.message }, 'tracking update failed'));
+    this.chain = this.chain.then(() => this.apply(tenants)).catch((err: unknown) => this.o.log.error({ err: errorMessage(err) }, 'tracking update failed'));
     return this.chain;
   }
 
@@ -218,7 +222,7 @@ export class TrackingService {
       await beat();
       if (last > 0) await this.queueGap(orgId, last, now());
     } catch (err) {
-      this.o.log.warn({ orgId, err: (err as Error).message }, 'could not read the last leader heartbeat; the nightly run covers the window');
+      this.o.log.warn({ orgId, err: errorMessage(err) }, 'could not read the last leader heartbeat; the nightly run covers the window');
     }
     clearInterval(r.heartbeat);
     r.heartbeat = setInterval(() => void beat().catch(() => undefined), Math.max(50, Math.floor(this.o.leaseTtlMs / 3)));
@@ -249,7 +253,7 @@ export class TrackingService {
       clearInterval(r.heartbeat);
       return;
     }
-    for (let attempt = 0; r.leading; attempt++) {
+    for (let attempt = 1; r.leading; attempt++) {
       const w = new TenantWatcher({
         tenant,
         directory: this.o.directory,
@@ -266,11 +270,11 @@ export class TrackingService {
         if (!r.leading) await w.stop();
         return;
       } catch (err) {
-        const delay = Math.min(RETRY_MAX_MS, 1000 * 2 ** attempt);
-        this.o.log.error({ orgId: tenant.orgId, err: (err as Error).message, retryInMs: delay }, 'cannot watch the tenant; retrying');
+        const delay = backoffDelay(attempt, WATCH_RETRY);
+        this.o.log.error({ orgId: tenant.orgId, err: errorMessage(err), retryInMs: delay }, 'cannot watch the tenant; retrying');
         await w.stop().catch(() => undefined);
         if (r.watcher === w) r.watcher = undefined;
-        await sleep(delay);
+        await sleep(delay, undefined, { ref: false });
       }
     }
   }
@@ -289,7 +293,7 @@ export class TrackingService {
         try {
           l(e);
         } catch (err) {
-          this.o.log.error({ err: (err as Error).message, type: e.type }, 'tenant event listener failed');
+          this.o.log.error({ err: errorMessage(err), type: e.type }, 'tenant event listener failed');
         }
       }
     }
@@ -312,9 +316,9 @@ export class TrackingService {
           attempt = 0;
         } catch (err) {
           this.trimOutbox();
-          const delay = Math.min(PUBLISH_RETRY_MAX_MS, 100 * 2 ** attempt++);
-          this.o.log.warn({ err: (err as Error).message, pending: this.outbox.length, retryInMs: delay }, 'could not publish tenant events; retrying');
-          await sleep(delay);
+          const delay = backoffDelay(++attempt, PUBLISH_RETRY);
+          this.o.log.warn({ err: errorMessage(err), pending: this.outbox.length, retryInMs: delay }, 'could not publish tenant events; retrying');
+          await sleep(delay, undefined, { ref: false });
         }
       }
     } finally {

@@ -7,6 +7,7 @@
  */
 import { createGenesysClient, detailsQuery, topics, type GenesysClient, type NotificationsManager, type User } from '../genesys/index.js';
 import type { Logger } from '../platform/logging/index.js';
+import { errorMessage } from '../platform/util/error-message.js';
 import type { ConversationEvent, TenantEvent } from './events.js';
 import type { Tenant } from '../shared/tenant.js';
 import type { Agent, Directory } from './directory.js';
@@ -80,8 +81,8 @@ export class TenantWatcher {
     // Events between the previous leader's end and our subscription are lost.
     // Held sessions first: their agents wait for audio, and analytics lags the
     // newest calls. Then the calls analytics knows, so they are tracked too.
-    await this.resolveHeld().catch((err: Error) => this.d.log.warn({ orgId: this.orgId, err: err.message }, 'could not resolve the held sessions after taking over'));
-    await this.claimLiveCalls([...this.monitored.keys()]).catch((err: Error) => this.d.log.warn({ orgId: this.orgId, err: err.message }, 'could not look up live calls after taking over'));
+    await this.resolveHeld().catch((err: unknown) => this.d.log.warn({ orgId: this.orgId, err: errorMessage(err) }, 'could not resolve the held sessions after taking over'));
+    await this.claimLiveCalls([...this.monitored.keys()]).catch((err: unknown) => this.d.log.warn({ orgId: this.orgId, err: errorMessage(err) }, 'could not look up live calls after taking over'));
     this.every(this.d.syncIntervalMs, () => this.resync());
     this.every(60_000, () => this.tracker?.sweep());
     this.d.log.info({ orgId: this.orgId, monitored: this.monitored.size }, 'watching the monitored agents');
@@ -107,7 +108,7 @@ export class TenantWatcher {
       ]);
       if (diff.added.length > 0) await this.claimLiveCalls(diff.added);
     } catch (err) {
-      this.d.log.error({ orgId: this.orgId, err: (err as Error).message }, 'directory sync failed; keeping the previous agents');
+      this.d.log.error({ orgId: this.orgId, err: errorMessage(err) }, 'directory sync failed; keeping the previous agents');
     }
   }
 
@@ -145,7 +146,7 @@ export class TenantWatcher {
   private async resolveHeld(): Promise<void> {
     const ids = (await this.d.held?.()) ?? [];
     if (ids.length) this.d.log.info({ orgId: this.orgId, held: ids.length }, 'resolving the held sessions');
-    for (const id of ids) await this.resolve(id).catch((err: Error) => this.d.log.warn({ orgId: this.orgId, conversationId: id, err: err.message }, 'could not resolve a held session'));
+    for (const id of ids) await this.resolve(id).catch((err: unknown) => this.d.log.warn({ orgId: this.orgId, conversationId: id, err: errorMessage(err) }, 'could not resolve a held session'));
   }
 
   /**
@@ -164,7 +165,7 @@ export class TenantWatcher {
       if (!c.conversationEnd) live.add(c.conversationId);
     }
     const wanted = new Set(userIds);
-    for (const id of live) await this.resolve(id, (userId) => wanted.has(userId)).catch((err: Error) => this.d.log.warn({ orgId: this.orgId, conversationId: id, err: err.message }, 'could not resolve a live call'));
+    for (const id of live) await this.resolve(id, (userId) => wanted.has(userId)).catch((err: unknown) => this.d.log.warn({ orgId: this.orgId, conversationId: id, err: errorMessage(err) }, 'could not resolve a live call'));
   }
 
   private apply(events: ConversationEvent[]): void {
@@ -181,7 +182,7 @@ export class TenantWatcher {
   private follow(conversationId: string): void {
     if (this.followed.has(conversationId)) return;
     this.followed.add(conversationId);
-    void this.manager?.addTopics([topics.conversationDetail(conversationId, CUSTOMER_END)]).catch((err: Error) => this.d.log.warn({ err: err.message }, 'could not follow a transferred call'));
+    void this.manager?.addTopics([topics.conversationDetail(conversationId, CUSTOMER_END)]).catch((err: unknown) => this.d.log.warn({ err: errorMessage(err) }, 'could not follow a transferred call'));
   }
 
   private unfollow(conversationId: string): void {

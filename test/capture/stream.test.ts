@@ -5,6 +5,7 @@
  * buffer (drops counted and reported), and bearer-token auth.
  */
 import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseWav } from '../../src/audio/index.js';
 import { StreamSink } from '../../src/capture/sinks/stream.js';
@@ -12,7 +13,7 @@ import { createLogger } from '../../src/platform/logging/index.js';
 import type { DownstreamConfig } from '../../src/platform/config/index.js';
 import { Receiver, type ReceivedSession } from '../../src/receiver/index.js';
 import type { AudioHookClient } from '../../src/simulate/index.js';
-import { openSession, sleep, startTestServer, until, type TestServer } from '../helpers/server.js';
+import { openSession, startTestServer, until, type TestServer } from '../helpers/server.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const log = createLogger({ level: 'silent' });

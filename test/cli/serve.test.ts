@@ -4,6 +4,7 @@
  * or get `disconnect completed`).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AudioHookClient } from '../../src/simulate/index.js';
 import { serve, writeConfig, type Served } from '../helpers/process.js';
@@ -75,7 +76,7 @@ describe('hookline serve', () => {
     let status = 0;
     for (let i = 0; i < 50 && status !== 503; i++) {
       status = (await fetch(`${base()}/readyz`)).status;
-      if (status !== 503) await new Promise((r) => setTimeout(r, 20));
+      if (status !== 503) await sleep(20);
     }
     expect(status).toBe(503);
     // The live call still works during the drain window.

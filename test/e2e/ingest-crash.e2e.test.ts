@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -139,7 +140,7 @@ describe('RabbitMQ connections closed mid-run', () => {
     const connection = `hookline-${namespace}-${s.t.server.replicaId}`;
     let closed = 0;
     for (let i = 0; i < 3; i++) {
-      await new Promise((r) => setTimeout(r, 1200));
+      await sleep(1200);
       const { stdout } = await run('rabbitmqctl', ['-q', 'list_connections', '--no-table-headers', 'pid', 'client_properties']);
       for (const line of stdout.split('\n').filter((l) => l.includes(`{"connection_name","${connection}"}`))) {
         await run('rabbitmqctl', ['-q', 'close_connection', line.split('\t')[0] as string, 'hookline fault test']);

@@ -4,6 +4,7 @@
  * and times, for every scenario. Everything is read the way a client would:
  * notifications over a real WebSocket, analytics and recordings over HTTP.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallSummary, RunningEmulator, SeededOrg } from '../../src/emulator/index.js';
 import { api, channelWith, emulator, login, until, type Json } from './helpers.js';
@@ -45,7 +46,7 @@ async function runScenario(scenario: string): Promise<Views> {
   await emu.control.advance(call.finalMs - now + 2000);
   const expectedDetails = call.participants.reduce((n, p) => n + (p.purpose === 'agent' ? 4 : 2), 0);
   await until(() => listener.events('v2.detail.events').length >= expectedDetails, 3000, 'detail events');
-  await new Promise((r) => setTimeout(r, 50));
+  await sleep(50);
   listener.close();
   const record = await api(org, token, 'GET', `/api/v2/analytics/conversations/${cid}/details`);
   expect(record.status).toBe(200);

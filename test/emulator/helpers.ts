@@ -2,6 +2,7 @@
  * Test helpers for the emulator: start one, log in as a seeded OAuth client,
  * call the Platform API over real HTTP, and listen on a notifications socket.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { startEmulator, type EmulatorOptions, type RunningEmulator, type SeededOrg } from '../../src/emulator/index.js';
 
@@ -44,7 +45,6 @@ export async function api(org: { apiUrl: string }, token: string | undefined, me
 }
 
 export type Json = Record<string, unknown>;
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function until<T>(fn: () => T | undefined | false | Promise<T | undefined | false>, ms = 5000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + ms;

@@ -4,10 +4,11 @@
  * without a close frame, the event envelope, and events lost while no socket
  * is connected.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { RunningEmulator, SeededOrg } from '../../src/emulator/index.js';
-import { api, channelWith, emulator, Listener, login, sleep, until, type Json } from './helpers.js';
+import { api, channelWith, emulator, Listener, login, until, type Json } from './helpers.js';
 
 let emu: RunningEmulator;
 let org: SeededOrg;

@@ -4,6 +4,7 @@
  * unsigned API key.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startServer, type Server } from '../../src/app/serve.js';
 import { configSchema, type Config } from '../../src/platform/config/index.js';
 import { createLogger, type Logger } from '../../src/platform/logging/index.js';
@@ -95,7 +96,6 @@ export async function openSession(c: AudioHookClient): Promise<Record<string, un
   return (await c.waitFor('opened')).parameters;
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Waits until `fn` returns true (polling), or fails after `ms`. */
 export async function until(fn: () => boolean | Promise<boolean>, ms = 5000, what = 'condition'): Promise<void> {

@@ -4,7 +4,7 @@
  * them. Returns the violations (empty when the sequence is valid), so a
  * property test can print the offending sequence.
  */
-import { parseDuration, samplesToNanos, type Nanos } from '../../src/protocol/audiohook/index.js';
+import { bytesPerSample, parseDuration, samplesToNanos, type Nanos } from '../../src/protocol/audiohook/index.js';
 import type { StreamMessage } from '../../src/protocol/stream/index.js';
 
 export type Frame = { text: StreamMessage } | { binary: number };
@@ -26,7 +26,7 @@ export function streamViolations(frames: readonly Frame[], expect: StreamExpecta
   const first = frames[0];
   if (!first || !('text' in first) || first.text.type !== 'start') return ['the first message is not start'];
   const start = first.text;
-  const unit = (start.media.format === 'L16' ? 2 : 1) * start.media.channels;
+  const unit = bytesPerSample(start.media.format) * start.media.channels;
   let cur = pos(start.position);
   let paused: Nanos | undefined;
   let agent = start.agent?.id;

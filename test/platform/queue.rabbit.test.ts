@@ -4,6 +4,7 @@
  * when the broker cannot be reached.
  */
 import { execFile } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { Connection } from 'rabbitmq-client';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -39,7 +40,6 @@ async function closeConnections(connectionName: string): Promise<number> {
   return pids.length;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe('RabbitMQ queue', () => {
   it('loses nothing when the broker closes its connections mid-run', { timeout: 90_000 }, async ({ annotate }) => {

@@ -14,11 +14,14 @@ import { createReadStream, createWriteStream, mkdirSync, type WriteStream } from
 import { mkdir, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ULAW_SILENCE, patchWavHeader, wavHeader, wavHeaderLength, type WavSpec } from '../../audio/index.js';
 import type { Logger } from '../../platform/logging/index.js';
 import { percentile } from '../../platform/metrics/index.js';
-import type { ObjectStore } from '../../platform/objects/index.js';
-import { formatDuration, nanosToSamples, type Nanos } from '../../protocol/audiohook/index.js';
+import { datePath, type ObjectStore } from '../../platform/objects/index.js';
+import { backoffDelay } from '../../platform/util/backoff.js';
+import { errorMessage } from '../../platform/util/error-message.js';
+import { bytesPerSample, formatDuration, nanosToSamples, type Nanos } from '../../protocol/audiohook/index.js';
 import type { SessionInfo, Sink, SinkControl, SinkEnd, SinkSession } from './port.js';
 import { SpoolFlusher } from './spool-flusher.js';
 
@@ -56,11 +59,7 @@ interface SpoolMeta {
 const SILENCE_CHUNK = 64 * 1024;
 
 export function recordingKey(info: Pick<SessionInfo, 'orgId' | 'conversationId' | 'sessionId' | 'openedAt'>, ext: 'wav' | 'json'): string {
-  const d = new Date(info.openedAt);
-  const yyyy = String(d.getUTCFullYear());
-  const mm = String(d.getUTCMonth() + 1).padStart(2, '0');
-  const dd = String(d.getUTCDate()).padStart(2, '0');
-  return `recordings/${info.orgId}/${yyyy}/${mm}/${dd}/${info.conversationId}/${info.sessionId}.${ext}`;
+  return `recordings/${info.orgId}/${datePath(new Date(info.openedAt))}/${info.conversationId}/${info.sessionId}.${ext}`;
 }
 
 function spoolName(info: Pick<SessionInfo, 'orgId' | 'sessionId'>): string {
@@ -72,16 +71,17 @@ function safeId(id: string): string {
   return id.replace(/[^0-9A-Za-z-]/g, '').slice(0, 64) || 'unknown';
 }
 
+/** Between upload attempts: 0.5–1 s, doubling (equal jitter on a 1 s step), uncapped: attempts are few. */
+const UPLOAD_BACKOFF = { baseMs: 1000, jitter: 'equal' } as const;
+
 async function uploadWithRetry(fn: () => Promise<unknown>, attempts: number): Promise<void> {
-  let delay = 500;
   for (let i = 1; ; i++) {
     try {
       await fn();
       return;
     } catch (err) {
       if (i >= attempts) throw err;
-      await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
-      delay *= 2;
+      await sleep(backoffDelay(i, UPLOAD_BACKOFF));
     }
   }
 }
@@ -111,7 +111,7 @@ export class RecorderSink implements Sink {
       try {
         const meta = JSON.parse(await readFile(`${base}.meta.json`, 'utf8')) as SpoolMeta;
         const size = (await stat(`${base}.wav`)).size;
-        const unit = (meta.spec.format === 'L16' ? 2 : 1) * meta.spec.channels;
+        const unit = bytesPerSample(meta.spec.format) * meta.spec.channels;
         const headerLen = wavHeaderLength(meta.spec.format);
         const dataBytes = Math.max(0, size - headerLen - ((size - headerLen) % unit));
         await finishFile(`${base}.wav`, meta.spec, dataBytes);
@@ -122,7 +122,7 @@ export class RecorderSink implements Sink {
         recovered++;
         log.info({ key: meta.wavKey }, 'recovered a spooled recording');
       } catch (err) {
-        log.error({ file: base, err: (err as Error).message }, 'could not recover a spooled recording; left in place');
+        log.error({ file: base, err: errorMessage(err) }, 'could not recover a spooled recording; left in place');
       }
     }
     return recovered;
@@ -168,7 +168,7 @@ class Recording implements SinkSession {
   ) {
     const { media } = info;
     this.spec = { format: media.format as WavSpec['format'], channels: media.channels.length, rate: media.rate };
-    this.unit = (this.spec.format === 'L16' ? 2 : 1) * this.spec.channels;
+    this.unit = bytesPerSample(this.spec.format) * this.spec.channels;
     this.silence = Buffer.alloc(SILENCE_CHUNK - (SILENCE_CHUNK % this.unit), this.spec.format === 'PCMU' ? ULAW_SILENCE : 0);
     this.startPosition = info.admittedPosition;
     // Tenant, session and this connection: two sessions with one id (two tenants, or a reconnect) never share a file.

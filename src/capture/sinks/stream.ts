@@ -13,8 +13,9 @@
 import WebSocket from 'ws';
 import type { DownstreamConfig } from '../../platform/config/index.js';
 import type { Logger } from '../../platform/logging/index.js';
+import { backoffDelay, type Backoff } from '../../platform/util/backoff.js';
 import { redactUrl } from '../../platform/util/redact-url.js';
-import { formatDuration, parseDuration, samplesToNanos, type Nanos } from '../../protocol/audiohook/index.js';
+import { bytesPerSample, formatDuration, parseDuration, samplesToNanos, type Nanos } from '../../protocol/audiohook/index.js';
 import type { SessionInfo, Sink, SinkControl, SinkEnd, SinkSession } from './port.js';
 import { STREAM_PROTOCOL_VERSION, type ChannelRole, type StreamMessage, type StreamStart } from '../../protocol/stream/index.js';
 
@@ -90,7 +91,9 @@ class Forwarder {
   private dropped = 0;
   private ended = false;
   private closed = false;
-  private delay: number;
+  /** Reconnects since the socket was last open: drives the backoff. */
+  private reconnects = 0;
+  private readonly reconnectBackoff: Backoff;
   private timer: NodeJS.Timeout | undefined;
   private endResolve: (() => void) | undefined;
   private readonly maxRingSamples: number;
@@ -112,11 +115,11 @@ class Forwarder {
     private readonly o: StreamSinkOptions,
     private readonly plan: { indexes: number[]; roles: ChannelRole[] },
   ) {
-    this.bps = info.media.format === 'L16' ? 2 : 1;
+    this.bps = bytesPerSample(info.media.format);
     this.maxRingSamples = Math.round(o.replayBufferSeconds * info.media.rate);
     this.receiverPos = info.admittedPosition;
     this.startAgent = agentOf(info.agent);
-    this.delay = o.backoff?.initialMs ?? 250;
+    this.reconnectBackoff = { baseMs: o.backoff?.initialMs ?? 250, maxMs: o.backoff?.maxMs ?? 5000 };
     this.log = o.log.child({ sessionId: info.sessionId, destination: d.name ?? redactUrl(d.url) });
     this.connect();
   }
@@ -170,7 +173,7 @@ class Forwarder {
   }
 
   private onOpen(): void {
-    this.delay = this.o.backoff?.initialMs ?? 250;
+    this.reconnects = 0;
     const resumed = this.connects++ > 0;
     const first = this.ring.find((e) => e.kind === 'audio') as Extract<Entry, { kind: 'audio' }> | undefined;
     // The first connection starts where the session was admitted, however late it connects (what it
@@ -193,12 +196,12 @@ class Forwarder {
   private onClose(ws: WebSocket): void {
     if (ws !== this.ws || this.closed) return;
     this.ws = undefined;
+    const delayMs = backoffDelay(++this.reconnects, this.reconnectBackoff);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.connect();
-    }, this.delay);
+    }, delayMs);
     this.timer.unref();
-    this.delay = Math.min(this.delay * 2, this.o.backoff?.maxMs ?? 5000);
   }
 
   private isOpen(): boolean {

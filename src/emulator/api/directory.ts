@@ -3,6 +3,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { errorMessage } from '../../platform/util/error-message.js';
 import type { EmulatorContext } from '../context.js';
 import { badRequest, conflict, describeIssues, notFound } from '../errors.js';
 import { listing, pageOf, type PagingRules } from '../http/paging.js';
@@ -107,7 +108,7 @@ export function directoryRoutes(app: FastifyInstance, ctx: EmulatorContext): voi
     try {
       addMembers(org, g, body.data.memberIds, ctx.clock.now());
     } catch (err) {
-      throw badRequest((err as Error).message, 'invalid.value');
+      throw badRequest(errorMessage(err), 'invalid.value');
     }
     return reply.code(202).send({});
   });

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseWav } from '../../audio/index.js';
+import { errorMessage } from '../../platform/util/error-message.js';
 
 export interface SpeechClips {
   customer: Uint8Array[];
@@ -29,7 +30,7 @@ export function loadSpeechClips(dir = DEFAULT_SPEECH_DIR): SpeechClips {
   try {
     manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as ManifestEntry[];
   } catch (err) {
-    throw new FixtureError(`cannot read speech fixtures in ${dir} (${(err as Error).message}); run scripts/make-speech-fixtures.sh`);
+    throw new FixtureError(`cannot read speech fixtures in ${dir} (${errorMessage(err)}); run scripts/make-speech-fixtures.sh`);
   }
   const clips: SpeechClips = { customer: [], agent: [] };
   for (const e of manifest) {

@@ -4,6 +4,7 @@
  * least busy agents, until a call count or a run time is reached.
  */
 import { z } from 'zod';
+import { errorMessage } from '../../platform/util/error-message.js';
 import { Rng } from '../core/rng.js';
 import type { Scheduler, Timer } from '../core/scheduler.js';
 import { ControlError, describeIssues } from '../errors.js';
@@ -101,7 +102,7 @@ export class LoadRun {
       this.status.callsStarted++;
     } catch (err) {
       this.status.failures++;
-      this.status.lastError = (err as Error).message;
+      this.status.lastError = errorMessage(err);
     }
   }
 }

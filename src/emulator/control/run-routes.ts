@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { errorMessage } from '../../platform/util/error-message.js';
 import { LoadRun, parseLoad } from '../calls/load.js';
 import type { EmulatorContext } from '../context.js';
 import { ControlError, controlNotFound, describeIssues } from '../errors.js';
@@ -79,7 +80,7 @@ export function runRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
     try {
       ctx.clock.setSpeed(b.speed);
     } catch (err) {
-      throw new ControlError((err as Error).message);
+      throw new ControlError(errorMessage(err));
     }
     ctx.scheduler.poke();
     return clockJson();

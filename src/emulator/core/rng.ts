@@ -70,8 +70,3 @@ export class Rng {
     return out;
   }
 }
-
-/** Stable 32-bit hash of a string, for picking things without a generator. */
-export function hash32(text: string): number {
-  return createHash('sha256').update(text).digest().readUInt32LE(0);
-}

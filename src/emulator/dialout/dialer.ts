@@ -4,6 +4,7 @@
  * say (customer connected, agent connected, plus a delay), streams through
  * one shared real-time ticker, and ends the session when the call ends.
  */
+import { errorMessage } from '../../platform/util/error-message.js';
 import type { Call, CallEngine } from '../calls/engine.js';
 import { customerLeg, type Timeline } from '../calls/timeline.js';
 import type { Rng } from '../core/rng.js';
@@ -37,8 +38,8 @@ export class Dialer {
 
   constructor(private readonly deps: DialerDeps) {
     deps.integrations.onProbeNeeded = (i) =>
-      void this.probe(i).catch((err: Error) => {
-        deps.integrations.report(i, 'ERROR', `connection probe could not run: ${err.message}`);
+      void this.probe(i).catch((err: unknown) => {
+        deps.integrations.report(i, 'ERROR', `connection probe could not run: ${errorMessage(err)}`);
       });
   }
 

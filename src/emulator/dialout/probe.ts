@@ -4,6 +4,7 @@
  * and participant ids and no audio — open, then close(end). A failure keeps
  * the integration from becoming active.
  */
+import { errorMessage } from '../../platform/util/error-message.js';
 import { AudioHookClient } from '../../simulate/index.js';
 import type { AudioHookTarget } from '../integrations/store.js';
 import type { AudioHookEntry } from '../log/event-log.js';
@@ -34,7 +35,7 @@ async function attempt(client: AudioHookClient, limits: { openTimeoutMs: number;
   try {
     await timeout(client.connect(), limits.openTimeoutMs, 'the WebSocket upgrade');
   } catch (err) {
-    return { ok: false, detail: client.httpStatus ? `upgrade refused: HTTP ${client.httpStatus}` : (err as Error).message };
+    return { ok: false, detail: client.httpStatus ? `upgrade refused: HTTP ${client.httpStatus}` : errorMessage(err) };
   }
   const opened = new Promise<boolean>((resolve) => {
     client.once('opened', () => resolve(true));
@@ -46,7 +47,7 @@ async function attempt(client: AudioHookClient, limits: { openTimeoutMs: number;
   try {
     ok = await timeout(opened, limits.openTimeoutMs, 'opened');
   } catch (err) {
-    return { ok: false, detail: (err as Error).message };
+    return { ok: false, detail: errorMessage(err) };
   }
   if (!ok) {
     const d = client.received.find((m) => m.type === 'disconnect');

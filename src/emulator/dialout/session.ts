@@ -8,6 +8,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { errorMessage } from '../../platform/util/error-message.js';
 import type { MediaParameter } from '../../protocol/audiohook/index.js';
 import { AudioHookClient } from '../../simulate/index.js';
 import { msToSamples, type CallAudio } from '../audio/arrangement.js';
@@ -87,7 +88,7 @@ export class DialSession {
     try {
       await this.client.connect();
     } catch (err) {
-      this.fail(this.client.httpStatus ? `upgrade refused: HTTP ${this.client.httpStatus}` : (err as Error).message);
+      this.fail(this.client.httpStatus ? `upgrade refused: HTTP ${this.client.httpStatus}` : errorMessage(err));
       return;
     }
     this.openDeadline = performance.now() + this.plan.settings.openTimeoutMs;

@@ -4,6 +4,7 @@
  * under `/control`, and error rendering in each side's own format.
  */
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { errorMessage } from '../../platform/util/error-message.js';
 import type { EmulatorContext } from '../context.js';
 import { ApiError, ControlError, OAuthError } from '../errors.js';
 import { DEFAULT_ENV } from '../state/model.js';
@@ -69,7 +70,7 @@ function installParsers(app: FastifyInstance): void {
     try {
       done(null, JSON.parse(text));
     } catch (err) {
-      done(new ApiError(400, 'bad.request', `The request body is not valid JSON: ${(err as Error).message}`), undefined);
+      done(new ApiError(400, 'bad.request', `The request body is not valid JSON: ${errorMessage(err)}`), undefined);
     }
   });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
@@ -87,7 +88,7 @@ function sendError(err: unknown, req: FastifyRequest, reply: FastifyReply): Fast
   if (err instanceof OAuthError) return reply.code(err.status).type('application/json').send(err.body());
   if (err instanceof ControlError) return reply.code(err.status).send({ error: err.code, message: err.message });
   const status = (err as FastifyError).statusCode ?? 500;
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   if (isControl(req)) return reply.code(status).send({ error: status >= 500 ? 'internal_error' : 'invalid_request', message });
   if (status < 500) return reply.code(status).type('application/json').send(new ApiError(status, 'bad.request', message).body(correlationId));
   return reply.code(500).type('application/json').send(new ApiError(500, 'internal.server.error', `The server encountered an error: ${message}`).body(correlationId));

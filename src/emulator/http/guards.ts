@@ -4,6 +4,7 @@
  * headers, and injected faults (latency, 5xx, connection reset, malformed
  * JSON).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { EmulatorContext } from '../context.js';
 import { ApiError, badCredentials } from '../errors.js';
@@ -74,7 +75,7 @@ async function applyFaults(req: FastifyRequest, reply: FastifyReply, ctx: Emulat
   if (faults.length === 0) return;
   const key = routeKey(req);
   ctx.log.happening(ctx.nowIso(), 'fault.applied', { route: `${key.method} ${key.path}`, kinds: faults.map((f) => f.kind), ids: faults.map((f) => f.id) });
-  for (const f of faults.filter((x) => x.kind === 'latency')) await new Promise((r) => setTimeout(r, f.latencyMs));
+  for (const f of faults.filter((x) => x.kind === 'latency')) await sleep(f.latencyMs);
   if (faults.some((f) => f.kind === 'reset')) {
     reply.hijack();
     req.raw.socket.destroy();

@@ -3,7 +3,7 @@
  * jobs still running. Time comes from the injected clock and sleep.
  */
 import { GenesysTimeoutError } from '../errors.js';
-import { backoffDelay } from '../http/backoff.js';
+import { jitteredBackoff } from '../http/retry-policy.js';
 import type { ApiContext } from './context.js';
 
 export interface PollOptions {
@@ -30,6 +30,6 @@ export async function pollUntil<T>(ctx: ApiContext, what: string, check: () => P
     if (now >= deadline || opts.signal?.aborted) {
       throw new GenesysTimeoutError(`${what} not ready after ${now - started} ms`, now - started);
     }
-    await ctx.sleep(Math.min(backoffDelay(attempt, backoff, ctx.random), deadline - now), opts.signal);
+    await ctx.sleep(Math.min(jitteredBackoff(attempt, backoff, ctx.random), deadline - now), opts.signal);
   }
 }

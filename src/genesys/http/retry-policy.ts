@@ -2,8 +2,19 @@
  * Which failures are retried, and after how long. Pure: the transport feeds
  * it an outcome and does what it says.
  */
-import { backoffDelay, type BackoffSettings } from './backoff.js';
+import { backoffDelay } from '../../platform/util/backoff.js';
 import type { RateLimitHeaders } from './rate-limit-headers.js';
+
+/** Exponential backoff, doubling from `baseMs` up to `maxMs`; always with equal jitter. */
+export interface BackoffSettings {
+  baseMs: number;
+  maxMs: number;
+}
+
+/** Equal jitter: half the step fixed, half random, so a herd of clients spreads out but nobody retries at once. */
+export function jitteredBackoff(attempt: number, s: BackoffSettings, random: () => number): number {
+  return backoffDelay(attempt, { ...s, jitter: 'equal' }, random);
+}
 
 export interface RetrySettings {
   /** Retries for 5xx, network errors (not counting the first attempt). */
@@ -60,20 +71,20 @@ export function decideRetry(
     // A 429 was rejected before doing anything, so any method may be repeated.
     if (done.rateLimited >= s.maxRateLimitRetries) return { retry: false };
     const hinted = outcome.rate.retryAfterMs ?? outcome.rate.resetMs;
-    const delayMs = hinted ?? backoffDelay(done.rateLimited + 1, s.rateLimitBackoff, random);
+    const delayMs = hinted ?? jitteredBackoff(done.rateLimited + 1, s.rateLimitBackoff, random);
     return { retry: true, delayMs: cap(delayMs), reason: '429' };
   }
   if (outcome.kind === 'malformed') {
     // Usually a truncated or proxy-mangled body: worth exactly one more try.
     if (!idempotent || done.malformed >= 1) return { retry: false };
-    return { retry: true, delayMs: cap(backoffDelay(1, s.backoff, random)), reason: 'malformed' };
+    return { retry: true, delayMs: cap(jitteredBackoff(1, s.backoff, random)), reason: 'malformed' };
   }
   if (done.failures >= s.maxRetries || !idempotent) return { retry: false };
   if (outcome.kind === 'network') {
-    return { retry: true, delayMs: cap(backoffDelay(done.failures + 1, s.backoff, random)), reason: 'network' };
+    return { retry: true, delayMs: cap(jitteredBackoff(done.failures + 1, s.backoff, random)), reason: 'network' };
   }
   if (!isTransientStatus(outcome.status, method)) return { retry: false };
-  return { retry: true, delayMs: cap(backoffDelay(done.failures + 1, s.backoff, random)), reason: '5xx' };
+  return { retry: true, delayMs: cap(jitteredBackoff(done.failures + 1, s.backoff, random)), reason: '5xx' };
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import type { ChannelsApi } from '../api/channels.js';
 import { GenesysApiError, GenesysAuthError, type TopicRejectedError } from '../errors.js';
-import type { BackoffSettings } from '../http/backoff.js';
+import type { BackoffSettings } from '../http/retry-policy.js';
 import type { GenesysLogger } from '../log.js';
 import type { CallConversation, Conversation } from '../models/conversation-events.js';
 import type { DetailEvent } from '../models/detail-events.js';

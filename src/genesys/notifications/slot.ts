@@ -6,7 +6,7 @@
  */
 import type { ChannelsApi } from '../api/channels.js';
 import { GenesysApiError, SocketUpgradeError, TopicRejectedError } from '../errors.js';
-import { backoffDelay, type BackoffSettings } from '../http/backoff.js';
+import { jitteredBackoff, type BackoffSettings } from '../http/retry-policy.js';
 import type { GenesysLogger } from '../log.js';
 import type { ChannelTopic, NotificationEnvelope } from '../models/notifications.js';
 import type { Clock, Sleep } from '../time.js';
@@ -138,7 +138,7 @@ export class ChannelSlot {
   }
 
   private async open(e: Extract<SlotEffect, { type: 'open' }>): Promise<void> {
-    if (e.attempt > 0) await this.d.sleep(backoffDelay(e.attempt, this.d.settings.reconnectBackoff, this.d.random), this.abort.signal);
+    if (e.attempt > 0) await this.d.sleep(jitteredBackoff(e.attempt, this.d.settings.reconnectBackoff, this.d.random), this.abort.signal);
     if (this.abort.signal.aborted) return;
     try {
       await this.exclusive(async () => {

@@ -6,9 +6,12 @@
  */
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Logger } from '../logging/index.js';
+import { backoffDelay } from '../util/backoff.js';
+import { errorMessage } from '../util/error-message.js';
 import { redactUrl } from '../util/redact-url.js';
 import { DatabaseError } from './errors.js';
 import type { Migrations } from './migrations.js';
@@ -119,9 +122,12 @@ export async function migrate(db: Db, migrations: Migrations): Promise<string[]>
   // or a deployment in a fresh schema fails while another schema has them.
   const migrator = new Migrator({ db: db.kysely, provider, ...(db.schema ? { migrationTableSchema: db.schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
-  if (error) throw new DatabaseError(`migration failed: ${error instanceof Error ? error.message : String(error)}`);
+  if (error) throw new DatabaseError(`migration failed: ${errorMessage(error)}`);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
+
+/** Between connection attempts: 200 ms doubling, at most 3 s. */
+const CONNECT_BACKOFF = { baseMs: 200, maxMs: 3000 };
 
 /**
  * Opens and migrates. Retries a few times when PostgreSQL is not reachable yet.
@@ -145,10 +151,10 @@ export async function openDatabase(url: string, options: OpenOptions): Promise<D
     } catch (err) {
       if (err instanceof DatabaseError) throw err;
       lastError = err;
-      await new Promise((r) => setTimeout(r, Math.min(200 * 2 ** i, 3000)));
+      await sleep(backoffDelay(i + 1, CONNECT_BACKOFF));
     }
   }
-  throw new DatabaseError(`database: cannot connect to ${redactUrl(url)}: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
+  throw new DatabaseError(`database: cannot connect to ${redactUrl(url)}: ${errorMessage(lastError)}`);
 }
 
 export function nowIso(): string {

@@ -4,6 +4,7 @@ import type { S3Options } from './s3-store.js';
 import type { ObjectStore } from './store.js';
 
 export * from './fs-store.js';
+export * from './keys.js';
 export * from './store.js';
 export type { S3Options } from './s3-store.js';
 

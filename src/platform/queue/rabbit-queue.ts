@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Connection, type Publisher } from 'rabbitmq-client';
 import type { Logger } from '../logging/index.js';
+import { errorMessage } from '../util/error-message.js';
 import { RabbitConsumer } from './rabbit-consumer.js';
 import { peekDeadLetters, requeueDeadLetters } from './rabbit-dead-letters.js';
 import { envelope } from './rabbit-message.js';
@@ -23,7 +24,6 @@ import {
   type Queue,
   type QueueStats,
 } from './queue.js';
-import { errorMessage } from './retry.js';
 import { redactUrl } from '../util/redact-url.js';
 
 export interface RabbitQueueOptions {

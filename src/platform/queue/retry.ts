@@ -2,6 +2,8 @@
  * What happens after a handler throws — shared by both queues so they retry
  * and dead-letter alike.
  */
+import { backoffDelay } from '../util/backoff.js';
+import { errorMessage } from '../util/error-message.js';
 import { PermanentError, RetryLaterError, type ConsumeOptions } from './queue.js';
 
 export type Outcome = { action: 'retry'; delayMs: number; reason: string } | { action: 'dead'; reason: string };
@@ -12,17 +14,10 @@ export type Outcome = { action: 'retry'; delayMs: number; reason: string } | { a
  * much sooner than the step.
  */
 export function exponentialBackoff({ baseMs = 1000, maxMs = 5 * 60_000 } = {}): (attempt: number) => number {
-  return (attempt) => {
-    const step = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
-    return Math.round(step / 2 + (Math.random() * step) / 2);
-  };
+  return (attempt) => backoffDelay(attempt, { baseMs, maxMs, jitter: 'equal' });
 }
 
 const defaultBackoff = exponentialBackoff();
-
-export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 /** `attempts` counts the delivery that just failed (1 on the first). */
 export function decideFailure(err: unknown, attempts: number, options: ConsumeOptions): Outcome {

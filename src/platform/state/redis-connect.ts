@@ -3,9 +3,11 @@
  * misconfigured or absent Redis stops the process instead of hanging it.
  * Once connected, ioredis reconnects by itself (and resubscribes).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logging/index.js';
 import { StateError } from './state.js';
+import { backoffDelay } from '../util/backoff.js';
 import { redactUrl } from '../util/redact-url.js';
 
 export interface ConnectOptions {
@@ -20,10 +22,8 @@ export interface ConnectOptions {
   connectionName: string;
 }
 
-/** Most a reconnect waits between tries once running. */
-const MAX_RECONNECT_DELAY_MS = 2000;
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** Once running: 200 ms before the first reconnect (ioredis counts `times` from 1), doubling, at most 2 s. */
+const RECONNECT_BACKOFF = { baseMs: 200, maxMs: 2000 };
 
 export async function connectRedis(url: string, options: ConnectOptions): Promise<Redis> {
   let running = false;
@@ -34,7 +34,7 @@ export async function connectRedis(url: string, options: ConnectOptions): Promis
     commandTimeout: options.commandTimeoutMs,
     // Before the first connection the loop below retries (and can give up);
     // after it, ioredis reconnects for as long as the process runs.
-    retryStrategy: (times) => (running ? Math.min(100 * 2 ** times, MAX_RECONNECT_DELAY_MS) : null),
+    retryStrategy: (times) => (running ? backoffDelay(times, RECONNECT_BACKOFF) : null),
   });
   client.on('error', (err: Error) => {
     lastError = err;
@@ -48,7 +48,7 @@ export async function connectRedis(url: string, options: ConnectOptions): Promis
     } catch (err) {
       lastError ??= err as Error;
     }
-    if (attempt < options.connectAttempts) await sleep(options.retryDelayMs * 2 ** (attempt - 1));
+    if (attempt < options.connectAttempts) await sleep(backoffDelay(attempt, { baseMs: options.retryDelayMs }));
   }
   client.disconnect();
   throw new StateError(`state: cannot connect to ${redactUrl(url)} after ${options.connectAttempts} attempts: ${lastError?.message ?? 'unknown error'}`);

@@ -50,7 +50,3 @@ export function samplesToNanos(samples: number, rate: number): Nanos {
 export function nanosToSamples(ns: Nanos, rate: number): number {
   return Math.round((ns * rate) / NS_PER_SECOND);
 }
-
-export function nanosToSeconds(ns: Nanos): number {
-  return ns / NS_PER_SECOND;
-}

@@ -112,7 +112,12 @@ export interface ServerEnvelope<T extends ServerMessageType = ServerMessageType>
 
 export type ServerMessage = { [K in ServerMessageType]: ServerEnvelope<K> }[ServerMessageType];
 
-export function bytesPerSample(format: MediaFormat): number {
+/**
+ * Bytes of one sample of one channel: L16 is 16-bit linear PCM, PCMU one µ-law
+ * byte. Takes a plain string too (the stream protocol and WAV headers carry
+ * the format that way); anything but L16 counts as µ-law.
+ */
+export function bytesPerSample(format: MediaFormat | string): number {
   return format === 'L16' ? 2 : 1;
 }
 
