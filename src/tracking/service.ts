@@ -16,7 +16,7 @@ import type { Tenant } from '../shared/tenant.js';
 import type { Directory } from './directory.js';
 import type { HeldConversations } from './held.js';
 import { LeaderLease } from './leader.js';
-import { ConversationTracker, type CallSnapshot } from './tracker.js';
+import { ConversationTracker } from './tracker.js';
 import { TenantWatcher } from './watcher.js';
 
 export const EVENTS_CHANNEL = 'tenant-events';
@@ -159,7 +159,7 @@ export class TrackingService {
     const snapshot = await r.client.conversations.get(conversationId.toLowerCase());
     if (!snapshot) return;
     const tracker = new ConversationTracker({ orgId, isMonitored: (id) => monitored.has(id), now: Date.now });
-    this.deliver(tracker.connectedNow(snapshot as unknown as CallSnapshot).filter((e) => e.type === 'agent.connected' && e.agent.monitored));
+    this.deliver(tracker.connectedNow(snapshot).filter((e) => e.type === 'agent.connected' && e.agent.monitored));
   }
 
   async stop(): Promise<void> {

@@ -11,7 +11,11 @@
  */
 import type { AgentRef, ConversationEvent } from './events.js';
 
-/** The parts of a participant the tracker reads (both topic shapes). */
+/**
+ * The parts of a participant the tracker reads (both topic shapes). The
+ * Genesys client's `CallParticipant` and `ConversationParticipant` fit it as
+ * they are: the watcher hands the notification and REST models over unchanged.
+ */
 export interface SnapshotParticipant {
   id: string;
   purpose?: string;
@@ -131,9 +135,11 @@ export class ConversationTracker {
     const participants = snapshot.participants ?? [];
     const callInfo = callInfoOf(participants);
     const base = { orgId: this.o.orgId, conversationId: snapshot.id, at: new Date(this.o.now()).toISOString() };
-    return participants
-      .filter((p) => AGENT_PURPOSES.has((p.purpose ?? '').toLowerCase()) && userIdOf(p) && stateOf(p) === 'connected')
-      .map((p) => ({ ...base, type: 'agent.connected', agent: this.agentRef(p, userIdOf(p) as string), ...callInfo }));
+    return participants.flatMap((p): ConversationEvent[] => {
+      const userId = userIdOf(p);
+      if (!AGENT_PURPOSES.has((p.purpose ?? '').toLowerCase()) || !userId || stateOf(p) !== 'connected') return [];
+      return [{ ...base, type: 'agent.connected', agent: this.agentRef(p, userId), ...callInfo }];
+    });
   }
 
   /** Conversations seen but not ended. */
@@ -178,7 +184,8 @@ export class ConversationTracker {
       const kind = (disconnectTypeOf(p) ?? '').toLowerCase();
       if (kind.startsWith('transfer')) {
         const next = all.find((o) => o.id !== p.id && AGENT_PURPOSES.has((o.purpose ?? '').toLowerCase()) && !GONE.has(stateOf(o)) && userIdOf(o));
-        out.push({ ...base, type: 'agent.transfer', from: agent, to: next ? this.agentRef(next, userIdOf(next) as string) : undefined, kind });
+        const nextUserId = next && userIdOf(next);
+        out.push({ ...base, type: 'agent.transfer', from: agent, to: next && nextUserId ? this.agentRef(next, nextUserId) : undefined, kind });
       } else {
         out.push({ ...base, type: 'agent.disconnected', agent, disconnectType: kind || undefined });
       }

@@ -11,7 +11,7 @@ import { errorMessage } from '../platform/util/error-message.js';
 import type { ConversationEvent, TenantEvent } from './events.js';
 import type { Tenant } from '../shared/tenant.js';
 import type { Agent, Directory } from './directory.js';
-import { ConversationTracker, type CallSnapshot } from './tracker.js';
+import { ConversationTracker } from './tracker.js';
 
 export interface WatcherDeps {
   tenant: Tenant;
@@ -35,14 +35,20 @@ export class WatcherError extends Error {
 
 const CUSTOMER_END = 'customer.end';
 
+/** What exists only once start() has checked the tenant: set together, never half. */
+interface Started {
+  client: GenesysClient;
+  tracker: ConversationTracker;
+  groupId: string;
+}
+
 function toAgent(u: User): Agent {
   return { userId: u.id, name: u.name, email: u.email, active: (u.state ?? 'active') === 'active' };
 }
 
 export class TenantWatcher {
-  private client: GenesysClient | undefined;
+  private started: Started | undefined;
   private manager: NotificationsManager | undefined;
-  private tracker: ConversationTracker | undefined;
   private monitored = new Map<string, Agent>();
   /** Conversations whose monitored agents left before the end: followed by their detail topic. */
   private followed = new Set<string>();
@@ -63,14 +69,19 @@ export class TenantWatcher {
     const t = this.d.tenant;
     if (!t.genesys) throw new WatcherError(`tenant ${t.orgId}: no Genesys credentials (tenant set --genesys-client-id …)`);
     if (!t.monitoredGroupId) throw new WatcherError(`tenant ${t.orgId}: no monitored group (tenant set --group …)`);
-    this.client = this.d.client ? this.d.client(t) : createGenesysClient(t.genesys, { logger: this.d.log });
-    this.tracker = new ConversationTracker({ orgId: this.orgId, isMonitored: (id) => this.monitored.has(id), now: this.now });
-    await this.syncDirectory();
-    const manager = this.client.notifications.createManager({ topics: this.topicSet() });
+    const s: Started = {
+      client: this.d.client ? this.d.client(t) : createGenesysClient(t.genesys, { logger: this.d.log }),
+      tracker: new ConversationTracker({ orgId: this.orgId, isMonitored: (id) => this.monitored.has(id), now: this.now }),
+      groupId: t.monitoredGroupId,
+    };
+    this.started = s;
+    await this.syncDirectory(s);
+    const manager = s.client.notifications.createManager({ topics: this.topicSet() });
     this.manager = manager;
-    manager.on('conversation', (n) => this.apply((this.tracker as ConversationTracker).apply(n.conversation as unknown as CallSnapshot)));
+    manager.on('conversation', (n) => this.apply(s.tracker.apply(n.conversation)));
     manager.on('detail', (n) => {
-      if (n.eventType === CUSTOMER_END) this.apply((this.tracker as ConversationTracker).endFromDetail(n.conversationId, (n.event as { eventTime?: number }).eventTime ?? this.now()));
+      // Event bodies are not validated (genesys/models/normalize.ts): a missing eventTime means now.
+      if (n.eventType === CUSTOMER_END) this.apply(s.tracker.endFromDetail(n.conversationId, typeof n.event.eventTime === 'number' ? n.event.eventTime : this.now()));
     });
     manager.on('gap', (g) => {
       this.d.log.warn({ orgId: this.orgId, from: new Date(g.from).toISOString(), to: new Date(g.to).toISOString(), reason: g.reason }, 'notification gap; reconciling the window');
@@ -82,9 +93,9 @@ export class TenantWatcher {
     // Held sessions first: their agents wait for audio, and analytics lags the
     // newest calls. Then the calls analytics knows, so they are tracked too.
     await this.resolveHeld().catch((err: unknown) => this.d.log.warn({ orgId: this.orgId, err: errorMessage(err) }, 'could not resolve the held sessions after taking over'));
-    await this.claimLiveCalls([...this.monitored.keys()]).catch((err: unknown) => this.d.log.warn({ orgId: this.orgId, err: errorMessage(err) }, 'could not look up live calls after taking over'));
+    await this.claimLiveCalls(s, [...this.monitored.keys()]).catch((err: unknown) => this.d.log.warn({ orgId: this.orgId, err: errorMessage(err) }, 'could not look up live calls after taking over'));
     this.every(this.d.syncIntervalMs, () => this.resync());
-    this.every(60_000, () => this.tracker?.sweep());
+    this.every(60_000, () => s.tracker.sweep());
     this.d.log.info({ orgId: this.orgId, monitored: this.monitored.size }, 'watching the monitored agents');
   }
 
@@ -98,7 +109,9 @@ export class TenantWatcher {
   /** Re-reads the group; updates subscriptions and tells replicas who joined or left. */
   async resync(): Promise<void> {
     try {
-      const diff = await this.syncDirectory();
+      const s = this.started;
+      if (!s) throw new WatcherError(`tenant ${this.orgId}: resync before start`);
+      const diff = await this.syncDirectory(s);
       if (diff.added.length === 0 && diff.removed.length === 0) return;
       await this.manager?.setTopics(this.topicSet());
       const at = new Date(this.now()).toISOString();
@@ -106,18 +119,16 @@ export class TenantWatcher {
         ...diff.removed.map((userId): TenantEvent => ({ type: 'monitoring.changed', orgId: this.orgId, userId, monitored: false, at })),
         ...diff.added.map((userId): TenantEvent => ({ type: 'monitoring.changed', orgId: this.orgId, userId, monitored: true, at })),
       ]);
-      if (diff.added.length > 0) await this.claimLiveCalls(diff.added);
+      if (diff.added.length > 0) await this.claimLiveCalls(s, diff.added);
     } catch (err) {
       this.d.log.error({ orgId: this.orgId, err: errorMessage(err) }, 'directory sync failed; keeping the previous agents');
     }
   }
 
-  private async syncDirectory(): Promise<{ added: string[]; removed: string[] }> {
-    const client = this.client as GenesysClient;
+  private async syncDirectory(s: Started): Promise<{ added: string[]; removed: string[] }> {
     const members = async function* (): AsyncIterable<Agent> {
-      for await (const u of client.groups.members(this_group)) yield toAgent(u);
+      for await (const u of s.client.groups.members(s.groupId)) yield toAgent(u);
     };
-    const this_group = this.d.tenant.monitoredGroupId as string;
     const result = await this.d.directory.sync(this.orgId, members());
     this.monitored = result.monitored;
     if (result.added.length || result.removed.length) {
@@ -133,13 +144,14 @@ export class TenantWatcher {
    * knew them: a replica holding the call may have missed the first event.
    */
   async resolve(conversationId: string, reannounce: (userId: string) => boolean = () => true): Promise<void> {
-    const tracker = this.tracker;
-    if (!this.client || !tracker) return;
-    const snapshot = await this.client.conversations.get(conversationId.toLowerCase());
+    const s = this.started;
+    if (!s) return;
+    const { client, tracker } = s;
+    const snapshot = await client.conversations.get(conversationId.toLowerCase());
     if (!snapshot) return;
-    const events = tracker.apply(snapshot as unknown as CallSnapshot);
+    const events = tracker.apply(snapshot);
     const told = new Set(events.flatMap((e) => (e.type === 'agent.connected' ? [e.agent.userId] : [])));
-    const again = tracker.connectedNow(snapshot as unknown as CallSnapshot).filter((e) => e.type === 'agent.connected' && e.agent.monitored && !told.has(e.agent.userId) && reannounce(e.agent.userId));
+    const again = tracker.connectedNow(snapshot).filter((e) => e.type === 'agent.connected' && e.agent.monitored && !told.has(e.agent.userId) && reannounce(e.agent.userId));
     this.apply([...events, ...again]);
   }
 
@@ -155,9 +167,8 @@ export class TenantWatcher {
    * find the agents' live calls in analytics and resolve each from its
    * current state (analytics lags: held sessions are resolved apart).
    */
-  private async claimLiveCalls(userIds: string[]): Promise<void> {
+  private async claimLiveCalls({ client }: Started, userIds: string[]): Promise<void> {
     if (userIds.length === 0) return;
-    const client = this.client as GenesysClient;
     const to = new Date(this.now());
     const from = new Date(to.getTime() - 12 * 3600_000);
     const live = new Set<string>();
@@ -173,7 +184,7 @@ export class TenantWatcher {
     for (const e of events) {
       if (e.type === 'agent.connected') e.agent.email = this.monitored.get(e.agent.userId)?.email;
       if (e.type === 'agent.transfer' && e.from.monitored && !e.to?.monitored) this.follow(e.conversationId);
-      if (e.type === 'agent.disconnected' && e.agent.monitored && this.tracker?.isOpen(e.conversationId)) this.follow(e.conversationId);
+      if (e.type === 'agent.disconnected' && e.agent.monitored && this.started?.tracker.isOpen(e.conversationId)) this.follow(e.conversationId);
       if (e.type === 'conversation.ended') this.unfollow(e.conversationId);
     }
     this.d.publish(events);

@@ -68,6 +68,24 @@ describe('virtual clock and scheduler', () => {
     expect(ran).toEqual(['a1', 'a2', 'b']);
   });
 
+  it('runs many timers, pushed in scrambled order with ties and cancels, in (time, scheduling) order', () => {
+    const real = new FakeReal();
+    const clock = new VirtualClock(real, 0, 0);
+    const s = new Scheduler(clock, real);
+    const ran: number[] = [];
+    const expected: { at: number; n: number }[] = [];
+    for (let n = 0; n < 500; n++) {
+      const at = (n * 7919) % 97; // scrambled, with many ties
+      const t = s.at(at, () => ran.push(n));
+      if (n % 11 === 0) t.cancel();
+      else expected.push({ at, n });
+    }
+    clock.advance(100);
+    s.poke();
+    expect(ran).toEqual(expected.sort((a, b) => a.at - b.at || a.n - b.n).map((e) => e.n));
+    expect(s.size).toBe(0);
+  });
+
   it('until() resolves when virtual time arrives, and at once on stop', async () => {
     const real = new FakeReal();
     const clock = new VirtualClock(real, 0, 0);

@@ -5,6 +5,7 @@
  * records as of the data-lake watermark at fulfilment, so they can be built
  * lazily and still be exactly what the job "saw".
  */
+import { z } from 'zod';
 import type { Rng } from '../core/rng.js';
 import { ApiError, badRequest } from '../errors.js';
 import type { Settings } from '../settings.js';
@@ -120,10 +121,12 @@ function encodeCursor(jobId: string, offset: number): string {
   return Buffer.from(JSON.stringify({ j: jobId, o: offset })).toString('base64url');
 }
 
+const cursorSchema = z.object({ j: z.string(), o: z.number().min(0).refine(Number.isInteger) });
+
 function decodeCursor(cursor: string, jobId: string): number {
   try {
-    const c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { j?: unknown; o?: unknown };
-    if (c.j === jobId && typeof c.o === 'number' && Number.isInteger(c.o) && c.o >= 0) return c.o;
+    const c = cursorSchema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    if (c.success && c.data.j === jobId) return c.data.o;
   } catch {
     // fall through to the error below
   }

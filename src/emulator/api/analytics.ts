@@ -7,12 +7,12 @@ import type { AnalyticsView } from '../analytics/view.js';
 import { matches, ordered, overlaps, parseSyncQuery, startedOnTouchedDay } from '../analytics/query.js';
 import type { EmulatorContext } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
-import { orgOf, qList, queryOf } from '../http/request.js';
+import { orgOf, qList, queryOf, type WithParams } from '../http/request.js';
 
 export function analyticsRoutes(view: AnalyticsView) {
   return (app: FastifyInstance, ctx: EmulatorContext): void => {
-    app.get('/api/v2/analytics/conversations/:conversationId/details', async (req) => {
-      const id = (req.params as { conversationId: string }).conversationId;
+    app.get<WithParams<'conversationId'>>('/api/v2/analytics/conversations/:conversationId/details', async (req) => {
+      const id = req.params.conversationId;
       const rec = view.get(orgOf(req).id, id);
       if (!rec) throw notFound(`Conversation ${id} was not found.`);
       return rec;

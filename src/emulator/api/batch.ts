@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from '../context.js';
 import { notFound } from '../errors.js';
-import { stateOf, tokenOf } from '../http/request.js';
+import { stateOf, tokenOf, type WithParams } from '../http/request.js';
 
 export function batchRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   app.post('/api/v2/recording/batchrequests', async (req) => {
@@ -13,8 +13,8 @@ export function batchRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
     return { id: b.id, selfUri: `/api/v2/recording/batchrequests/${b.id}` };
   });
 
-  app.get('/api/v2/recording/batchrequests/:jobId', async (req) => {
-    const id = (req.params as { jobId: string }).jobId;
+  app.get<WithParams<'jobId'>>('/api/v2/recording/batchrequests/:jobId', async (req) => {
+    const id = req.params.jobId;
     const b = ctx.batches.get(id);
     // Only the submitting client may read it; to anyone else it does not exist.
     if (!b || b.clientId !== tokenOf(req).clientId) throw notFound(`Batch request ${id} was not found.`);

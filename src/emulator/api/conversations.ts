@@ -13,13 +13,13 @@ import { callsSnapshot, conversationSnapshot } from '../calls/snapshot.js';
 import { iso } from '../calls/spellings.js';
 import type { EmulatorContext } from '../context.js';
 import { notFound } from '../errors.js';
-import { orgOf } from '../http/request.js';
+import { orgOf, type WithParams } from '../http/request.js';
 
 type Json = Record<string, unknown>;
 
 export function conversationRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
-  const callOf = (req: FastifyRequest): Call => {
-    const id = (req.params as { conversationId: string }).conversationId.toLowerCase();
+  const callOf = (req: FastifyRequest<WithParams<'conversationId'>>): Call => {
+    const id = req.params.conversationId.toLowerCase();
     const call = ctx.calls.get(id);
     if (!call || call.timeline.orgId !== orgOf(req).id || ctx.clock.now() < call.timeline.start) throw notFound(`Conversation ${id} was not found.`);
     return call;
@@ -30,12 +30,12 @@ export function conversationRoutes(app: FastifyInstance, ctx: EmulatorContext): 
     return { startTime: iso(t.start), ...(at >= t.end ? { endTime: iso(t.end) } : {}), selfUri };
   };
 
-  app.get('/api/v2/conversations/calls/:conversationId', async (req) => {
+  app.get<WithParams<'conversationId'>>('/api/v2/conversations/calls/:conversationId', async (req) => {
     const call = callOf(req);
     return { ...callsSnapshot(call.timeline, ctx.clock.now()), selfUri: `/api/v2/conversations/calls/${call.timeline.conversationId}` };
   });
 
-  app.get('/api/v2/conversations/:conversationId', async (req) => {
+  app.get<WithParams<'conversationId'>>('/api/v2/conversations/:conversationId', async (req) => {
     const call = callOf(req);
     const at = ctx.clock.now();
     const t = call.timeline;

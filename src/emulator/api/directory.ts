@@ -7,7 +7,7 @@ import { errorMessage } from '../../platform/util/error-message.js';
 import type { EmulatorContext } from '../context.js';
 import { badRequest, conflict, describeIssues, notFound } from '../errors.js';
 import { listing, pageOf, type PagingRules } from '../http/paging.js';
-import { orgOf, q1, qList, queryOf } from '../http/request.js';
+import { orgOf, q1, qList, queryOf, type WithParams } from '../http/request.js';
 import { addMembers, groupsOf, removeMembers } from '../state/directory.js';
 import { groupJson, userJson, type Group, type Org, type User } from '../state/model.js';
 
@@ -55,9 +55,9 @@ export function directoryRoutes(app: FastifyInstance, ctx: EmulatorContext): voi
     return listing(userList(org, sorted(users, q1(q, 'sortOrder')), req), page, '/api/v2/users', q, ['expand', 'state', 'sortOrder']);
   });
 
-  app.get('/api/v2/users/:userId', async (req) => {
+  app.get<WithParams<'userId'>>('/api/v2/users/:userId', async (req) => {
     const org = orgOf(req);
-    const id = (req.params as { userId: string }).userId;
+    const id = req.params.userId;
     // Client-credentials tokens have no user (Genesys Cloud docs, "OAuth client credentials grant").
     if (id === 'me') throw badRequest('GET /api/v2/users/me is not valid when using the Client Credentials OAuth grant', 'bad.request');
     const u = org.users.get(id);
@@ -75,12 +75,12 @@ export function directoryRoutes(app: FastifyInstance, ctx: EmulatorContext): voi
     return listing(sorted(groups, q1(q, 'sortOrder')).map(groupJson), page, '/api/v2/groups', q, ['sortOrder']);
   });
 
-  app.get('/api/v2/groups/:groupId', async (req) => groupJson(requireGroup(orgOf(req), (req.params as { groupId: string }).groupId)));
+  app.get<WithParams<'groupId'>>('/api/v2/groups/:groupId', async (req) => groupJson(requireGroup(orgOf(req), req.params.groupId)));
 
   for (const which of ['members', 'individuals'] as const) {
-    app.get(`/api/v2/groups/:groupId/${which}`, async (req) => {
+    app.get<WithParams<'groupId'>>(`/api/v2/groups/:groupId/${which}`, async (req) => {
       const org = orgOf(req);
-      const g = requireGroup(org, (req.params as { groupId: string }).groupId);
+      const g = requireGroup(org, req.params.groupId);
       const q = queryOf(req);
       const page = pageOf(q, rules());
       const users = g.memberIds.map((id) => org.users.get(id)).filter((u): u is User => u !== undefined);
@@ -99,9 +99,9 @@ export function directoryRoutes(app: FastifyInstance, ctx: EmulatorContext): voi
     return groupJson(g);
   });
 
-  app.post('/api/v2/groups/:groupId/members', async (req, reply) => {
+  app.post<WithParams<'groupId'>>('/api/v2/groups/:groupId/members', async (req, reply) => {
     const org = orgOf(req);
-    const g = requireGroup(org, (req.params as { groupId: string }).groupId);
+    const g = requireGroup(org, req.params.groupId);
     const body = membersSchema.safeParse(req.body ?? {});
     if (!body.success) throw badRequest(`Invalid member request: ${describeIssues(body.error.issues)}`, 'constraint.validation');
     if (body.data.version !== g.version) throw conflict(`Group version ${body.data.version} does not match the current version ${g.version}`);
@@ -113,9 +113,9 @@ export function directoryRoutes(app: FastifyInstance, ctx: EmulatorContext): voi
     return reply.code(202).send({});
   });
 
-  app.delete('/api/v2/groups/:groupId/members', async (req, reply) => {
+  app.delete<WithParams<'groupId'>>('/api/v2/groups/:groupId/members', async (req, reply) => {
     const org = orgOf(req);
-    const g = requireGroup(org, (req.params as { groupId: string }).groupId);
+    const g = requireGroup(org, req.params.groupId);
     const ids = qList(queryOf(req), 'ids');
     if (ids.length === 0) throw badRequest('ids is required (comma-separated user ids)', 'invalid.value', [{ fieldName: 'ids' }]);
     removeMembers(g, ids, ctx.clock.now());

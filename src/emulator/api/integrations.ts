@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
 import { ApiError, badRequest, describeIssues, notFound } from '../errors.js';
 import { listing, pageOf } from '../http/paging.js';
-import { orgOf, qList, queryOf } from '../http/request.js';
+import { orgOf, qList, queryOf, type WithParams } from '../http/request.js';
 import { configJson, INTEGRATION_TYPES, IntegrationError, integrationJson, type Integration } from '../integrations/store.js';
 
 const createSchema = z.object({ name: z.string().optional(), integrationType: z.object({ id: z.string() }), notes: z.string().optional() });
@@ -46,8 +46,8 @@ export function integrationRoutes(app: FastifyInstance, ctx: EmulatorContext): v
   const store = ctx.integrations;
   const paging = () => ({ ...ctx.settings().paging, maxPageSize: 1000 });
   const expanded = (req: FastifyRequest) => qList(queryOf(req), 'expand').includes('config.current');
-  const integrationOf = (req: FastifyRequest): Integration => {
-    const id = (req.params as { integrationId: string }).integrationId;
+  const integrationOf = (req: FastifyRequest<WithParams<'integrationId'>>): Integration => {
+    const id = req.params.integrationId;
     const i = store.get(orgOf(req).id, id);
     if (!i) throw notFound(`Integration ${id} was not found.`);
     return i;
@@ -65,9 +65,9 @@ export function integrationRoutes(app: FastifyInstance, ctx: EmulatorContext): v
     return integrationJson(i, false);
   });
 
-  app.get('/api/v2/integrations/:integrationId', async (req) => integrationJson(integrationOf(req), expanded(req)));
+  app.get<WithParams<'integrationId'>>('/api/v2/integrations/:integrationId', async (req) => integrationJson(integrationOf(req), expanded(req)));
 
-  app.patch('/api/v2/integrations/:integrationId', async (req) => {
+  app.patch<WithParams<'integrationId'>>('/api/v2/integrations/:integrationId', async (req) => {
     const i = integrationOf(req);
     const b = parse(patchSchema, req.body, 'integration update');
     if (b.name) i.name = b.name;
@@ -76,15 +76,15 @@ export function integrationRoutes(app: FastifyInstance, ctx: EmulatorContext): v
     return integrationJson(i, false);
   });
 
-  app.delete('/api/v2/integrations/:integrationId', async (req) => {
+  app.delete<WithParams<'integrationId'>>('/api/v2/integrations/:integrationId', async (req) => {
     const i = integrationOf(req);
     store.remove(i);
     return integrationJson(i, false);
   });
 
-  app.get('/api/v2/integrations/:integrationId/config/current', async (req) => configJson(integrationOf(req)));
+  app.get<WithParams<'integrationId'>>('/api/v2/integrations/:integrationId/config/current', async (req) => configJson(integrationOf(req)));
 
-  app.put('/api/v2/integrations/:integrationId/config/current', async (req) => {
+  app.put<WithParams<'integrationId'>>('/api/v2/integrations/:integrationId/config/current', async (req) => {
     const i = integrationOf(req);
     const b = parse(configSchema, req.body, 'integration config');
     for (const [k, ref] of Object.entries(b.credentials)) {
@@ -99,8 +99,8 @@ export function integrationRoutes(app: FastifyInstance, ctx: EmulatorContext): v
     return listing(types, pageOf(queryOf(req), paging()), '/api/v2/integrations/types', queryOf(req));
   });
 
-  app.get('/api/v2/integrations/types/:typeId', async (req) => {
-    const id = (req.params as { typeId: string }).typeId;
+  app.get<WithParams<'typeId'>>('/api/v2/integrations/types/:typeId', async (req) => {
+    const id = req.params.typeId;
     const t = INTEGRATION_TYPES.find((x) => x.id === id);
     if (!t) throw notFound(`Integration type ${id} was not found.`);
     return { id: t.id, name: t.name, description: t.description, provider: t.provider, category: t.category, selfUri: `/api/v2/integrations/types/${t.id}` };
@@ -123,16 +123,16 @@ export function integrationRoutes(app: FastifyInstance, ctx: EmulatorContext): v
     return listing(list, pageOf(queryOf(req), paging()), '/api/v2/integrations/credentials', queryOf(req));
   });
 
-  app.get('/api/v2/integrations/credentials/:credentialId', async (req) => {
-    const id = (req.params as { credentialId: string }).credentialId;
+  app.get<WithParams<'credentialId'>>('/api/v2/integrations/credentials/:credentialId', async (req) => {
+    const id = req.params.credentialId;
     const c = store.credential(orgOf(req).id, id);
     if (!c) throw notFound(`Credential ${id} was not found.`);
     // Secrets are write-only: field names come back, values do not.
     return { id: c.id, name: c.name, type: { name: c.type }, credentialFields: Object.fromEntries(Object.keys(c.fields).map((k) => [k, ''])) };
   });
 
-  app.delete('/api/v2/integrations/credentials/:credentialId', async (req, reply) => {
-    const id = (req.params as { credentialId: string }).credentialId;
+  app.delete<WithParams<'credentialId'>>('/api/v2/integrations/credentials/:credentialId', async (req, reply) => {
+    const id = req.params.credentialId;
     const c = store.credential(orgOf(req).id, id);
     if (!c) throw notFound(`Credential ${id} was not found.`);
     store.removeCredential(c);

@@ -12,10 +12,15 @@ import { stateOf } from '../http/request.js';
 function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
   const m = /^Basic\s+(\S+)$/i.exec(header ?? '');
   if (!m) return undefined;
-  const text = Buffer.from(m[1] as string, 'base64').toString('utf8');
+  const text = Buffer.from(m[1] ?? '', 'base64').toString('utf8');
   const colon = text.indexOf(':');
   if (colon < 0) return undefined;
   return { id: decodeURIComponent(text.slice(0, colon)), secret: decodeURIComponent(text.slice(colon + 1)) };
+}
+
+/** The token request's fields; a body that is no object has none (and so no grant_type). */
+function formFields(body: unknown): Record<string, unknown> {
+  return body !== null && typeof body === 'object' ? Object.fromEntries(Object.entries(body)) : {};
 }
 
 function sameSecret(a: string, b: string): boolean {
@@ -26,8 +31,8 @@ function sameSecret(a: string, b: string): boolean {
 
 export function loginRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   app.post('/login/oauth/token', async (req) => {
-    const form = (req.body ?? {}) as Record<string, unknown>;
-    if (typeof form !== 'object' || form.grant_type === undefined) throw new OAuthError(400, 'invalid_request', 'Missing grant_type (send application/x-www-form-urlencoded grant_type=client_credentials)');
+    const form = formFields(req.body);
+    if (form.grant_type === undefined) throw new OAuthError(400, 'invalid_request', 'Missing grant_type (send application/x-www-form-urlencoded grant_type=client_credentials)');
     if (form.grant_type !== 'client_credentials') throw new OAuthError(400, 'unsupported_grant_type', `Unsupported grant_type ${String(form.grant_type)}; the emulator implements client_credentials`);
     const creds =
       basicCredentials(req.headers.authorization) ??

@@ -4,14 +4,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { EmulatorContext } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
-import { orgOf, q1, qBool, qList, queryOf, tokenOf } from '../http/request.js';
+import { orgOf, q1, qBool, qList, queryOf, tokenOf, type WithParams } from '../http/request.js';
 import type { Channel } from '../notify/channels.js';
 import { availableTopic, TOPICS } from '../notify/topics.js';
 
 function topicIds(body: unknown): string[] {
   if (!Array.isArray(body)) throw badRequest('The body must be an array of topics: [{"id": "v2.users.{id}.conversations.calls"}, …]', 'invalid.value');
   return body.map((t, i) => {
-    const id = t && typeof t === 'object' ? (t as { id?: unknown }).id : undefined;
+    const id: unknown = t && typeof t === 'object' && 'id' in t ? t.id : undefined;
     if (typeof id !== 'string' || id.length === 0) throw badRequest(`Topic ${i} has no id`, 'invalid.value', [{ fieldName: `[${i}].id` }]);
     return id;
   });
@@ -22,8 +22,8 @@ export function notificationRoutes(app: FastifyInstance, ctx: EmulatorContext): 
   const channelJson = (c: Channel) => ({ connectUri: ctx.urls.channelUri(c.env, c.id), id: c.id, expires: new Date(c.expires).toISOString() });
 
   /** The caller's own channel (another org's or region's channel is simply not found). */
-  const channelOf = (req: FastifyRequest): Channel => {
-    const id = (req.params as { channelId: string }).channelId;
+  const channelOf = (req: FastifyRequest<WithParams<'channelId'>>): Channel => {
+    const id = req.params.channelId;
     const ch = n.registry.get(id);
     if (!ch || ch.orgId !== orgOf(req).id || ch.env !== tokenOf(req).env) throw notFound(`Channel ${id} was not found.`);
     return ch;
@@ -42,17 +42,17 @@ export function notificationRoutes(app: FastifyInstance, ctx: EmulatorContext): 
     return { entities: list.map(channelJson) };
   });
 
-  app.head('/api/v2/notifications/channels/:channelId', async (req, reply) => {
+  app.head<WithParams<'channelId'>>('/api/v2/notifications/channels/:channelId', async (req, reply) => {
     channelOf(req);
     return reply.code(200).send();
   });
 
-  app.get('/api/v2/notifications/channels/:channelId/subscriptions', async (req) => ({
+  app.get<WithParams<'channelId'>>('/api/v2/notifications/channels/:channelId/subscriptions', async (req) => ({
     entities: [...channelOf(req).topics].map((id) => ({ id, state: 'Permitted' })),
   }));
 
   for (const method of ['PUT', 'POST'] as const) {
-    app.route({
+    app.route<WithParams<'channelId'>>({
       method,
       url: '/api/v2/notifications/channels/:channelId/subscriptions',
       handler: async (req) => {
@@ -63,7 +63,7 @@ export function notificationRoutes(app: FastifyInstance, ctx: EmulatorContext): 
     });
   }
 
-  app.delete('/api/v2/notifications/channels/:channelId/subscriptions', async (req, reply) => {
+  app.delete<WithParams<'channelId'>>('/api/v2/notifications/channels/:channelId/subscriptions', async (req, reply) => {
     n.unsubscribeAll(channelOf(req));
     return reply.code(204).send();
   });

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
 import { badRequest, describeIssues, notFound } from '../errors.js';
 import { listing, pageOf } from '../http/paging.js';
-import { orgOf, queryOf } from '../http/request.js';
+import { orgOf, queryOf, type WithParams } from '../http/request.js';
 import type { OAuthClient, Org, Role } from '../state/model.js';
 
 const clientSchema = z.object({
@@ -48,8 +48,8 @@ function checkRoles(org: Org, ids: string[], grant: string): void {
 }
 
 export function oauthClientRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
-  const clientOf = (req: FastifyRequest): OAuthClient => {
-    const id = (req.params as { clientId: string }).clientId;
+  const clientOf = (req: FastifyRequest<WithParams<'clientId'>>): OAuthClient => {
+    const id = req.params.clientId;
     const c = orgOf(req).clients.get(id);
     if (!c) throw notFound(`OAuth client ${id} was not found.`);
     return c;
@@ -71,9 +71,9 @@ export function oauthClientRoutes(app: FastifyInstance, ctx: EmulatorContext): v
     return clientJson(c, true);
   });
 
-  app.get('/api/v2/oauth/clients/:clientId', async (req) => clientJson(clientOf(req), false));
+  app.get<WithParams<'clientId'>>('/api/v2/oauth/clients/:clientId', async (req) => clientJson(clientOf(req), false));
 
-  app.put('/api/v2/oauth/clients/:clientId', async (req) => {
+  app.put<WithParams<'clientId'>>('/api/v2/oauth/clients/:clientId', async (req) => {
     const c = clientOf(req);
     const b = parse(clientSchema, req.body, 'OAuth client');
     checkRoles(orgOf(req), b.roleIds, b.authorizedGrantType);
@@ -83,7 +83,7 @@ export function oauthClientRoutes(app: FastifyInstance, ctx: EmulatorContext): v
     return clientJson(c, false);
   });
 
-  app.delete('/api/v2/oauth/clients/:clientId', async (req, reply) => {
+  app.delete<WithParams<'clientId'>>('/api/v2/oauth/clients/:clientId', async (req, reply) => {
     const c = clientOf(req);
     orgOf(req).clients.delete(c.id);
     ctx.tokens.revokeClient(c.id);
@@ -103,16 +103,16 @@ export function oauthClientRoutes(app: FastifyInstance, ctx: EmulatorContext): v
     return roleJson(r);
   });
 
-  app.get('/api/v2/authorization/roles/:roleId', async (req) => {
-    const id = (req.params as { roleId: string }).roleId;
+  app.get<WithParams<'roleId'>>('/api/v2/authorization/roles/:roleId', async (req) => {
+    const id = req.params.roleId;
     const r = orgOf(req).roles.get(id);
     if (!r) throw notFound(`Role ${id} was not found.`);
     return roleJson(r);
   });
 
-  app.put('/api/v2/authorization/roles/:roleId/users/add', async (req) => {
+  app.put<WithParams<'roleId'>>('/api/v2/authorization/roles/:roleId/users/add', async (req) => {
     const org = orgOf(req);
-    const id = (req.params as { roleId: string }).roleId;
+    const id = req.params.roleId;
     const r = org.roles.get(id);
     if (!r) throw notFound(`Role ${id} was not found.`);
     const users = z.array(z.string()).safeParse(req.body);

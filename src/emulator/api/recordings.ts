@@ -8,8 +8,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Call } from '../calls/engine.js';
 import type { EmulatorContext } from '../context.js';
 import { ApiError, badRequest, notFound } from '../errors.js';
-import { orgOf, q1, qInt, qList, queryOf, stateOf } from '../http/request.js';
-import { isMediaFormat, KNOWN_FORMATS, MEDIA_FILES, type MediaChannel, type MediaFormat } from '../recordings/media.js';
+import { orgOf, q1, qInt, qList, queryOf, stateOf, type WithParams } from '../http/request.js';
+import { isKnownFormat, isMediaChannel, isMediaFormat, KNOWN_FORMATS, MEDIA_FILES, type MediaChannel, type MediaFormat } from '../recordings/media.js';
 import { readyAt, recordingDoc, recordingMetadata } from '../recordings/recordings.js';
 
 type Json = Record<string, unknown>;
@@ -18,7 +18,7 @@ function formatOf(req: FastifyRequest): MediaFormat | 'NONE' {
   const q = queryOf(req);
   const requested = qList(q, 'mediaFormats')[0] ?? q1(q, 'formatId') ?? 'WEBM';
   const f = requested.toUpperCase();
-  if (!(KNOWN_FORMATS as readonly string[]).includes(f)) throw badRequest(`Unknown formatId ${requested} (one of ${KNOWN_FORMATS.join(', ')})`, 'invalid.value', [{ fieldName: 'formatId' }]);
+  if (!isKnownFormat(f)) throw badRequest(`Unknown formatId ${requested} (one of ${KNOWN_FORMATS.join(', ')})`, 'invalid.value', [{ fieldName: 'formatId' }]);
   if (f === 'NONE' || isMediaFormat(f)) return f;
   throw badRequest(`The emulator cannot produce ${f} media; ask for formatId=WEBM (Opus), WAV_ULAW (stereo µ-law) or WAV (PCM16)`, 'invalid.value', [{ fieldName: 'formatId' }]);
 }
@@ -26,8 +26,8 @@ function formatOf(req: FastifyRequest): MediaFormat | 'NONE' {
 export function recordingRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   const delay = () => ctx.settings().recordings.transcodeDelayMs;
 
-  const callOf = (req: FastifyRequest): Call => {
-    const id = (req.params as { conversationId: string }).conversationId;
+  const callOf = (req: FastifyRequest<WithParams<'conversationId'>>): Call => {
+    const id = req.params.conversationId;
     const call = ctx.calls.get(id);
     if (!call || call.timeline.orgId !== orgOf(req).id || ctx.clock.now() < call.timeline.start) throw notFound(`Conversation ${id} was not found.`);
     return call;
@@ -60,7 +60,7 @@ export function recordingRoutes(app: FastifyInstance, ctx: EmulatorContext): voi
     return doc;
   };
 
-  app.get('/api/v2/conversations/:conversationId/recordings', async (req, reply) => {
+  app.get<WithParams<'conversationId'>>('/api/v2/conversations/:conversationId/recordings', async (req, reply) => {
     const call = callOf(req);
     const format = formatOf(req);
     if (!call.timeline.recording) return [];
@@ -68,22 +68,22 @@ export function recordingRoutes(app: FastifyInstance, ctx: EmulatorContext): voi
     return [await withUris(req, call, format, ['0', '1'])];
   });
 
-  app.get('/api/v2/conversations/:conversationId/recordings/:recordingId', async (req, reply) => {
+  app.get<WithParams<'conversationId' | 'recordingId'>>('/api/v2/conversations/:conversationId/recordings/:recordingId', async (req, reply) => {
     const call = callOf(req);
     const format = formatOf(req);
-    const rid = (req.params as { recordingId: string }).recordingId;
+    const rid = req.params.recordingId;
     if (call.timeline.recording?.id !== rid) throw notFound(`Recording ${rid} was not found.`);
     if (!(await awaitReady(req, call))) return reply.code(202).send();
     return withUris(req, call, format, ['S']);
   });
 
-  app.get('/api/v2/conversations/:conversationId/recordingmetadata', async (req) => {
+  app.get<WithParams<'conversationId'>>('/api/v2/conversations/:conversationId/recordingmetadata', async (req) => {
     const meta = recordingMetadata(callOf(req), ctx.clock.now(), delay());
     return meta ? [{ ...meta, region: stateOf(req).env }] : [];
   });
 
-  app.get('/api/v2/conversations/:conversationId/recordingmetadata/:recordingId', async (req) => {
-    const rid = (req.params as { recordingId: string }).recordingId;
+  app.get<WithParams<'conversationId' | 'recordingId'>>('/api/v2/conversations/:conversationId/recordingmetadata/:recordingId', async (req) => {
+    const rid = req.params.recordingId;
     const meta = recordingMetadata(callOf(req), ctx.clock.now(), delay());
     if (!meta || meta.id !== rid) throw notFound(`Recording ${rid} was not found.`);
     return { ...meta, region: stateOf(req).env };
@@ -91,13 +91,13 @@ export function recordingRoutes(app: FastifyInstance, ctx: EmulatorContext): voi
 }
 
 export function mediaRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
-  app.get('/media/recordings/:conversationId/:recordingId/:file', async (req, reply) => {
-    const p = req.params as { conversationId: string; recordingId: string; file: string };
+  app.get<WithParams<'conversationId' | 'recordingId' | 'file'>>('/media/recordings/:conversationId/:recordingId/:file', async (req, reply) => {
+    const p = req.params;
     const q = queryOf(req);
     const [, channel, ext] = /^([S01])\.(\w+)$/.exec(p.file) ?? [];
     const format = q1(q, 'format') ?? '';
-    if (!channel || !isMediaFormat(format) || MEDIA_FILES[format].ext !== ext) throw notFound();
-    const ref = { env: stateOf(req).env, conversationId: p.conversationId, recordingId: p.recordingId, channel: channel as MediaChannel, format };
+    if (!channel || !isMediaChannel(channel) || !isMediaFormat(format) || MEDIA_FILES[format].ext !== ext) throw notFound();
+    const ref = { env: stateOf(req).env, conversationId: p.conversationId, recordingId: p.recordingId, channel, format };
     const problem = ctx.media.problem(ref, Number(q1(q, 'expires')), q1(q, 'sig') ?? '');
     if (problem) throw new ApiError(403, 'forbidden', `Media link refused: ${problem}`);
     const call = ctx.calls.get(p.conversationId);

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import { parseWav } from '../../audio/index.js';
 import { errorMessage } from '../../platform/util/error-message.js';
 
@@ -20,15 +21,12 @@ export class FixtureError extends Error {
 /** src/emulator/audio and dist/emulator/audio are both three levels below the package root. */
 export const DEFAULT_SPEECH_DIR = fileURLToPath(new URL('../../../fixtures/speech/', import.meta.url));
 
-interface ManifestEntry {
-  role: string;
-  file: string;
-}
+const manifestSchema = z.array(z.object({ role: z.string(), file: z.string() }));
 
 export function loadSpeechClips(dir = DEFAULT_SPEECH_DIR): SpeechClips {
-  let manifest: ManifestEntry[];
+  let manifest: z.infer<typeof manifestSchema>;
   try {
-    manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as ManifestEntry[];
+    manifest = manifestSchema.parse(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')));
   } catch (err) {
     throw new FixtureError(`cannot read speech fixtures in ${dir} (${errorMessage(err)}); run scripts/make-speech-fixtures.sh`);
   }

@@ -19,7 +19,7 @@ export class ControlClientError extends Error {
     readonly body: unknown,
     what: string,
   ) {
-    const msg = body && typeof body === 'object' && 'message' in body ? String((body as { message: unknown }).message) : JSON.stringify(body);
+    const msg = body && typeof body === 'object' && 'message' in body ? String(body.message) : JSON.stringify(body);
     super(`${what} failed: HTTP ${status}: ${msg}`);
   }
 }
@@ -171,7 +171,7 @@ export class EmulatorControl {
 
   // --- the log ------------------------------------------------------------------------------------
   notificationLog(q: NotificationQuery = {}): Promise<NotificationEntry[]> {
-    return this.call('GET', `/log/notifications${query(q as Q)}`);
+    return this.call('GET', `/log/notifications${query(q)}`);
   }
   audioHookLog(q: { conversationId?: string; kind?: 'call' | 'probe'; integrationId?: string } = {}): Promise<AudioHookEntry[]> {
     return this.call('GET', `/log/audiohook${query(q)}`);

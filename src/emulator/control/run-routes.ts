@@ -10,7 +10,7 @@ import { LoadRun, parseLoad } from '../calls/load.js';
 import type { EmulatorContext } from '../context.js';
 import { ControlError, controlNotFound, describeIssues } from '../errors.js';
 import { faultSchema } from '../http/faults.js';
-import { q1, queryOf } from '../http/request.js';
+import { q1, queryOf, type WithParams } from '../http/request.js';
 import { addHistory } from './history.js';
 import { callSummary, startCall } from './ops.js';
 
@@ -31,13 +31,13 @@ export function runRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
     return c;
   };
 
-  app.post('/orgs/:orgId/calls', async (req) => callSummary(startCall(ctx, (req.params as { orgId: string }).orgId, req.body)));
-  app.post('/orgs/:orgId/history', async (req) => addHistory(ctx, (req.params as { orgId: string }).orgId, req.body));
-  app.get('/calls/:conversationId', async (req) => callSummary(callOf((req.params as { conversationId: string }).conversationId)));
+  app.post<WithParams<'orgId'>>('/orgs/:orgId/calls', async (req) => callSummary(startCall(ctx, req.params.orgId, req.body)));
+  app.post<WithParams<'orgId'>>('/orgs/:orgId/history', async (req) => addHistory(ctx, req.params.orgId, req.body));
+  app.get<WithParams<'conversationId'>>('/calls/:conversationId', async (req) => callSummary(callOf(req.params.conversationId)));
 
   for (const kind of ['evaluations', 'surveys'] as const) {
-    app.post(`/calls/:conversationId/${kind}`, async (req) => {
-      const call = callOf((req.params as { conversationId: string }).conversationId);
+    app.post<WithParams<'conversationId'>>(`/calls/:conversationId/${kind}`, async (req) => {
+      const call = callOf(req.params.conversationId);
       const { eventTime, delayMs, ...data } = parse(attachmentSchema, req.body, kind.slice(0, -1));
       const at = eventTime !== undefined ? Date.parse(eventTime) : ctx.clock.now() + (delayMs ?? 0);
       if (Number.isNaN(at)) throw new ControlError('eventTime must be an ISO date');
@@ -48,8 +48,8 @@ export function runRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
     });
   }
 
-  app.post('/orgs/:orgId/load', async (req) => {
-    const org = ctx.orgs.require((req.params as { orgId: string }).orgId);
+  app.post<WithParams<'orgId'>>('/orgs/:orgId/load', async (req) => {
+    const org = ctx.orgs.require(req.params.orgId);
     const id = `load-${loads.size + 1}`;
     const run = new LoadRun(id, org.id, parseLoad(req.body), {
       scheduler: ctx.scheduler,
@@ -66,9 +66,9 @@ export function runRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
     if (!l) throw controlNotFound(`load ${id}`);
     return l;
   };
-  app.get('/load/:id', async (req) => loadOf((req.params as { id: string }).id).status);
-  app.delete('/load/:id', async (req) => {
-    const l = loadOf((req.params as { id: string }).id);
+  app.get<WithParams<'id'>>('/load/:id', async (req) => loadOf(req.params.id).status);
+  app.delete<WithParams<'id'>>('/load/:id', async (req) => {
+    const l = loadOf(req.params.id);
     l.stop();
     return l.status;
   });
@@ -106,8 +106,8 @@ export function runRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   channelRoutes(app, ctx);
 
   for (const outcome of ['fail', 'expire'] as const) {
-    app.post(`/jobs/:jobId/${outcome}`, async (req) => {
-      const job = ctx.jobs.find((req.params as { jobId: string }).jobId);
+    app.post<WithParams<'jobId'>>(`/jobs/:jobId/${outcome}`, async (req) => {
+      const job = ctx.jobs.find(req.params.jobId);
       if (!job) throw controlNotFound('job');
       const msg = parse(z.object({ errorMessage: z.string().optional() }), req.body, 'job outcome').errorMessage;
       ctx.jobs.force(job, outcome === 'fail' ? 'FAILED' : 'EXPIRED', msg);
@@ -118,22 +118,22 @@ export function runRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   app.get('/log/notifications', async (req) => {
     const q = queryOf(req);
     return ctx.log.queryNotifications({
-      ...opt('channelId', q1(q, 'channelId')),
-      ...opt('topic', q1(q, 'topic')),
-      ...opt('topicPrefix', q1(q, 'topicPrefix')),
-      ...opt('conversationId', q1(q, 'conversationId')),
-      ...opt('since', num(q1(q, 'since'))),
-      ...opt('limit', num(q1(q, 'limit'))),
+      channelId: q1(q, 'channelId'),
+      topic: q1(q, 'topic'),
+      topicPrefix: q1(q, 'topicPrefix'),
+      conversationId: q1(q, 'conversationId'),
+      since: num(q1(q, 'since')),
+      limit: num(q1(q, 'limit')),
     });
   });
   app.get('/log/audiohook', async (req) => {
     ctx.dialer.refreshDigests();
     const q = queryOf(req);
-    return ctx.log.querySessions({ ...opt('conversationId', q1(q, 'conversationId')), ...opt('kind', q1(q, 'kind')), ...opt('integrationId', q1(q, 'integrationId')) });
+    return ctx.log.querySessions({ conversationId: q1(q, 'conversationId'), kind: q1(q, 'kind'), integrationId: q1(q, 'integrationId') });
   });
   app.get('/log/happenings', async (req) => {
     const q = queryOf(req);
-    return ctx.log.queryHappenings({ ...opt('kind', q1(q, 'kind')), ...opt('since', num(q1(q, 'since'))) });
+    return ctx.log.queryHappenings({ kind: q1(q, 'kind'), since: num(q1(q, 'since')) });
   });
 
   app.get('/state', async () => ({
@@ -146,10 +146,6 @@ export function runRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   }));
 }
 
-function opt<K extends string, V>(key: K, v: V | undefined): Partial<Record<K, V>> {
-  return v === undefined ? {} : ({ [key]: v } as Record<K, V>);
-}
-
 function channelRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   const n = ctx.notifications;
   const channelOf = (id: string) => {
@@ -160,22 +156,22 @@ function channelRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   app.get('/channels', async () =>
     n.registry.all().map((c) => ({ id: c.id, orgId: c.orgId, env: c.env, clientId: c.clientId, connected: c.connected, topics: c.topics.size, expires: new Date(c.expires).toISOString(), lastUsed: new Date(c.lastUsed).toISOString() })),
   );
-  app.post('/channels/:id/socket-closing', async (req) => {
-    const ch = channelOf((req.params as { id: string }).id);
+  app.post<WithParams<'id'>>('/channels/:id/socket-closing', async (req) => {
+    const ch = channelOf(req.params.id);
     const b = parse(z.object({ closeAfterMs: z.number().int().min(0).optional() }), req.body, 'socket-closing');
     const ok = n.sockets?.socketClosing(ch, b.closeAfterMs ?? ctx.settings().notifications.socketClosingDelayMs) ?? false;
     if (!ok) throw new ControlError(`channel ${ch.id} has no connected socket`, 409, 'not_connected');
     ctx.log.happening(ctx.nowIso(), 'channel.socket_closing', { channelId: ch.id });
     return { sent: true };
   });
-  app.post('/channels/:id/drop', async (req) => {
-    const ch = channelOf((req.params as { id: string }).id);
+  app.post<WithParams<'id'>>('/channels/:id/drop', async (req) => {
+    const ch = channelOf(req.params.id);
     if (!n.sockets?.drop(ch.id)) throw new ControlError(`channel ${ch.id} has no connected socket`, 409, 'not_connected');
     ctx.log.happening(ctx.nowIso(), 'channel.dropped', { channelId: ch.id });
     return { dropped: true };
   });
-  app.post('/channels/:id/expire', async (req) => {
-    n.expire(channelOf((req.params as { id: string }).id), 'expired by the control API');
+  app.post<WithParams<'id'>>('/channels/:id/expire', async (req) => {
+    n.expire(channelOf(req.params.id), 'expired by the control API');
     return { expired: true };
   });
 }

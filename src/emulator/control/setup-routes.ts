@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { EmulatorContext } from '../context.js';
 import { ControlError, controlNotFound, describeIssues } from '../errors.js';
+import type { WithParams } from '../http/request.js';
 import { addMembers, removeMembers } from '../state/directory.js';
 import { applySeed, describeOrg, seedClient, seedGroup, seedIntegration, seedUser } from '../state/apply-seed.js';
 import { parseSeed, seedClientSchema, seedGroupSchema, seedIntegrationSchema, seedUserSchema } from '../state/seed.js';
@@ -44,15 +45,15 @@ const asList = (body: unknown): unknown[] => (Array.isArray(body) ? body : [body
 export function setupRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   app.post('/seed', async (req) => ({ orgs: applySeed(ctx, parseSeed(req.body)) }));
   app.get('/orgs', async () => ctx.orgs.all().map((o) => describeOrg(ctx, o)));
-  app.get('/orgs/:orgId', async (req) => describeOrg(ctx, ctx.orgs.require((req.params as { orgId: string }).orgId)));
+  app.get<WithParams<'orgId'>>('/orgs/:orgId', async (req) => describeOrg(ctx, ctx.orgs.require(req.params.orgId)));
 
   const parts = { users: 'users', groups: 'groups', clients: 'oauthClients', integrations: 'integrations' } as const;
   for (const [path, part] of Object.entries(parts)) {
-    app.post(`/orgs/:orgId/${path}`, async (req) => seedInto(ctx, (req.params as { orgId: string }).orgId, part, asList(req.body)));
+    app.post<WithParams<'orgId'>>(`/orgs/:orgId/${path}`, async (req) => seedInto(ctx, req.params.orgId, part, asList(req.body)));
   }
 
-  app.post('/orgs/:orgId/groups/:groupId/members', async (req) => {
-    const p = req.params as { orgId: string; groupId: string };
+  app.post<WithParams<'orgId' | 'groupId'>>('/orgs/:orgId/groups/:groupId/members', async (req) => {
+    const p = req.params;
     const org = ctx.orgs.require(p.orgId);
     const g = org.groups.get(p.groupId);
     if (!g) throw controlNotFound(`group ${p.groupId}`);
@@ -60,16 +61,16 @@ export function setupRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
     return { id: g.id, version: g.version, memberIds: g.memberIds };
   });
 
-  app.delete('/orgs/:orgId/groups/:groupId/members', async (req) => {
-    const p = req.params as { orgId: string; groupId: string };
+  app.delete<WithParams<'orgId' | 'groupId'>>('/orgs/:orgId/groups/:groupId/members', async (req) => {
+    const p = req.params;
     const g = ctx.orgs.require(p.orgId).groups.get(p.groupId);
     if (!g) throw controlNotFound(`group ${p.groupId}`);
     removeMembers(g, parse(membersSchema, req.body, 'members').userIds, ctx.clock.now());
     return { id: g.id, version: g.version, memberIds: g.memberIds };
   });
 
-  app.post('/orgs/:orgId/integrations/:integrationId/probe', async (req) => {
-    const p = req.params as { orgId: string; integrationId: string };
+  app.post<WithParams<'orgId' | 'integrationId'>>('/orgs/:orgId/integrations/:integrationId/probe', async (req) => {
+    const p = req.params;
     const i = ctx.integrations.get(ctx.orgs.require(p.orgId).id, p.integrationId);
     if (!i) throw controlNotFound(`integration ${p.integrationId}`);
     if (i.intendedState !== 'ENABLED') throw new ControlError('only an enabled integration can be probed', 409, 'conflict');
@@ -77,15 +78,15 @@ export function setupRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
     return { id: i.id, reportedState: i.reported.code, detail: i.reported.detail ?? null };
   });
 
-  app.get('/orgs/:orgId/integrations/:integrationId', async (req) => {
-    const p = req.params as { orgId: string; integrationId: string };
+  app.get<WithParams<'orgId' | 'integrationId'>>('/orgs/:orgId/integrations/:integrationId', async (req) => {
+    const p = req.params;
     const i = ctx.integrations.get(p.orgId, p.integrationId);
     if (!i) throw controlNotFound(`integration ${p.integrationId}`);
     return { id: i.id, name: i.name, intendedState: i.intendedState, reportedState: i.reported.code, detail: i.reported.detail ?? null };
   });
 
-  app.put('/orgs/:orgId/settings', async (req) => {
-    const org = ctx.orgs.require((req.params as { orgId: string }).orgId);
+  app.put<WithParams<'orgId'>>('/orgs/:orgId/settings', async (req) => {
+    const org = ctx.orgs.require(req.params.orgId);
     const b = parse(orgSettingsSchema, req.body, 'org settings');
     if (b.rateLimit === null) delete org.rateLimit;
     else if (b.rateLimit) org.rateLimit = b.rateLimit;

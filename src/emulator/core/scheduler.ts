@@ -84,7 +84,7 @@ export class Scheduler {
     if (this.armed !== undefined) this.real.clearTimeout(this.armed);
     this.armed = undefined;
     this.armedAt = Infinity;
-    while (this.heap.length > 0 && (this.heap[0] as Entry).cancelled) pop(this.heap);
+    while (this.heap[0]?.cancelled) pop(this.heap);
     const first = this.heap[0];
     if (!first) return;
     const delay = this.clock.realDelayUntil(first.at);
@@ -102,8 +102,8 @@ export class Scheduler {
     this.running = true;
     try {
       const now = this.clock.now();
-      while (this.heap.length > 0 && (this.heap[0] as Entry).at <= now) {
-        const e = pop(this.heap) as Entry;
+      for (let e = this.heap[0]; e !== undefined && e.at <= now; e = this.heap[0]) {
+        pop(this.heap);
         if (e.cancelled) continue;
         try {
           e.fn();
@@ -121,33 +121,38 @@ function less(a: Entry, b: Entry): boolean {
   return a.at < b.at || (a.at === b.at && a.seq < b.seq);
 }
 
+/** Sift-up with a hole: parents move down until `e` fits. */
 function push(h: Entry[], e: Entry): void {
+  let i = h.length;
   h.push(e);
-  let i = h.length - 1;
   while (i > 0) {
     const p = (i - 1) >> 1;
-    if (!less(h[i] as Entry, h[p] as Entry)) break;
-    [h[i], h[p]] = [h[p] as Entry, h[i] as Entry];
+    const parent = h[p];
+    if (parent === undefined || !less(e, parent)) break;
+    h[i] = parent;
     i = p;
   }
+  h[i] = e;
 }
 
+/** Removes the earliest entry; the last one sifts down from the root, smaller children moving up. */
 function pop(h: Entry[]): Entry | undefined {
   const top = h[0];
   const last = h.pop();
-  if (h.length > 0 && last) {
-    h[0] = last;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < h.length && less(h[l] as Entry, h[m] as Entry)) m = l;
-      if (r < h.length && less(h[r] as Entry, h[m] as Entry)) m = r;
-      if (m === i) break;
-      [h[i], h[m]] = [h[m] as Entry, h[i] as Entry];
-      i = m;
-    }
+  if (h.length === 0 || last === undefined) return top;
+  let i = 0;
+  for (;;) {
+    const l = 2 * i + 1;
+    let m = i;
+    let best = last;
+    const left = h[l];
+    if (left !== undefined && less(left, best)) [m, best] = [l, left];
+    const right = h[l + 1];
+    if (right !== undefined && less(right, best)) [m, best] = [l + 1, right];
+    if (m === i) break;
+    h[i] = best;
+    i = m;
   }
+  h[i] = last;
   return top;
 }

@@ -47,10 +47,26 @@ export function routeKey(req: FastifyRequest): RouteKey {
   return { method: req.method, template, path };
 }
 
+/**
+ * Route generic for path parameters: Fastify's router fills every `:name` of
+ * the route's URL, so a handler declared with the names its URL has reads
+ * them as strings ("Type-Providers" / "TypeScript" in the Fastify docs).
+ */
+export interface WithParams<K extends string> {
+  Params: Record<K, string>;
+}
+
 export type Query = Record<string, string | string[] | undefined>;
 
+/** The query string as Fastify's parser gives it: each name maps to one value or, when repeated, a list. */
 export function queryOf(req: FastifyRequest): Query {
-  return (req.query ?? {}) as Query;
+  const raw: unknown = req.query;
+  const out: Query = {};
+  if (raw === null || typeof raw !== 'object') return out;
+  for (const [k, v] of Object.entries(raw)) {
+    if (typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string'))) out[k] = v;
+  }
+  return out;
 }
 
 /** A query value as one string (the last one wins when repeated). */

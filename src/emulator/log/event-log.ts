@@ -58,14 +58,15 @@ export interface HappeningEntry {
   [key: string]: unknown;
 }
 
-export interface NotificationQuery {
+/** A type alias (not an interface) so it fits the control client's record-typed query builder. */
+export type NotificationQuery = {
   channelId?: string;
   topic?: string;
   topicPrefix?: string;
   conversationId?: string;
   since?: number;
   limit?: number;
-}
+};
 
 export class EventLog {
   private seq = 0;
@@ -119,7 +120,8 @@ export class EventLog {
 }
 
 function bodyId(body: unknown): unknown {
-  return body && typeof body === 'object' ? (body as { id?: unknown; conversationId?: unknown }).id ?? (body as { conversationId?: unknown }).conversationId : undefined;
+  if (!body || typeof body !== 'object') return undefined;
+  return ('id' in body ? body.id : undefined) ?? ('conversationId' in body ? body.conversationId : undefined);
 }
 
 function trim<T>(list: T[], max: number): void {

@@ -135,6 +135,6 @@ export class NotificationSockets {
     } catch {
       return;
     }
-    if (msg && typeof msg === 'object' && (msg as { message?: unknown }).message === 'ping') l.ws.send(pongFrame);
+    if (msg && typeof msg === 'object' && 'message' in msg && msg.message === 'ping') l.ws.send(pongFrame);
   }
 }

@@ -14,10 +14,23 @@ export const MEDIA_FORMATS = ['WAV_ULAW', 'WAV', 'WEBM'] as const;
 export type MediaFormat = (typeof MEDIA_FORMATS)[number];
 /** Every formatId Genesys knows (Genesys Cloud docs, "Recording API"). */
 export const KNOWN_FORMATS = ['WAV', 'WEBM', 'WAV_ULAW', 'OGG_VORBIS', 'OGG_OPUS', 'MP3', 'NONE'] as const;
-export type MediaChannel = 'S' | '0' | '1';
+const MEDIA_CHANNELS = ['S', '0', '1'] as const;
+export type MediaChannel = (typeof MEDIA_CHANNELS)[number];
+
+const mediaFormats: ReadonlySet<string> = new Set(MEDIA_FORMATS);
+const knownFormats: ReadonlySet<string> = new Set(KNOWN_FORMATS);
+const mediaChannels: ReadonlySet<string> = new Set(MEDIA_CHANNELS);
 
 export function isMediaFormat(f: string): f is MediaFormat {
-  return (MEDIA_FORMATS as readonly string[]).includes(f);
+  return mediaFormats.has(f);
+}
+
+export function isKnownFormat(f: string): f is (typeof KNOWN_FORMATS)[number] {
+  return knownFormats.has(f);
+}
+
+export function isMediaChannel(c: string): c is MediaChannel {
+  return mediaChannels.has(c);
 }
 
 /** The recorded span's stereo µ-law bytes: exactly what AudioHook streamed for the same span. */

@@ -14,7 +14,7 @@ import type {
   DataAvailability,
 } from '../models/analytics.js';
 import { normalizeAnalyticsConversation } from '../models/normalize.js';
-import { seg, type ApiContext } from './context.js';
+import { bodyOf, seg, type ApiContext } from './context.js';
 import { pollUntil, type PollOptions } from './poll.js';
 
 /** Sync queries cannot page past pageNumber × pageSize = 10,000 (Genesys Cloud docs, "Analytics conversation detail query"). */
@@ -115,7 +115,7 @@ async function* iterateQuery(
 const TERMINAL_FAILURES = new Set(['FAILED', 'CANCELLED', 'EXPIRED']);
 
 function jobsApi(ctx: ApiContext): AnalyticsJobsApi {
-  const status = async (jobId: string) => (await ctx.request<AsyncQueryStatus>('GET', `${BASE}/details/jobs/${seg(jobId)}`)).body as AsyncQueryStatus;
+  const status = async (jobId: string) => bodyOf(await ctx.request<AsyncQueryStatus>('GET', `${BASE}/details/jobs/${seg(jobId)}`), `analytics job ${jobId} status`);
   return {
     async submit(query) {
       // Not idempotent, but a duplicate job only costs an unused result set that expires.
@@ -144,7 +144,7 @@ function jobsApi(ctx: ApiContext): AnalyticsJobsApi {
       await ctx.request('DELETE', `${BASE}/details/jobs/${seg(jobId)}`, { accept: [404] });
     },
     async availability() {
-      return (await ctx.request<DataAvailability>('GET', `${BASE}/details/jobs/availability`)).body as DataAvailability;
+      return bodyOf(await ctx.request<DataAvailability>('GET', `${BASE}/details/jobs/availability`), 'analytics data availability');
     },
   };
 }

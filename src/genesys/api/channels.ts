@@ -3,7 +3,7 @@
  * The socket side lives in ../notifications.
  */
 import type { AvailableTopic, Channel, ChannelTopic } from '../models/notifications.js';
-import { seg, type ApiContext } from './context.js';
+import { bodyOf, seg, type ApiContext } from './context.js';
 
 export interface SubscribeOptions {
   /**
@@ -34,7 +34,7 @@ export function channelsApi(ctx: ApiContext): ChannelsApi {
   return {
     async create() {
       // Retrying a create may leave an orphan channel; Genesys evicts unconnected channels first, so that is cheap.
-      return (await ctx.request<Channel>('POST', `${BASE}/channels`, { idempotent: true })).body as Channel;
+      return bodyOf(await ctx.request<Channel>('POST', `${BASE}/channels`, { idempotent: true }), 'channel creation');
     },
     async list(include) {
       return entities((await ctx.request<{ entities?: Channel[] }>('GET', `${BASE}/channels`, { query: { includechannels: include } })).body);

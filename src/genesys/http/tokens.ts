@@ -30,10 +30,10 @@ export class TokenProvider {
 
   /** A valid bearer token: cached, or fetched once for all concurrent callers. */
   async token(): Promise<string> {
-    const state = tokenFreshness(this.cached, this.o.clock.now(), this.o.refreshRatio);
-    if (state === 'fresh') return (this.cached as CachedToken).accessToken;
-    if (state === 'expired') return (await this.refresh()).accessToken;
-    const current = this.cached as CachedToken;
+    const current = this.cached;
+    const state = tokenFreshness(current, this.o.clock.now(), this.o.refreshRatio);
+    if (!current || state === 'expired') return (await this.refresh()).accessToken;
+    if (state === 'fresh') return current.accessToken;
     try {
       return (await this.refresh()).accessToken;
     } catch (err) {
@@ -118,9 +118,9 @@ export class TokenProvider {
 
 function parseToken(text: string): { accessToken: string; expiresIn: unknown } | undefined {
   try {
-    const body = JSON.parse(text) as { access_token?: unknown; expires_in?: unknown };
-    if (typeof body.access_token !== 'string' || body.access_token === '') return undefined;
-    return { accessToken: body.access_token, expiresIn: body.expires_in };
+    const body: unknown = JSON.parse(text);
+    if (!body || typeof body !== 'object' || !('access_token' in body) || typeof body.access_token !== 'string' || body.access_token === '') return undefined;
+    return { accessToken: body.access_token, expiresIn: 'expires_in' in body ? body.expires_in : undefined };
   } catch {
     return undefined;
   }
@@ -128,9 +128,12 @@ function parseToken(text: string): { accessToken: string; expiresIn: unknown } |
 
 function authError(status: number, text: string): GenesysAuthError {
   try {
-    const b = JSON.parse(text) as { error?: unknown; error_description?: unknown; description?: unknown; message?: unknown };
-    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-    return new GenesysAuthError(status, str(b.error), str(b.error_description) ?? str(b.description) ?? str(b.message));
+    const b: unknown = JSON.parse(text);
+    const str = (key: string): string | undefined => {
+      const v: unknown = b && typeof b === 'object' ? Reflect.get(b, key) : undefined;
+      return typeof v === 'string' ? v : undefined;
+    };
+    return new GenesysAuthError(status, str('error'), str('error_description') ?? str('description') ?? str('message'));
   } catch {
     return new GenesysAuthError(status, undefined, undefined);
   }

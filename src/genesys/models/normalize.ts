@@ -5,6 +5,7 @@
  */
 import type { AnalyticsConversation, AnalyticsParticipant, AnalyticsSegment, AnalyticsSession } from './analytics.js';
 import type { CallConversation, CallParticipant, Conversation, ConversationParticipant, Wrapup } from './conversation-events.js';
+import type { DetailEvent } from './detail-events.js';
 import type { Group, User } from './directory.js';
 import type { Integration, IntegrationConfiguration } from './integrations.js';
 import type { BatchDownloadJobStatus, Recording, RecordingMetadata } from './recordings.js';
@@ -12,23 +13,32 @@ import type { BatchDownloadJobStatus, Recording, RecordingMetadata } from './rec
 /** A record with possibly missing arrays, as received. */
 type Loose = Record<string, unknown>;
 
-const arr = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
-const obj = <T extends object>(v: unknown): T => (v && typeof v === 'object' && !Array.isArray(v) ? (v as T) : ({} as T));
-const loose = (v: unknown): Loose => obj<Loose>(v);
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const loose = (v: unknown): Loose => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v)) : {});
+
+/**
+ * The one unchecked step. The model types transcribe the documented Genesys
+ * schema and are trusted for field types: checking them would reject what a
+ * newer API sends. Only the arrays and maps Genesys omits are checked, and
+ * filled in, before this.
+ */
+function trusted<T>(filled: Loose): T {
+  return filled as T;
+}
 
 export function normalizeUser(raw: unknown): User {
   const u = loose(raw);
-  return { ...u, primaryContactInfo: arr(u.primaryContactInfo), addresses: arr(u.addresses), groups: arr(u.groups) } as User;
+  return trusted<User>({ ...u, primaryContactInfo: arr(u.primaryContactInfo), addresses: arr(u.addresses), groups: arr(u.groups) });
 }
 
 export function normalizeGroup(raw: unknown): Group {
   const g = loose(raw);
-  return { ...g, owners: arr(g.owners), addresses: arr(g.addresses), images: arr(g.images) } as Group;
+  return trusted<Group>({ ...g, owners: arr(g.owners), addresses: arr(g.addresses), images: arr(g.images) });
 }
 
 function segment(raw: unknown): AnalyticsSegment {
   const s = loose(raw);
-  return {
+  return trusted<AnalyticsSegment>({
     ...s,
     wrapUpTags: arr(s.wrapUpTags),
     sipResponseCodes: arr(s.sipResponseCodes),
@@ -37,32 +47,32 @@ function segment(raw: unknown): AnalyticsSegment {
     requestedRoutingUserIds: arr(s.requestedRoutingUserIds),
     scoredAgents: arr(s.scoredAgents),
     properties: arr(s.properties),
-  } as AnalyticsSegment;
+  });
 }
 
 function session(raw: unknown): AnalyticsSession {
   const s = loose(raw);
   const flow = s.flow === undefined ? {} : { flow: { ...loose(s.flow), outcomes: arr(loose(s.flow).outcomes) } };
-  return {
+  return trusted<AnalyticsSession>({
     ...s,
     ...flow,
     requestedRoutings: arr(s.requestedRoutings),
     segments: arr(s.segments).map(segment),
     metrics: arr(s.metrics),
-    mediaEndpointStats: arr<Loose>(s.mediaEndpointStats).map((m) => ({ ...m, codecs: arr(m.codecs) })),
+    mediaEndpointStats: arr(s.mediaEndpointStats).map(loose).map((m) => ({ ...m, codecs: arr(m.codecs) })),
     proposedAgents: arr(s.proposedAgents),
     agentGroups: arr(s.agentGroups),
-  } as AnalyticsSession;
+  });
 }
 
 function participant(raw: unknown): AnalyticsParticipant {
   const p = loose(raw);
-  return { ...p, sessions: arr(p.sessions).map(session) } as AnalyticsParticipant;
+  return trusted<AnalyticsParticipant>({ ...p, sessions: arr(p.sessions).map(session) });
 }
 
 export function normalizeAnalyticsConversation(raw: unknown): AnalyticsConversation {
   const c = loose(raw);
-  return {
+  return trusted<AnalyticsConversation>({
     ...c,
     divisionIds: arr(c.divisionIds),
     knowledgeBaseIds: arr(c.knowledgeBaseIds),
@@ -71,75 +81,80 @@ export function normalizeAnalyticsConversation(raw: unknown): AnalyticsConversat
     evaluations: arr(c.evaluations),
     surveys: arr(c.surveys),
     resolutions: arr(c.resolutions),
-  } as AnalyticsConversation;
+  });
 }
 
 function wrapup(raw: unknown): { wrapup?: Wrapup } {
-  return raw === undefined ? {} : { wrapup: { ...loose(raw), tags: arr(loose(raw).tags) } as Wrapup };
+  return raw === undefined ? {} : { wrapup: trusted<Wrapup>({ ...loose(raw), tags: arr(loose(raw).tags) }) };
 }
 
 function callParticipant(raw: unknown): CallParticipant {
   const p = loose(raw);
   const routing = p.conversationRoutingData === undefined ? {} : { conversationRoutingData: { ...loose(p.conversationRoutingData), skills: arr(loose(p.conversationRoutingData).skills) } };
-  return { ...p, ...wrapup(p.wrapup), ...routing, attributes: obj(p.attributes) } as CallParticipant;
+  return trusted<CallParticipant>({ ...p, ...wrapup(p.wrapup), ...routing, attributes: loose(p.attributes) });
 }
 
 export function normalizeCallConversation(raw: unknown): CallConversation {
   const c = loose(raw);
-  return {
+  return trusted<CallConversation>({
     ...c,
-    divisions: arr<Loose>(c.divisions).map((d) => ({ ...d, entities: arr(d.entities) })),
+    divisions: arr(c.divisions).map(loose).map((d) => ({ ...d, entities: arr(d.entities) })),
     participants: arr(c.participants).map(callParticipant),
-  } as CallConversation;
+  });
 }
 
 function conversationParticipant(raw: unknown): ConversationParticipant {
   const p = loose(raw);
-  return {
+  return trusted<ConversationParticipant>({
     ...p,
     ...wrapup(p.wrapup),
-    attributes: obj(p.attributes),
+    attributes: loose(p.attributes),
     calls: arr(p.calls),
     callbacks: arr(p.callbacks),
     chats: arr(p.chats),
     emails: arr(p.emails),
     messages: arr(p.messages),
-  } as ConversationParticipant;
+  });
 }
 
 export function normalizeConversation(raw: unknown): Conversation {
   const c = loose(raw);
-  return {
+  return trusted<Conversation>({
     ...c,
-    divisions: arr<Loose>(c.divisions).map((d) => ({ ...d, entities: arr(d.entities) })),
+    divisions: arr(c.divisions).map(loose).map((d) => ({ ...d, entities: arr(d.entities) })),
     participants: arr(c.participants).map(conversationParticipant),
     recentTransfers: arr(c.recentTransfers),
-  } as Conversation;
+  });
 }
 
 export function normalizeRecording(raw: unknown): Recording {
   const r = loose(raw);
-  return { ...r, annotations: arr(r.annotations), users: arr(r.users), associatedConversationIds: arr(r.associatedConversationIds), mediaUris: obj(r.mediaUris) } as Recording;
+  return trusted<Recording>({ ...r, annotations: arr(r.annotations), users: arr(r.users), associatedConversationIds: arr(r.associatedConversationIds), mediaUris: loose(r.mediaUris) });
 }
 
 export function normalizeRecordingMetadata(raw: unknown): RecordingMetadata {
   const r = loose(raw);
-  return { ...r, annotations: arr(r.annotations), users: arr(r.users), associatedConversationIds: arr(r.associatedConversationIds) } as RecordingMetadata;
+  return trusted<RecordingMetadata>({ ...r, annotations: arr(r.annotations), users: arr(r.users), associatedConversationIds: arr(r.associatedConversationIds) });
 }
 
 export function normalizeBatchStatus(raw: unknown): BatchDownloadJobStatus {
   const b = loose(raw);
-  return { ...b, results: arr(b.results) } as BatchDownloadJobStatus;
+  return trusted<BatchDownloadJobStatus>({ ...b, results: arr(b.results) });
 }
 
 export function normalizeConfiguration(raw: unknown): IntegrationConfiguration {
   const c = loose(raw);
-  return { ...c, properties: obj(c.properties), advanced: obj(c.advanced), credentials: obj(c.credentials) } as IntegrationConfiguration;
+  return trusted<IntegrationConfiguration>({ ...c, properties: loose(c.properties), advanced: loose(c.advanced), credentials: loose(c.credentials) });
 }
 
 export function normalizeIntegration(raw: unknown): Integration {
   const i = loose(raw);
   const config = loose(i.config);
   const current = config.current === undefined ? {} : { config: { ...config, current: normalizeConfiguration(config.current) } };
-  return { ...i, ...current, attributes: obj(i.attributes) } as Integration;
+  return trusted<Integration>({ ...i, ...current, attributes: loose(i.attributes) });
+}
+
+/** Detail events are flat: nothing to fill in, but the body must be a record. */
+export function normalizeDetailEvent(raw: unknown): DetailEvent {
+  return trusted<DetailEvent>(loose(raw));
 }

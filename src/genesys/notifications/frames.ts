@@ -21,16 +21,33 @@ export function parseFrame(text: string): Frame {
     return { type: 'invalid', reason: 'not JSON' };
   }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { type: 'invalid', reason: 'not an object' };
-  const o = raw as Record<string, unknown>;
+  const o: Record<string, unknown> = Object.fromEntries(Object.entries(raw));
   if (typeof o.topicName === 'string') {
     const kind = classifyTopic(o.topicName).kind;
-    const body = (o.eventBody && typeof o.eventBody === 'object' ? o.eventBody : {}) as Record<string, unknown>;
+    const body = record(o.eventBody);
     if (kind === 'channel-metadata') return { type: 'metadata', message: typeof body.message === 'string' ? body.message : undefined };
-    if (kind === 'socket-closing') return { type: 'socket-closing', body: body as SystemMessage };
-    return { type: 'event', envelope: { ...(o as object), topicName: o.topicName, eventBody: o.eventBody } as NotificationEnvelope };
+    if (kind === 'socket-closing') return { type: 'socket-closing', body: systemMessage(body) };
+    return { type: 'event', envelope: { ...o, topicName: o.topicName, eventBody: o.eventBody } };
   }
   if (o.result !== undefined) return { type: 'reply', result: String(o.result), status: typeof o.status === 'string' ? o.status : undefined };
   return { type: 'invalid', reason: 'no topicName' };
+}
+
+function record(v: unknown): Record<string, unknown> {
+  return v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v)) : {};
+}
+
+const SYSTEM_STRINGS = ['channelId', 'systemTopicType', 'correlationId', 'organizationId', 'userId', 'oauthClientId', 'oauthClientOrgId', 'reason', 'message'] as const;
+
+/** The documented fields of a system message that have their documented types. */
+function systemMessage(body: Record<string, unknown>): SystemMessage {
+  const out: SystemMessage = {};
+  for (const k of SYSTEM_STRINGS) {
+    const v = body[k];
+    if (typeof v === 'string') out[k] = v;
+  }
+  if (body.data !== undefined) out.data = record(body.data);
+  return out;
 }
 
 /** The application-level ping Genesys answers with a pong (not a WebSocket ping frame). */

@@ -8,9 +8,7 @@ import type { ChannelsApi } from '../api/channels.js';
 import { GenesysApiError, GenesysAuthError, type TopicRejectedError } from '../errors.js';
 import type { BackoffSettings } from '../http/retry-policy.js';
 import type { GenesysLogger } from '../log.js';
-import type { CallConversation, Conversation } from '../models/conversation-events.js';
-import type { DetailEvent } from '../models/detail-events.js';
-import { normalizeCallConversation, normalizeConversation } from '../models/normalize.js';
+import { normalizeCallConversation, normalizeConversation, normalizeDetailEvent } from '../models/normalize.js';
 import type { NotificationEnvelope } from '../models/notifications.js';
 import type { Clock, Sleep } from '../time.js';
 import { Deduper, eventKey } from './dedupe.js';
@@ -256,11 +254,11 @@ export class NotificationsManager {
     const base = { topicName, correlationId: envelope.metadata?.CorrelationId, receivedAt };
     switch (kind.kind) {
       case 'user-calls':
-        return this.emitter.emit('conversation', { ...base, kind: 'calls', userId: kind.userId, conversation: normalizeCallConversation(envelope.eventBody) as CallConversation });
+        return this.emitter.emit('conversation', { ...base, kind: 'calls', userId: kind.userId, conversation: normalizeCallConversation(envelope.eventBody) });
       case 'user-conversations':
-        return this.emitter.emit('conversation', { ...base, kind: 'all', userId: kind.userId, conversation: normalizeConversation(envelope.eventBody) as Conversation });
+        return this.emitter.emit('conversation', { ...base, kind: 'all', userId: kind.userId, conversation: normalizeConversation(envelope.eventBody) });
       case 'detail':
-        return this.emitter.emit('detail', { ...base, conversationId: kind.conversationId, eventType: kind.eventType, event: envelope.eventBody as DetailEvent });
+        return this.emitter.emit('detail', { ...base, conversationId: kind.conversationId, eventType: kind.eventType, event: normalizeDetailEvent(envelope.eventBody) });
       default:
         return this.emitter.emit('notification', { ...base, envelope });
     }
