@@ -177,7 +177,15 @@ export class CaptureServer {
   /** Waits (up to `timeoutMs`) for sinks still writing out ended sessions. */
   async flushed(timeoutMs: number): Promise<void> {
     if (this.flushes.size === 0) return;
-    await Promise.race([Promise.allSettled([...this.flushes]), sleep(timeoutMs)]);
+    // The timer is cleared once the flushes settle: left pending it kept a
+    // stopped process (the demo) alive for the whole timeout after its work was done.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)));
+    try {
+      await Promise.race([Promise.allSettled([...this.flushes]), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   close(): void {

@@ -16,6 +16,8 @@ export function buildProgram(): Command {
   const program = new Command('hookline')
     .description('Genesys Cloud AudioHook capture and speech-analytics integration')
     .option('-c, --config <file>', 'YAML config file (or HOOKLINE_CONFIG)')
+    // Every command reads --config: `hookline serve --help` must say so.
+    .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError()
     .exitOverride();
   registerServe(program);

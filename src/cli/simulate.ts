@@ -3,7 +3,34 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { ScriptStep } from '../simulate/index.js';
+import type { LoadResult, ScriptStep } from '../simulate/index.js';
+
+/** How the server ends a session it drains or whose call ended: a normal end, not an error. */
+const NORMAL_END = /^disconnect completed\b/;
+
+/** Where the reason behind a refusal is, since the server tells the client only `Unauthorized`. */
+const HINTS: [RegExp, string][] = [
+  [/^disconnect unauthorized\b/, "the server logs the reason as 'AudioHook authentication failed' (field reason) in its log: the output of `hookline serve`, or data/demo/hookline.log for the demo"],
+];
+
+export function formatResult(result: LoadResult): string {
+  const f = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(2));
+  const lines = [
+    `sessions ${result.sessions}  opened ${result.opened}  completed ${result.completed}  failed ${result.failed}`,
+    `open latency ms  p50 ${f(result.openLatencyMs.p50)}  p99 ${f(result.openLatencyMs.p99)}  max ${f(result.openLatencyMs.max)}`,
+    `rtt ms           p50 ${f(result.rttMs.p50)}  p99 ${f(result.rttMs.p99)}  max ${f(result.rttMs.max)}  (${result.rttMs.count} samples)`,
+    `frames sent ${result.framesSent}  bytes ${result.bytesSent}  wall ${result.wallSeconds.toFixed(1)} s`,
+  ];
+  for (const [msg, n] of Object.entries(result.errors)) {
+    if (NORMAL_END.test(msg)) {
+      lines.push(`ended by the server ×${n}: ${msg} (a normal end, e.g. the server draining)`);
+      continue;
+    }
+    lines.push(`error ×${n}: ${msg}`);
+    for (const [pattern, hint] of HINTS) if (pattern.test(msg)) lines.push(`  ${hint}`);
+  }
+  return lines.join('\n') + '\n';
+}
 
 async function loadWav(path: string): Promise<Uint8Array> {
   const { parseWav, ulawEncode } = await import('../audio/index.js');
@@ -51,18 +78,7 @@ export function registerSimulate(program: Command): void {
         probe: o.probe === true,
         script: o.script ? (JSON.parse(o.script) as ScriptStep[]) : [],
       });
-      if (o.json) {
-        process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-      } else {
-        const f = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(2));
-        process.stdout.write(
-          `sessions ${result.sessions}  opened ${result.opened}  completed ${result.completed}  failed ${result.failed}\n` +
-            `open latency ms  p50 ${f(result.openLatencyMs.p50)}  p99 ${f(result.openLatencyMs.p99)}  max ${f(result.openLatencyMs.max)}\n` +
-            `rtt ms           p50 ${f(result.rttMs.p50)}  p99 ${f(result.rttMs.p99)}  max ${f(result.rttMs.max)}  (${result.rttMs.count} samples)\n` +
-            `frames sent ${result.framesSent}  bytes ${result.bytesSent}  wall ${result.wallSeconds.toFixed(1)} s\n`,
-        );
-        for (const [msg, n] of Object.entries(result.errors)) process.stdout.write(`error ×${n}: ${msg}\n`);
-      }
+      process.stdout.write(o.json ? JSON.stringify(result, null, 2) + '\n' : formatResult(result));
       if (result.failed > 0) process.exitCode = 2;
     });
 }

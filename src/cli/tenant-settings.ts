@@ -48,6 +48,35 @@ export function applySettings(t: Record<string, unknown>, o: SetOptions): Record
   return next;
 }
 
+/** A command's settings lack what another setting needs; names the flags to add. */
+export class MissingSettingsError extends Error {
+  override readonly name = 'MissingSettingsError';
+
+  constructor(
+    readonly flags: string[],
+    need: string,
+  ) {
+    super(`${need}: missing ${flags.join(', ')}`);
+  }
+}
+
+/**
+ * `admission: monitored-group` admits a call only once the tenant's leader,
+ * signed in with the Genesys OAuth client, has read the group's members
+ * (README "The gate"): without both, every call would wait out the gate
+ * timeout, so such a tenant is refused rather than stored.
+ */
+export function requireGateSettings(t: Record<string, unknown>): void {
+  if (t.admission !== 'monitored-group') return;
+  const genesys = (t.genesys as Record<string, unknown> | undefined) ?? {};
+  const missing = [
+    ...(t.monitoredGroupId ? [] : ['--group']),
+    ...(genesys.clientId ? [] : ['--genesys-client-id']),
+    ...(genesys.clientSecret ? [] : ['--genesys-client-secret']),
+  ];
+  if (missing.length > 0) throw new MissingSettingsError(missing, 'admission monitored-group needs the group and the Genesys OAuth client');
+}
+
 /** A tenant with every secret masked, for display. */
 export function redactTenant(t: Tenant): Record<string, unknown> {
   return {
@@ -83,7 +112,9 @@ async function update(cmd: Command, orgId: string, change: (t: Record<string, un
     const { TenantStore } = await import('../tenants/index.js');
     const current = await ctx.tenants.getTenant(orgId);
     if (!current) throw new Error(`no tenant ${orgId}`);
-    const next = TenantStore.normalize(change(current as unknown as Record<string, unknown>));
+    const changed = change(current as unknown as Record<string, unknown>);
+    requireGateSettings(changed);
+    const next = TenantStore.normalize(changed);
     // A config file's tenant stays the file's: its next `serve` applies the file again, and may remove it.
     const source = await ctx.tenants.sourceOf(orgId);
     const fromConfig = source !== undefined && source.startsWith('config');

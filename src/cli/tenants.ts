@@ -4,16 +4,19 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { mask, print, table, withContext } from './common.js';
-import { addSettingOptions, applySettings, registerTenantSettings } from './tenant-settings.js';
+import { addSettingOptions, applySettings, registerTenantSettings, requireGateSettings } from './tenant-settings.js';
 
 export function registerTenantCommands(program: Command): void {
   const tenant = program.command('tenant').description('manage tenants (Genesys organizations)');
   addSettingOptions(
     tenant.command('add').description('add a tenant').requiredOption('--org-id <uuid>', 'Genesys organization id').requiredOption('--name <name>', 'display name'),
   ).action(async (o: { orgId: string; name: string } & Parameters<typeof applySettings>[1], cmd: Command) => {
+    const settings = applySettings({ orgId: o.orgId, name: o.name }, o);
+    // Refused before the database is opened (or created).
+    requireGateSettings(settings);
     await withContext(cmd, async (ctx) => {
       const { TenantStore } = await import('../tenants/index.js');
-      const tenant = TenantStore.normalize(applySettings({ orgId: o.orgId, name: o.name }, o));
+      const tenant = TenantStore.normalize(settings);
       await ctx.tenants.addTenant(tenant, 'cli');
       process.stdout.write(`tenant ${tenant.orgId} added\n`);
     });

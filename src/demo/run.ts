@@ -16,7 +16,7 @@ import { configSchema } from '../platform/config/index.js';
 import { createLogger } from '../platform/logging/index.js';
 import { Receiver } from '../receiver/index.js';
 import { snapshot, type DemoStatus } from './status.js';
-import { render, Screen } from './view.js';
+import { factLines, Screen } from './view.js';
 
 export interface DemoOptions {
   dataDir: string;
@@ -29,6 +29,8 @@ export interface DemoOptions {
 const MARKER = '.hookline-demo';
 const AGENTS = ['Alice Agent', 'Bob Agent', 'Carol Agent', 'Dave Agent', 'Erin Agent', 'Frank Agent'];
 const MONITORED = AGENTS.slice(0, 4);
+const GATE_TIMEOUT_S = 15;
+const DRAIN_MS = 2000;
 
 /** Starts from an empty data directory, but only ever deletes one the demo made. */
 function freshDataDir(dir: string): void {
@@ -39,7 +41,6 @@ function freshDataDir(dir: string): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, MARKER), 'made by `hookline demo`; deleted at its next start\n');
 }
-
 
 async function until(fn: () => Promise<boolean>, ms: number, what: string): Promise<void> {
   const deadline = Date.now() + ms;
@@ -85,7 +86,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoStatus> {
     metrics: { port: 0 },
     logging: { level: 'info' },
     tracking: { syncIntervalSeconds: 30 },
-    ingest: { firstAttemptDelaySeconds: 3, retryBaseSeconds: 2, retryMaxSeconds: 15 },
+    // Reconciliation normally leaves the last minute alone (data still settling); the demo's emulator settles in 2 s.
+    ingest: { firstAttemptDelaySeconds: 3, retryBaseSeconds: 2, retryMaxSeconds: 15, reconcileSettleSeconds: 5 },
     tenants: [
       {
         orgId: org.orgId,
@@ -94,7 +96,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoStatus> {
         genesys: { clientId: oauth.clientId, clientSecret: oauth.clientSecret, region: org.env, apiUrl: org.apiUrl, loginUrl: org.loginUrl },
         monitoredGroupId: org.groups[0]?.id,
         admission: 'monitored-group',
-        gateTimeoutSeconds: 15,
+        gateTimeoutSeconds: GATE_TIMEOUT_S,
         downstream: [{ url: `ws://127.0.0.1:${receiver.port}`, name: 'receiver', channels: 'both' }],
       },
     ],
@@ -115,11 +117,12 @@ export async function runDemo(o: DemoOptions): Promise<DemoStatus> {
     scenarios: ['inbound', 'inbound', 'hold', 'blind-transfer'],
     durations: { ivrMs: 1500, queueMs: 2000, alertMs: 2000, acwMs: 3000 },
   });
-  say(`Placing ${o.callsPerMinute} calls a minute. Calls of ${MONITORED.join(', ')} are captured; the others are not.\n`);
+  say(`Placing ${o.callsPerMinute} calls a minute. Calls of ${MONITORED.join(', ')} are captured; the others are`);
+  say(`rejected at the gate after ${GATE_TIMEOUT_S} s. Genesys emulator ${emu.url}, Hookline ${server.url},`);
+  say(`downstream receiver ws://127.0.0.1:${receiver.port}. Files: see README "What the demo shows".\n`);
 
   const started = Date.now();
   const screen = new Screen(o.out);
-  const where = { emulator: emu.url, hookline: server.url, receiver: `ws://127.0.0.1:${receiver.port}`, data: dataDir };
   let stopping = false;
   const stop = () => (stopping = true);
   process.once('SIGINT', stop);
@@ -132,18 +135,22 @@ export async function runDemo(o: DemoOptions): Promise<DemoStatus> {
       void server.ingest.reconcile(org.orgId, new Date(Date.now() - 3600_000), new Date(), 'manual');
     }
     status = await snapshot(server, emu.control, load.id, receiver, org.orgId);
-    screen.draw(render(status, Date.now() - started, where));
+    screen.draw(status, Date.now() - started);
     await sleep(1000);
   }
   process.off('SIGINT', stop);
   process.off('SIGTERM', stop);
   say('\nStopping: no new calls; live calls are ended by the server drain…');
   await emu.control.stopLoad(load.id);
+  // The summary counts what the drain ended and flushed too, so it is taken
+  // before the stores close (server.stop drains again: a no-op by then).
+  await server.capture.drain(DRAIN_MS);
+  await server.capture.flushed(config.stream.deliverAfterEndSeconds * 1000);
   status = await snapshot(server, emu.control, load.id, receiver, org.orgId);
-  await server.stop(2000);
+  await server.stop(DRAIN_MS);
   await receiver.stop();
   await emu.stop();
-  say(`Done. ${status.callsPlaced} calls placed, ${status.admitted} captured live, ${status.imported} imported after the call.`);
+  say(['Done.', ...factLines(status)].join('\n'));
   say(`Everything is in ${dataDir} (see README "What the demo shows").`);
   return status;
 }

@@ -1,30 +1,48 @@
 /**
- * The demo's terminal view: redrawn in place on a terminal, a line every few
- * seconds otherwise (CI logs, pipes).
+ * The demo's terminal view: redrawn in place on a terminal (fits 80 columns,
+ * clipped to narrower ones), one line of the same facts every few seconds
+ * otherwise (CI logs, pipes).
  */
 import type { DemoStatus } from './status.js';
 
 const mb = (n: number) => `${(n / 1_048_576).toFixed(1)} MB`;
+const LABEL_WIDTH = 16;
 
-export function render(s: DemoStatus, elapsedMs: number, where: { emulator: string; hookline: string; receiver: string; data: string }): string[] {
+/** Elapsed time as mm:ss. */
+export function clock(elapsedMs: number): string {
   const t = Math.floor(elapsedMs / 1000);
-  const clock = `${String(Math.floor(t / 60)).padStart(2, '0')}:${String(t % 60).padStart(2, '0')}`;
+  return `${String(Math.floor(t / 60)).padStart(2, '0')}:${String(t % 60).padStart(2, '0')}`;
+}
+
+/** Everything the demo reports, as label and value: the live view, the plain lines and the final summary all show these. */
+export function facts(s: DemoStatus): [string, string][] {
   const r = s.reconcile;
   return [
-    `Hookline demo  ${clock}   Genesys emulator ${where.emulator}   Hookline ${where.hookline}`,
-    '',
-    `  calls placed             ${s.callsPlaced}   (${s.callsActive} in progress)`,
-    `  AudioHook sessions       admitted ${s.admitted}   rejected ${s.rejected} (unmonitored agents)   held now ${s.held}   probes ${s.probes}`,
-    `  audio forwarded          ${s.forwardedCalls} calls, ${mb(s.forwardedBytes)} to ${where.receiver}`,
-    `  audio recorded           ${s.recorded} recordings`,
-    `  conversations imported   ${s.imported}   (queued ${s.queued}, dead letters ${s.deadLetters})`,
-    `  reconciliation           ${r ? `up to ${r.at.slice(11, 19)}: found ${r.found}, already imported ${r.alreadyImported}, queued ${r.enqueued}` : 'runs after the first calls end'}`,
-    '',
-    `  data in ${where.data}: hookline.db (conversations, agents), objects/recordings (live capture),`,
-    `  objects/imports (Genesys recordings), received/ (what the downstream receiver got)`,
-    '',
-    '  Ctrl-C to stop.',
+    ['calls placed', `${s.callsPlaced} (${s.callsActive} in progress)`],
+    ['AudioHook', `admitted ${s.admitted}, rejected ${s.rejected}, held now ${s.held}, probes ${s.probes}`],
+    ['forwarded', `${s.forwardedCalls} calls, ${mb(s.forwardedBytes)}`],
+    ['recorded', `${s.recorded} recordings`],
+    ['imported', `${s.imported} (queued ${s.queued}, dead letters ${s.deadLetters})`],
+    ['reconciliation', r ? `${r.at.slice(11, 19)} found ${r.found}, already imported ${r.alreadyImported}, queued ${r.enqueued}` : 'not yet (runs 45 s in)'],
   ];
+}
+
+export function factLines(s: DemoStatus): string[] {
+  return facts(s).map(([label, value]) => `  ${label.padEnd(LABEL_WIDTH)}${value}`);
+}
+
+export function render(s: DemoStatus, elapsedMs: number): string[] {
+  return [`Hookline demo  ${clock(elapsedMs)}`, '', ...factLines(s), '', '  Ctrl-C to stop.'];
+}
+
+/** The same facts on one line, for output that is not a terminal. */
+export function plainLine(s: DemoStatus, elapsedMs: number): string {
+  return `${clock(elapsedMs)} ${facts(s).map(([label, value]) => `${label} ${value}`).join(' | ')}`;
+}
+
+/** Cuts a line to the terminal's width: a wrapped line would break the redraw in place. */
+export function clip(line: string, columns: number): string {
+  return line.length < columns ? line : `${line.slice(0, Math.max(0, columns - 2))}…`;
 }
 
 export class Screen {
@@ -33,8 +51,9 @@ export class Screen {
 
   constructor(private readonly out: NodeJS.WriteStream) {}
 
-  draw(lines: string[]): void {
+  draw(s: DemoStatus, elapsedMs: number): void {
     if (this.out.isTTY) {
+      const lines = render(s, elapsedMs).map((l) => clip(l, this.out.columns || 80));
       if (this.lines) this.out.write(`\x1b[${this.lines}A`);
       for (const l of lines) this.out.write(`\x1b[2K${l}\n`);
       this.lines = lines.length;
@@ -42,7 +61,6 @@ export class Screen {
     }
     if (Date.now() - this.lastPlain < 5000) return;
     this.lastPlain = Date.now();
-    const keep = lines.filter((l) => l.startsWith('  calls') || l.startsWith('  AudioHook') || l.startsWith('  conversations'));
-    this.out.write(keep.map((l) => l.trim().replace(/\s+/g, ' ')).join(' | ') + '\n');
+    this.out.write(plainLine(s, elapsedMs) + '\n');
   }
 }

@@ -3,14 +3,16 @@
  * captured, unmonitored calls rejected and conversations imported within a
  * minute, and leaves its data where it says.
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../../src/demo/run.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const t = tempDir('hookline-demo-');
+/** A WAV with no samples: the header (with a fact chunk for µ-law) and nothing else. */
+const WAV_HEADER_MAX = 58;
 afterAll(() => t.cleanup());
 
 describe('hookline demo', () => {
@@ -30,10 +32,28 @@ describe('hookline demo', () => {
     expect(status.forwardedCalls).toBeGreaterThan(0);
     expect(status.imported).toBeGreaterThan(0);
     expect(status.deadLetters).toBe(0);
-    expect(text).toMatch(/AudioHook sessions admitted \d+/);
+    // Output that is not a terminal shows the same facts as the live view.
+    expect(text).toMatch(/AudioHook admitted \d+.* \| forwarded \d+ calls.* \| recorded \d+ recordings.* \| reconciliation /);
+    // The summary is taken after the drain: every admitted call has ended and was recorded.
+    expect(status.held).toBe(0);
+    expect(status.recorded).toBe(status.admitted);
+    expect(text).toMatch(new RegExp(`Done\\.\\n {2}calls placed +${status.callsPlaced} `));
     expect(existsSync(join(dataDir, 'hookline.db'))).toBe(true);
     expect(readdirSync(join(dataDir, 'objects', 'imports'), { recursive: true }).map(String).some((f) => f.endsWith('.wav'))).toBe(true);
-    expect(readdirSync(join(dataDir, 'received')).some((f) => f.endsWith('.wav'))).toBe(true);
+    // Held calls carry audio from their admission on, and the recorder's and the receiver's WAV of a call are the same length.
+    const received = readdirSync(join(dataDir, 'received')).filter((f) => f.endsWith('.wav'));
+    expect(received.length).toBeGreaterThan(0);
+    const recorded = new Map(
+      readdirSync(join(dataDir, 'objects', 'recordings'), { recursive: true })
+        .map(String)
+        .filter((f) => f.endsWith('.wav'))
+        .map((f) => [basename(f), join(dataDir, 'objects', 'recordings', f)]),
+    );
+    for (const f of received) {
+      const size = statSync(join(dataDir, 'received', f)).size;
+      expect(size).toBeGreaterThan(WAV_HEADER_MAX);
+      expect(statSync(recorded.get(f) ?? '').size).toBe(size);
+    }
     // A second start reuses (and clears) only its own directory.
     expect(existsSync(join(dataDir, '.hookline-demo'))).toBe(true);
   }, 120_000);

@@ -165,7 +165,8 @@ export const configSchema = z.strictObject({
   logging: z
     .strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-      pretty: z.boolean().default(false),
+      /** Pretty lines (pino-pretty, when installed) or JSON; `auto`: pretty when stdout is a terminal. */
+      pretty: z.union([z.boolean(), z.literal('auto')]).default('auto'),
     })
     .prefault({}),
   audiohook: z

@@ -387,11 +387,13 @@ export class ServerSession {
    * A client reports discards, it does not send them: trusted blindly, one small
    * message could claim hours and make every sink write hours of silence. The
    * timeline, discards included, may not get ahead of the time since `open`.
+   * Measured from the streamed position: during a pause `position` already
+   * follows the client's timeline, which `resumed.discarded` covers again.
    */
   private outrunsClock(discarded: Nanos): boolean {
     const elapsed = this.now() - this.openedAtNs;
     const tolerance = this.options.timelineToleranceNs ?? DEFAULT_TIMELINE_TOLERANCE_NS;
-    return this.position + discarded > elapsed + tolerance;
+    return this.streamedPosition() + discarded > elapsed + tolerance;
   }
 
   /** After a disconnect(error): answer only close and ping, whatever their sequencing. */
