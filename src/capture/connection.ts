@@ -15,10 +15,10 @@ import {
   type OpenDecision,
   type OpenParameters,
 } from '../protocol/audiohook/index.js';
-import type { Config } from '../platform/config/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import type { AgentTag, ConversationTag, SessionInfo, Sink, SinkControl, SinkSession } from '../shared/session.js';
 import type { Admission, AdmissionContext, SessionHandle } from './admission.js';
+import type { AudiohookConfig } from './config.js';
 import { LogBudget, clip } from './log-budget.js';
 import { clientErrorLabel, type CaptureMetrics } from './metrics.js';
 import { lazyChildLogger, type SessionLog } from './session-log.js';
@@ -26,7 +26,7 @@ import { lazyChildLogger, type SessionLog } from './session-log.js';
 export interface ConnectionDeps {
   /** Told about every sink flush, so a graceful stop can wait for them. */
   onFlush: (flush: Promise<unknown>) => void;
-  settings: Config['audiohook'];
+  settings: AudiohookConfig;
   mediaPolicy: MediaPolicy;
   log: Logger;
   metrics: CaptureMetrics;

@@ -3,3 +3,4 @@ export { CaptureServer, type CaptureDeps } from './server.js';
 export type { CredentialLookup } from './credentials.js';
 export { RecorderSink, recordingKey, type RecorderOptions } from './sinks/recorder.js';
 export type { AudioHookConnection } from './connection.js';
+export { audiohookSchema, recorderSchema, streamSchema, type AudiohookConfig, type RecorderConfig, type StreamConfig } from './config.js';

@@ -5,14 +5,14 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import type { Config } from '../platform/config/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import type { Registry } from '../platform/metrics/index.js';
 import { NonceCache } from '../protocol/signature/index.js';
 import { MAX_BINARY_PAYLOAD, NIL_UUID, type MediaPolicy } from '../protocol/audiohook/index.js';
 import type { Sink } from '../shared/session.js';
 import { admitAll, type Admission } from './admission.js';
-import { authenticate, type AuthResult } from './authenticate.js';
+import { authenticate, type AuthorityOptions, type AuthResult } from './authenticate.js';
+import type { AudiohookConfig } from './config.js';
 import { AudioHookConnection } from './connection.js';
 import type { CredentialLookup } from './credentials.js';
 import { CaptureMetrics } from './metrics.js';
@@ -28,7 +28,7 @@ export interface SharedReplayCache {
 const REPLAY_CHECK_TIMEOUT_MS = 1000;
 
 export interface CaptureDeps {
-  config: Pick<Config, 'server' | 'audiohook'>;
+  config: { server: AuthorityOptions; audiohook: AudiohookConfig };
   log: Logger;
   registry: Registry;
   credentials: CredentialLookup;

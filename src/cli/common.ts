@@ -3,8 +3,9 @@
  */
 import type { Command } from 'commander';
 import type { Context } from '../app/context.js';
-import { ConfigError, loadConfig, type Config } from '../platform/config/index.js';
-import type { Tenant } from '../shared/tenant.js';
+import { loadConfig, type Config } from '../app/config.js';
+import { ConfigError } from '../platform/config/index.js';
+import type { Tenant } from '../tenants/index.js';
 
 /** The config file the command reads: --config, else HOOKLINE_CONFIG. */
 export function configFile(cmd: Command): string | undefined {

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { startServer, type Server } from '../app/serve.js';
 import { startEmulator } from '../emulator/index.js';
 import { createGenesysClient } from '../genesys/index.js';
-import { configSchema } from '../platform/config/index.js';
+import { configSchema } from '../app/config.js';
 import { createLogger } from '../platform/logging/index.js';
 import { Receiver } from '../receiver/index.js';
 import { snapshot, type DemoStatus } from './status.js';

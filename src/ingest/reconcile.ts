@@ -10,7 +10,7 @@ import { PagingLimitError, detailsQuery, type AnalyticsConversation, type Genesy
 import type { Db } from '../platform/db/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import type { Queue } from '../platform/queue/index.js';
-import type { Tenant } from '../shared/tenant.js';
+import type { Tenant } from '../tenants/index.js';
 import type { ConversationStore, Directory } from '../tracking/index.js';
 import type { ClientPool } from './clients.js';
 import { jobKey, type IngestJob } from './jobs.js';

@@ -3,7 +3,6 @@
  * monitored agents → the ingest queue), the importer consuming it, the nightly
  * reconciliation and gap reconciliation after a notifications outage.
  */
-import type { Config } from '../platform/config/index.js';
 import type { Db } from '../platform/db/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import type { Registry } from '../platform/metrics/index.js';
@@ -11,9 +10,10 @@ import type { ObjectStore } from '../platform/objects/index.js';
 import { exponentialBackoff, type Consumer, type Queue } from '../platform/queue/index.js';
 import type { SharedState } from '../platform/state/index.js';
 import type { TenantEvent } from '../shared/events.js';
-import type { Tenant } from '../shared/tenant.js';
+import type { Tenant } from '../tenants/index.js';
 import type { ConversationStore, Directory } from '../tracking/index.js';
 import { ClientPool } from './clients.js';
+import type { IngestConfig } from './config.js';
 import { Importer } from './importer.js';
 import { jobKey, queueNames, type IngestJob } from './jobs.js';
 import { IngestMetrics } from './metrics.js';
@@ -21,7 +21,7 @@ import { Reconciler, type ReconcileReport, type Trigger } from './reconcile.js';
 import { ReconcileScheduler } from './scheduler.js';
 
 export interface IngestDeps {
-  config: Pick<Config, 'ingest' | 'namespace'>;
+  config: { ingest: IngestConfig; namespace: string };
   tenant: (orgId: string) => Tenant | undefined;
   db: Db;
   store: ConversationStore;

@@ -5,7 +5,7 @@
  * and other replicas write.
  */
 import type { Logger } from '../platform/logging/index.js';
-import type { Credential, Tenant } from '../shared/tenant.js';
+import type { Credential, Tenant } from './tenant.js';
 import { normalizeOrgId, type TenantStore } from './store.js';
 
 export class TenantCache {

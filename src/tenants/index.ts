@@ -1,2 +1,4 @@
 export { TenantCache } from './cache.js';
 export { CONFIG_ORIGIN, TenantError, TenantStore, configOrigin, normalizeOrgId, type ConfigOrigin, type NewApiKey, type Source } from './store.js';
+export { MIN_SECRET_BYTES, apiKeySchema, clientSecret, downstreamSchema, genesysSchema, tenantSchema, type ApiKeyConfig, type DownstreamConfig, type GenesysConfig, type TenantConfig } from './config.js';
+export type { ApiKeyInfo, Credential, Tenant } from './tenant.js';

@@ -2,7 +2,7 @@
  * Splits a tenant's settings into what may be stored in clear and the secrets
  * that go into the encrypted column, and joins them back.
  */
-import type { Tenant } from '../shared/tenant.js';
+import type { Tenant } from './tenant.js';
 
 interface TenantSecrets {
   genesysClientSecret?: string;

@@ -7,8 +7,8 @@ import { resolve } from 'node:path';
 import type { Db } from '../platform/db/index.js';
 import { nowIso } from '../platform/db/index.js';
 import type { SecretBox } from '../platform/crypto/index.js';
-import { MIN_SECRET_BYTES, tenantSchema, type TenantConfig } from '../platform/config/index.js';
-import type { ApiKeyInfo, Credential, Tenant } from '../shared/tenant.js';
+import { MIN_SECRET_BYTES, tenantSchema, type TenantConfig } from './config.js';
+import type { ApiKeyInfo, Credential, Tenant } from './tenant.js';
 import { joinSecrets, splitSecrets } from './secrets.js';
 
 export class TenantError extends Error {

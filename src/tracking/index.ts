@@ -6,3 +6,4 @@ export { EVENTS_CHANNEL, TrackingService, isTracked, type TrackingOptions } from
 export { ConversationStore } from './store.js';
 export { ConversationTracker, type CallSnapshot } from './tracker.js';
 export { TenantWatcher, WatcherError } from './watcher.js';
+export { trackingSchema, type TrackingConfig } from './config.js';

@@ -9,7 +9,7 @@ import { createGenesysClient, type GenesysClient } from '../genesys/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import type { SharedState, Unsubscribe } from '../platform/state/index.js';
 import type { TenantEvent } from '../shared/events.js';
-import type { Tenant } from '../shared/tenant.js';
+import type { Tenant } from '../tenants/index.js';
 import type { Directory } from './directory.js';
 import type { HeldConversations } from './held.js';
 import { LeaderLease } from './leader.js';

@@ -8,7 +8,7 @@
 import { createGenesysClient, detailsQuery, topics, type GenesysClient, type NotificationsManager, type User } from '../genesys/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import type { ConversationEvent, TenantEvent } from '../shared/events.js';
-import type { Tenant } from '../shared/tenant.js';
+import type { Tenant } from '../tenants/index.js';
 import type { Agent, Directory } from './directory.js';
 import { ConversationTracker, type CallSnapshot } from './tracker.js';
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseWav } from '../../src/audio/index.js';
 import { StreamSink } from '../../src/capture/sinks/stream.js';
 import { createLogger } from '../../src/platform/logging/index.js';
-import type { DownstreamConfig } from '../../src/platform/config/index.js';
+import type { DownstreamConfig } from '../../src/tenants/index.js';
 import { Receiver, type ReceivedSession } from '../../src/receiver/index.js';
 import type { AudioHookClient } from '../../src/simulate/index.js';
 import { openSession, sleep, startTestServer, until, type TestServer } from '../helpers/server.js';

@@ -5,7 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { startServer, type Server } from '../../src/app/serve.js';
-import { configSchema, type Config } from '../../src/platform/config/index.js';
+import { configSchema, type Config } from '../../src/app/config.js';
 import { createLogger, type Logger } from '../../src/platform/logging/index.js';
 import { AudioHookClient, type ClientOptions } from '../../src/simulate/index.js';
 import { tempDir } from './tmp.js';

@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/platform/config/index.js';
+import { loadConfig } from '../../src/app/config.js';
+import { ConfigError } from '../../src/platform/config/index.js';
 import { tempDir } from '../helpers/tmp.js';
 
 let cleanup: (() => void) | undefined;

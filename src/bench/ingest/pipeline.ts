@@ -7,12 +7,12 @@
 import { ClientPool, IngestService } from '../../ingest/index.js';
 import { createGenesysClient } from '../../genesys/index.js';
 import { openContext, type Context } from '../../app/context.js';
-import { configSchema, type Config } from '../../platform/config/index.js';
+import { configSchema, type Config } from '../../app/config.js';
 import { createLogger } from '../../platform/logging/index.js';
 import { createRegistry } from '../../platform/metrics/index.js';
 import { openQueue, type Queue } from '../../platform/queue/index.js';
 import { MemoryState } from '../../platform/state/index.js';
-import type { Tenant } from '../../shared/tenant.js';
+import type { Tenant } from '../../tenants/index.js';
 import { Directory } from '../../tracking/index.js';
 import type { SeededOrg } from '../../emulator/index.js';
 import { RequestMeter } from './meter.js';
