@@ -22,6 +22,7 @@ import {
   queueSchema,
   securitySchema,
   stateSchema,
+  inMs,
   withDataDirDefaults,
   type LoadOptions,
 } from '../platform/config/index.js';
@@ -48,6 +49,7 @@ export const serverSchema = z
     maxUnauthenticatedPerAddress: z.number().int().positive().default(64),
   })
   .refine((s) => s.headersTimeoutMs <= s.requestTimeoutMs, { message: 'must not exceed server.requestTimeoutMs', path: ['headersTimeoutMs'] })
+  .transform((s) => inMs(s, ['drainTimeoutSeconds']))
   .prefault({});
 
 export const configSchema = z
@@ -70,7 +72,8 @@ export const configSchema = z
     ingest: ingestSchema,
     tenants: z.array(tenantSchema).default([]),
   })
-  .transform(withDataDirDefaults);
+  .transform(withDataDirDefaults)
+  .transform((c) => inMs(c, ['queueLeaseSeconds']));
 
 export type Config = z.infer<typeof configSchema>;
 export type ServerConfig = z.infer<typeof serverSchema>;

@@ -56,7 +56,8 @@ export interface ServerOverrides {
 
 function gatePolicy(t: Tenant | undefined): GatePolicy | undefined {
   if (!t) return undefined;
-  return { admission: t.admission, gateTimeoutSeconds: t.gateTimeoutSeconds, onGateTimeout: t.onGateTimeout, onTransferAway: t.onTransferAway };
+  // Tenant settings keep seconds as stored in the database and written by `tenant set`; the gate counts in ms.
+  return { admission: t.admission, gateTimeoutMs: t.gateTimeoutSeconds * 1000, onGateTimeout: t.onGateTimeout, onTransferAway: t.onTransferAway };
 }
 
 export async function startServer(config: Config, log?: Logger, overrides: ServerOverrides = {}): Promise<Server> {
@@ -65,9 +66,9 @@ export async function startServer(config: Config, log?: Logger, overrides: Serve
   const registry = createRegistry();
   const replicaId = overrides.replicaId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const tenants = new TenantCache(ctx.tenants, logger);
-  await tenants.start(config.audiohook.credentialRefreshSeconds);
+  await tenants.start(config.audiohook.credentialRefreshMs);
   const state = await openState(config.state, { logger, keyPrefix: `${config.namespace}:` });
-  const queue = await openQueue(config.queue, { db: ctx.db, logger }, { connectionName: `hookline-${config.namespace}-${replicaId}`, leaseMs: config.queueLeaseSeconds * 1000 });
+  const queue = await openQueue(config.queue, { db: ctx.db, logger }, { connectionName: `hookline-${config.namespace}-${replicaId}`, leaseMs: config.queueLeaseMs });
 
   const guard = new ConnectionGuard(config.server, registry);
   const capture = new CaptureServer({
@@ -108,7 +109,7 @@ export async function startServer(config: Config, log?: Logger, overrides: Serve
       destinations: (orgId) => tenants.tenant(orgId)?.downstream ?? [],
       replayBufferSeconds: config.stream.replayBufferSeconds,
       maxBufferedBytes: config.stream.maxBufferedBytes,
-      deliverAfterEndMs: config.stream.deliverAfterEndSeconds * 1000,
+      deliverAfterEndMs: config.stream.deliverAfterEndMs,
       log: logger.child({ component: 'stream' }),
       onDrop: capture.metrics.sinkDropCounter('stream'),
     }),
@@ -125,8 +126,8 @@ export async function startServer(config: Config, log?: Logger, overrides: Serve
     directory,
     replicaId,
     log: logger.child({ component: 'tracking' }),
-    syncIntervalMs: config.tracking.syncIntervalSeconds * 1000,
-    leaseTtlMs: config.tracking.leaseTtlSeconds * 1000,
+    syncIntervalMs: config.tracking.syncIntervalMs,
+    leaseTtlMs: config.tracking.leaseTtlMs,
     onGap: (orgId, from, to) => ingest?.onGap(orgId, from, to),
     held,
     ...(overrides.genesysClient ? { client: overrides.genesysClient } : {}),
@@ -187,11 +188,11 @@ export async function startServer(config: Config, log?: Logger, overrides: Serve
     url: `http://${host}:${port}`,
     port,
     metrics,
-    stop(drainMs = config.server.drainTimeoutSeconds * 1000) {
+    stop(drainMs = config.server.drainTimeoutMs) {
       stopping ??= (async () => {
         await capture.drain(drainMs);
         // Recordings and downstream streams finish writing before the stores close.
-        await capture.flushed(config.stream.deliverAfterEndSeconds * 1000 + 5000);
+        await capture.flushed(config.stream.deliverAfterEndMs + 5000);
         capture.close();
         await tracking.stop();
         await ingest?.stop(Math.max(drainMs, 1000));

@@ -4,6 +4,7 @@
  * Composed into the whole configuration by src/app/config.ts.
  */
 import { z } from 'zod';
+import { inMs } from '../platform/config/index.js';
 
 const mediaRule = z.union([
   z.literal('any'),
@@ -49,6 +50,9 @@ export const audiohookSchema = z
     /** How often API keys are re-read from the database. */
     credentialRefreshSeconds: z.number().positive().default(10),
   })
+  // timelineToleranceSeconds and signature's clockSkewSeconds/maxAgeSeconds stay in seconds: they are compared with
+  // audio positions and with the signature's `created`/`expires`, which RFC 9421 (HTTP Message Signatures) gives in seconds.
+  .transform((s) => inMs(s, ['closeGraceSeconds', 'credentialRefreshSeconds']))
   .prefault({});
 
 export const recorderSchema = z
@@ -72,6 +76,8 @@ export const streamSchema = z
     /** After a call ends, how long to keep trying a destination that is down. */
     deliverAfterEndSeconds: z.number().min(0).default(30),
   })
+  // replayBufferSeconds stays in seconds: it sizes a buffer in samples, at the session's samples per second.
+  .transform((s) => inMs(s, ['deliverAfterEndSeconds']))
   .prefault({});
 
 export type AudiohookConfig = z.infer<typeof audiohookSchema>;

@@ -179,7 +179,7 @@ export class AudioHookConnection implements SessionHandle {
           break;
         case 'send':
           this.send(e.text);
-          if (e.type === 'closed') this.later(this.deps.settings.closeGraceSeconds * 1000, () => this.ws.close(1000));
+          if (e.type === 'closed') this.later(this.deps.settings.closeGraceMs, () => this.ws.close(1000));
           break;
         case 'opened':
           this.onOpened(e.probe);
@@ -213,7 +213,7 @@ export class AudioHookConnection implements SessionHandle {
           break;
         case 'disconnecting':
           this.log.info({ reason: e.reason, info: e.info }, 'disconnect sent');
-          this.later(this.deps.settings.closeGraceSeconds * 1000, () => this.ws.terminate());
+          this.later(this.deps.settings.closeGraceMs, () => this.ws.terminate());
           break;
         case 'protocolError':
           this.deps.metrics.protocolErrors.inc();

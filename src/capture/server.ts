@@ -168,7 +168,7 @@ export class CaptureServer {
     const deadline = Date.now() + timeoutMs;
     while (this.connections.size > 0 && Date.now() < deadline) await sleep(100);
     for (const c of this.connections) c.disconnect('completed', 'Server shutting down');
-    const hardDeadline = Date.now() + this.deps.config.audiohook.closeGraceSeconds * 1000;
+    const hardDeadline = Date.now() + this.deps.config.audiohook.closeGraceMs;
     while (this.connections.size > 0 && Date.now() < hardDeadline) await sleep(50);
   }
 

@@ -3,6 +3,7 @@
  * reconciliation. Composed into the whole configuration by src/app/config.ts.
  */
 import { z } from 'zod';
+import { inMs } from '../platform/config/index.js';
 
 export const ingestSchema = z
   .strictObject({
@@ -22,6 +23,7 @@ export const ingestSchema = z
     /** After a notifications outage, reconcile its window this long later (analytics lag behind events), and again an hour later. */
     gapReconcileDelaySeconds: z.number().min(0).default(120),
   })
+  .transform((s) => inMs(s, ['firstAttemptDelaySeconds', 'retryBaseSeconds', 'retryMaxSeconds', 'reconcileSettleSeconds', 'gapReconcileDelaySeconds']))
   .prefault({});
 
 export type IngestConfig = z.infer<typeof ingestSchema>;

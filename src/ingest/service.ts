@@ -57,7 +57,7 @@ export class IngestService {
     const clients = d.clients ?? new ClientPool(d.log);
     const common = { tenant: d.tenant, clients, store: d.store, queue: d.queue, metrics: this.metrics, log: d.log };
     this.importer = new Importer({ ...common, objects: d.objects, analysisQueue: this.queues.analysis, settings: d.config.ingest });
-    this.reconciler = new Reconciler({ ...common, directory: d.directory, ingestQueue: this.queues.ingest, db: d.db, settleMs: d.config.ingest.reconcileSettleSeconds * 1000 });
+    this.reconciler = new Reconciler({ ...common, directory: d.directory, ingestQueue: this.queues.ingest, db: d.db, settleMs: d.config.ingest.reconcileSettleMs });
     this.scheduler = new ReconcileScheduler({ state: d.state, replicaId: d.replicaId, overlapMinutes: d.config.ingest.reconcileOverlapMinutes, log: d.log, run: (orgId, from, to) => this.reconcile(orgId, from, to, 'nightly') });
   }
 
@@ -66,7 +66,7 @@ export class IngestService {
     this.consumer = this.d.queue.consume<IngestJob>(this.queues.ingest, this.importer.handle, {
       concurrency: s.concurrency,
       maxAttempts: s.maxAttempts,
-      backoff: exponentialBackoff({ baseMs: s.retryBaseSeconds * 1000, maxMs: s.retryMaxSeconds * 1000 }),
+      backoff: exponentialBackoff({ baseMs: s.retryBaseMs, maxMs: s.retryMaxMs }),
     });
   }
 
@@ -89,7 +89,7 @@ export class IngestService {
    * finds it.
    */
   private enqueueEnded(job: IngestJob, attempt: number): void {
-    const delayMs = this.d.config.ingest.firstAttemptDelaySeconds * 1000;
+    const delayMs = this.d.config.ingest.firstAttemptDelayMs;
     const ids = { orgId: job.tenant, conversationId: job.conversationId };
     this.d.queue.publish(this.queues.ingest, job, { key: jobKey(job.tenant, job.conversationId), delayMs }).then(
       () => this.metrics.enqueued.inc({ source: 'ended' }),
@@ -117,7 +117,7 @@ export class IngestService {
    * during the gap end later, and are caught by the same window).
    */
   onGap = (orgId: string, from: Date, _to: Date): void => {
-    for (const delay of [this.d.config.ingest.gapReconcileDelaySeconds * 1000, GAP_SECOND_PASS_MS]) {
+    for (const delay of [this.d.config.ingest.gapReconcileDelayMs, GAP_SECOND_PASS_MS]) {
       this.later(() => void this.reconcile(orgId, new Date(from.getTime() - GAP_MARGIN_MS), new Date(Date.now()), 'gap'), delay);
     }
   };

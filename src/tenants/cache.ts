@@ -25,12 +25,12 @@ export class TenantCache {
     for (const l of this.listeners) l(tenants);
   }
 
-  /** Loads now, then every `seconds`; a failed refresh keeps the last good snapshot. */
-  async start(seconds: number): Promise<void> {
+  /** Loads now, then every `intervalMs`; a failed refresh keeps the last good snapshot. */
+  async start(intervalMs: number): Promise<void> {
     await this.refresh();
     this.timer = setInterval(() => {
       this.refresh().catch((err: Error) => this.log.error({ err: err.message }, 'tenant refresh failed; keeping the previous settings'));
-    }, seconds * 1000);
+    }, intervalMs);
     this.timer.unref();
   }
 

@@ -4,6 +4,7 @@
  * configuration by src/app/config.ts.
  */
 import { z } from 'zod';
+import { inMs } from '../platform/config/index.js';
 
 export const trackingSchema = z
   .strictObject({
@@ -12,6 +13,7 @@ export const trackingSchema = z
     /** Leader lease per tenant; a dead leader is replaced within about this long. */
     leaseTtlSeconds: z.number().positive().default(10),
   })
+  .transform((s) => inMs(s, ['syncIntervalSeconds', 'leaseTtlSeconds']))
   .prefault({});
 
 export type TrackingConfig = z.infer<typeof trackingSchema>;

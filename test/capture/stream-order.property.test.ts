@@ -125,7 +125,7 @@ async function play(s: Scenario): Promise<{ frames: Frame[] | undefined; timelin
     { ws: wire as never, sessionId, correlationId: randomUUID(), orgId: ORG },
     {
       onFlush: (f) => void flushes.push(f),
-      settings: { closeGraceSeconds: 30, maxSendBufferBytes: 1 << 20, supportedLanguages: [] } as unknown as Config['audiohook'],
+      settings: { closeGraceMs: 30_000, maxSendBufferBytes: 1 << 20, supportedLanguages: [] } as unknown as Config['audiohook'],
       mediaPolicy: DEFAULT_MEDIA_POLICY,
       log,
       metrics: new CaptureMetrics(new Registry(), () => ({})),

@@ -34,7 +34,7 @@ afterAll(async () => {
   await t.stop();
 });
 beforeEach(() => {
-  policy = { admission: 'monitored-group', gateTimeoutSeconds: 0.5, onGateTimeout: 'disconnect', onTransferAway: 'pause' };
+  policy = { admission: 'monitored-group', gateTimeoutMs: 500, onGateTimeout: 'disconnect', onTransferAway: 'pause' };
 });
 
 const agent = (userId: string, monitored: boolean, participantId = randomUUID()): AgentRef => ({ userId, participantId, name: `Agent ${userId.slice(0, 4)}`, monitored });

@@ -82,6 +82,31 @@ describe('configuration', () => {
     expect(c.server.publicAuthority).toBe('12345');
   });
 
+  it('reads durations in seconds and carries them in milliseconds, under …Ms keys only', () => {
+    const p = file('server:\n  drainTimeoutSeconds: 2\ningest:\n  retryBaseSeconds: 0.2\n');
+    const c = loadConfig({ file: p, env: { HOOKLINE_TRACKING__LEASE_TTL_SECONDS: '3', HOOKLINE_QUEUE_LEASE_SECONDS: '45' } });
+    expect(c.server.drainTimeoutMs).toBe(2000);
+    expect(c.ingest.retryBaseMs).toBe(200);
+    expect(c.tracking.leaseTtlMs).toBe(3000);
+    expect(c.queueLeaseMs).toBe(45_000);
+    // Defaults too, and the seconds keys are gone: nothing downstream can multiply them again.
+    expect(c.audiohook).toMatchObject({ closeGraceMs: 10_000, credentialRefreshMs: 10_000 });
+    expect(c.stream.deliverAfterEndMs).toBe(30_000);
+    expect(c.ingest).toMatchObject({ firstAttemptDelayMs: 15_000, retryMaxMs: 900_000, reconcileSettleMs: 60_000, gapReconcileDelayMs: 120_000 });
+    expect(c.tracking.syncIntervalMs).toBe(300_000);
+    const seconds = (o: object) => Object.keys(o).filter((k) => k.endsWith('Seconds'));
+    for (const section of [c, c.server, c.tracking, c.ingest]) expect(seconds(section)).toEqual([]);
+    // Measured against audio positions (samples per second), not timers: these stay in seconds.
+    expect(seconds(c.audiohook)).toEqual(['timelineToleranceSeconds']);
+    expect(seconds(c.stream)).toEqual(['replayBufferSeconds']);
+  });
+
+  it('names the seconds key the file used when a duration is out of bounds', () => {
+    const list = problems(() => loadConfig({ file: file('tracking:\n  syncIntervalSeconds: 0\n'), env: {} }));
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatch(/^tracking\.syncIntervalSeconds: /);
+  });
+
   it('reports a missing file and broken YAML with a location', () => {
     expect(problems(() => loadConfig({ file: '/nonexistent/h.yaml', env: {} }))[0]).toMatch(/not found/);
     const p = file('server:\n  port: [1,\n');

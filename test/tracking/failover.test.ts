@@ -83,7 +83,7 @@ beforeEach(async () => {
   tenant = t;
   db = await openDatabase(`sqlite:${tmp.dir}/${randomUUID()}.db`);
   state = new MemoryState(log);
-  policy = { admission: 'monitored-group', gateTimeoutSeconds: 600, onGateTimeout: 'keep-paused', onTransferAway: 'pause' };
+  policy = { admission: 'monitored-group', gateTimeoutMs: 600_000, onGateTimeout: 'keep-paused', onTransferAway: 'pause' };
   held = new HeldConversations({ state, replicaId: 'replica-b', log });
   gate = new Gate({ policy: () => policy, registry: createRegistry(false), log, held });
 });

@@ -68,7 +68,7 @@ export async function openPipeline(o: PipelineOptions): Promise<Pipeline> {
   if (!tenant) throw new Error('the bench tenant was not stored');
   const timings = new Timings();
   const meter = new RequestMeter();
-  const queue = timedQueue(await openQueue(config.queue, { db: ctx.db, logger: log }, { connectionName: `bench-ingest-${config.namespace}`, leaseMs: config.queueLeaseSeconds * 1000 }), timings);
+  const queue = timedQueue(await openQueue(config.queue, { db: ctx.db, logger: log }, { connectionName: `bench-ingest-${config.namespace}`, leaseMs: config.queueLeaseMs }), timings);
   const store = new TimedStore(ctx.db, timings);
   const directory = new Directory(ctx.db);
   const clients = new ClientPool(log, (t) => createGenesysClient(t.genesys!, { logger: log, fetch: meter.fetch }));
