@@ -12,6 +12,7 @@ import { ingestSchema } from '../ingest/config.js';
 import {
   dataDirSchema,
   databaseSchema,
+  deepFreeze,
   loadConfigFile,
   loggingSchema,
   metricsSchema,
@@ -73,10 +74,11 @@ export const configSchema = z
     tenants: z.array(tenantSchema).default([]),
   })
   .transform(withDataDirDefaults)
-  .transform((c) => inMs(c, ['queueLeaseSeconds']));
+  .transform((c) => inMs(c, ['queueLeaseSeconds']))
+  .transform(deepFreeze);
 
 export type Config = z.infer<typeof configSchema>;
-export type ServerConfig = z.infer<typeof serverSchema>;
+export type ServerConfig = Config['server'];
 
 /** defaults < YAML file < environment < overrides, validated by the whole schema (see platform/config/load.ts). */
 export function loadConfig(options: LoadOptions = {}): Config {

@@ -4,7 +4,7 @@
  * Composed into the whole configuration by src/app/config.ts.
  */
 import { z } from 'zod';
-import { inMs } from '../platform/config/index.js';
+import { inMs, type DeepReadonly } from '../platform/config/index.js';
 
 const mediaRule = z.union([
   z.literal('any'),
@@ -80,6 +80,6 @@ export const streamSchema = z
   .transform((s) => inMs(s, ['deliverAfterEndSeconds']))
   .prefault({});
 
-export type AudiohookConfig = z.infer<typeof audiohookSchema>;
-export type RecorderConfig = z.infer<typeof recorderSchema>;
-export type StreamConfig = z.infer<typeof streamSchema>;
+export type AudiohookConfig = DeepReadonly<z.infer<typeof audiohookSchema>>;
+export type RecorderConfig = DeepReadonly<z.infer<typeof recorderSchema>>;
+export type StreamConfig = DeepReadonly<z.infer<typeof streamSchema>>;

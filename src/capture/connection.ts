@@ -75,7 +75,7 @@ export class AudioHookConnection implements SessionHandle {
       sessionId: params.sessionId,
       decideOpen: (open) => this.decideOpen(open),
       mediaPolicy: deps.mediaPolicy,
-      supportedLanguages: deps.settings.supportedLanguages,
+      supportedLanguages: [...deps.settings.supportedLanguages], // the settings are frozen; the core's list is its own
       timelineToleranceNs: deps.settings.timelineToleranceSeconds * 1e9,
     });
     this.ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));

@@ -46,12 +46,13 @@ export async function withContext<T>(cmd: Command, fn: (ctx: Context) => Promise
  * and `backfill` work with the server's own config before it ever ran.
  */
 export async function findTenant(ctx: Context, orgId: string): Promise<Tenant | undefined> {
-  const { normalizeOrgId } = await import('../tenants/index.js');
+  const { normalizeOrgId, tenantSchema } = await import('../tenants/index.js');
   const stored = await ctx.tenants.getTenant(orgId);
   if (stored) return stored;
   const declared = ctx.config.tenants.find((t) => normalizeOrgId(t.orgId) === normalizeOrgId(orgId));
   if (!declared) return undefined;
-  const { apiKeys: _keys, ...tenant } = declared;
+  // A mutable copy, like the store's: the loaded config itself is frozen.
+  const { apiKeys: _keys, ...tenant } = tenantSchema.parse(declared);
   return { ...tenant, orgId: normalizeOrgId(tenant.orgId) };
 }
 

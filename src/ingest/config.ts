@@ -3,7 +3,7 @@
  * reconciliation. Composed into the whole configuration by src/app/config.ts.
  */
 import { z } from 'zod';
-import { inMs } from '../platform/config/index.js';
+import { inMs, type DeepReadonly } from '../platform/config/index.js';
 
 export const ingestSchema = z
   .strictObject({
@@ -26,4 +26,4 @@ export const ingestSchema = z
   .transform((s) => inMs(s, ['firstAttemptDelaySeconds', 'retryBaseSeconds', 'retryMaxSeconds', 'reconcileSettleSeconds', 'gapReconcileDelaySeconds']))
   .prefault({});
 
-export type IngestConfig = z.infer<typeof ingestSchema>;
+export type IngestConfig = DeepReadonly<z.infer<typeof ingestSchema>>;

@@ -4,7 +4,7 @@
  * configuration by src/app/config.ts.
  */
 import { z } from 'zod';
-import { inMs } from '../platform/config/index.js';
+import { inMs, type DeepReadonly } from '../platform/config/index.js';
 
 export const trackingSchema = z
   .strictObject({
@@ -16,4 +16,4 @@ export const trackingSchema = z
   .transform((s) => inMs(s, ['syncIntervalSeconds', 'leaseTtlSeconds']))
   .prefault({});
 
-export type TrackingConfig = z.infer<typeof trackingSchema>;
+export type TrackingConfig = DeepReadonly<z.infer<typeof trackingSchema>>;

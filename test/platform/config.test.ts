@@ -107,6 +107,17 @@ describe('configuration', () => {
     expect(list[0]).toMatch(/^tracking\.syncIntervalSeconds: /);
   });
 
+  it('is read-only once loaded: changing a value at any depth throws, and the value stays', () => {
+    const c = loadConfig({ file: 'hookline.example.yaml', env: {} });
+    expect(() => void ((c.ingest as { recordingFormat: string }).recordingFormat = 'MP3')).toThrow(TypeError);
+    expect(() => void (c.audiohook.media.rates as number[]).push(16_000)).toThrow(TypeError);
+    expect(() => void ((c.tenants[0]!.apiKeys[0] as { key: string }).key = 'stolen')).toThrow(TypeError);
+    expect(() => void ((c as { server: unknown }).server = {})).toThrow(TypeError);
+    expect(c.ingest.recordingFormat).toBe('WAV_ULAW');
+    expect(c.audiohook.media.rates).toEqual([8000]);
+    expect(c.tenants[0]?.apiKeys[0]?.key).toBe('example-api-key-change-me');
+  });
+
   it('reports a missing file and broken YAML with a location', () => {
     expect(problems(() => loadConfig({ file: '/nonexistent/h.yaml', env: {} }))[0]).toMatch(/not found/);
     const p = file('server:\n  port: [1,\n');

@@ -5,6 +5,7 @@
  * is composed in src/app/config.ts. Validation errors name the key (see load.ts).
  */
 import { z } from 'zod';
+import type { DeepReadonly } from './freeze.js';
 
 export const base64 = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'must be base64');
 export const port = z.number().int().min(0).max(65535);
@@ -89,6 +90,6 @@ export function withDataDirDefaults<C extends { dataDir: string; database?: stri
   };
 }
 
-export type MetricsConfig = z.infer<typeof metricsSchema>;
-export type ObjectsConfig = z.infer<typeof objectsSchema>;
-export type LoggingConfig = z.infer<typeof loggingSchema>;
+export type MetricsConfig = DeepReadonly<z.infer<typeof metricsSchema>>;
+export type ObjectsConfig = DeepReadonly<z.infer<typeof objectsSchema>>;
+export type LoggingConfig = DeepReadonly<z.infer<typeof loggingSchema>>;
