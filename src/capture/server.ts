@@ -32,7 +32,7 @@ export interface CaptureDeps {
   log: Logger;
   registry: Registry;
   credentials: CredentialLookup;
-  sinks?: Sink[];
+  sinks?: readonly Sink[];
   admission?: Admission;
   /** Wall clock in ms (injectable for signature tests). */
   now?: () => number;
@@ -51,8 +51,8 @@ export class CaptureServer {
   private readonly flushes = new Set<Promise<unknown>>();
   private readonly nonces: NonceCache;
   private readonly mediaPolicy: MediaPolicy;
-  private readonly sinks: Sink[];
-  private admission: Admission;
+  private readonly sinks: readonly Sink[];
+  private readonly admission: Admission;
   private draining = false;
 
   constructor(private readonly deps: CaptureDeps) {
@@ -68,14 +68,6 @@ export class CaptureServer {
       maxPayload: MAX_BINARY_PAYLOAD,
       clientTracking: false,
     });
-  }
-
-  setAdmission(admission: Admission): void {
-    this.admission = admission;
-  }
-
-  addSink(sink: Sink): void {
-    this.sinks.push(sink);
   }
 
   get sessionCount(): number {

@@ -29,20 +29,22 @@ async function startReceiver(port = 0, token?: string): Promise<Receiver> {
 }
 
 beforeAll(async () => {
-  t = await startTestServer();
   receiver = await startReceiver();
-  const sink = new StreamSink({
-    destinations: () => destinations,
-    get replayBufferSeconds() {
-      return replaySeconds;
-    },
-    maxBufferedBytes: 1 << 20,
-    deliverAfterEndMs: 4000,
-    log,
-    onDrop: t.server.capture.metrics.sinkDropCounter('stream'),
-    backoff: { initialMs: 50, maxMs: 200 },
-  } as ConstructorParameters<typeof StreamSink>[0]);
-  t.server.capture.addSink(sink);
+  t = await startTestServer({}, {
+    sinks: (drops) => [
+      new StreamSink({
+        destinations: () => destinations,
+        get replayBufferSeconds() {
+          return replaySeconds;
+        },
+        maxBufferedBytes: 1 << 20,
+        deliverAfterEndMs: 4000,
+        log,
+        onDrop: drops.counterFor('stream'),
+        backoff: { initialMs: 50, maxMs: 200 },
+      } as ConstructorParameters<typeof StreamSink>[0]),
+    ],
+  });
 });
 afterAll(async () => {
   await receiver.stop();
