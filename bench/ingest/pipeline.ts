@@ -7,12 +7,12 @@
 import { ClientPool, IngestService } from '../../src/ingest/index.js';
 import { createGenesysClient } from '../../src/genesys/index.js';
 import { openContext, type Context } from '../../src/app/context.js';
-import { configSchema, type Config } from '../../src/platform/config/index.js';
+import { configSchema, type Config } from '../../src/app/config.js';
 import { createLogger } from '../../src/platform/logging/index.js';
 import { createRegistry } from '../../src/platform/metrics/index.js';
 import { openQueue, type Queue } from '../../src/platform/queue/index.js';
 import { MemoryState } from '../../src/platform/state/index.js';
-import type { Tenant } from '../../src/shared/tenant.js';
+import type { Tenant } from '../../src/tenants/index.js';
 import { Directory } from '../../src/tracking/index.js';
 import type { SeededOrg } from '../../src/emulator/index.js';
 import { RequestMeter } from './meter.js';
@@ -68,7 +68,7 @@ export async function openPipeline(o: PipelineOptions): Promise<Pipeline> {
   if (!tenant) throw new Error('the bench tenant was not stored');
   const timings = new Timings();
   const meter = new RequestMeter();
-  const queue = timedQueue(await openQueue(config.queue, { db: ctx.db, logger: log }, { connectionName: `bench-ingest-${config.namespace}`, leaseMs: config.queueLeaseSeconds * 1000 }), timings);
+  const queue = timedQueue(await openQueue(config.queue, { db: ctx.db, logger: log }, { connectionName: `bench-ingest-${config.namespace}`, leaseMs: config.queueLeaseMs }), timings);
   const store = new TimedStore(ctx.db, timings);
   const directory = new Directory(ctx.db);
   const clients = new ClientPool(log, (t) => createGenesysClient(t.genesys!, { logger: log, fetch: meter.fetch }));

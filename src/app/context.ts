@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Config } from '../platform/config/index.js';
+import type { Config } from './config.js';
 import { ConfigError } from '../platform/config/index.js';
 import { SecretBox, loadOrCreateKeyFile } from '../platform/crypto/index.js';
 import type { Db } from '../platform/db/index.js';

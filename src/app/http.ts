@@ -7,7 +7,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createServer, type IncomingMessage, type RequestListener } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Config } from '../platform/config/index.js';
+import type { ServerConfig } from './config.js';
 import type { Logger } from '../platform/logging/index.js';
 import { errorMessage } from '../platform/util/error-message.js';
 import type { ConnectionGuard } from './connection-guard.js';
@@ -35,7 +35,7 @@ async function withTimeout(check: Promise<void> | void, ms: number): Promise<voi
 }
 
 export interface HttpLimits {
-  server: Pick<Config['server'], 'headersTimeoutMs' | 'requestTimeoutMs'>;
+  server: Pick<ServerConfig, 'headersTimeoutMs' | 'requestTimeoutMs'>;
   guard: ConnectionGuard;
 }
 

@@ -6,7 +6,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Config } from '../platform/config/index.js';
+import type { MetricsConfig } from '../platform/config/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import type { Registry } from '../platform/metrics/index.js';
 import { errorMessage } from '../platform/util/error-message.js';
@@ -41,7 +41,7 @@ function handler(registry: Registry, token: string | undefined, log: Logger) {
   };
 }
 
-export async function startMetricsServer(cfg: Config['metrics'], registry: Registry, log: Logger): Promise<MetricsServer> {
+export async function startMetricsServer(cfg: MetricsConfig, registry: Registry, log: Logger): Promise<MetricsServer> {
   const server: Server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, handler(registry, cfg.bearerToken, log));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

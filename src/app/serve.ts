@@ -1,28 +1,47 @@
 /**
  * `hookline serve`: wires the capabilities into one process. The same code is
  * one embedded process or one of many replicas; configuration decides.
+ *
+ * The composition root: every component is built with what it needs through
+ * its constructor, then added to one Lifecycle. Components start in the order
+ * added and stop in the reverse order, which is the drain order:
+ *
+ *   sessions   stop taking sessions (unready), drain them, flush the sinks, close capture
+ *   tracking   leave the tenants' leadership and notification channels
+ *   ingest     finish the imports under way
+ *   gate       drop its timers (held sessions were drained above)
+ *   held       stop watching held sessions in shared state
+ *   tenants    stop refreshing tenants and keys
+ *   http       close the public port (health and readiness answer until here)
+ *   metrics    close the metrics listener
+ *   queue      close the queue
+ *   state      close shared state
+ *   database   close the object store, then the database, last
+ *
+ * Starting runs the same list from the bottom: what a component uses is
+ * running before it starts, and the public port takes sessions last.
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sql } from 'kysely';
-import { CaptureServer, RecorderSink } from '../capture/index.js';
-import { StreamSink } from '../capture/sinks/stream.js';
+import { CaptureServer, RecorderSink, SinkDropMetrics, StreamSink, type Admission, type Sink } from '../capture/index.js';
 import { Gate, type GatePolicy } from '../gate/index.js';
 import type { GenesysClient } from '../genesys/index.js';
 import { ClientPool, IngestService } from '../ingest/index.js';
-import type { Config } from '../platform/config/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import { createRegistry, type Registry } from '../platform/metrics/index.js';
 import { openQueue, type Queue } from '../platform/queue/index.js';
 import { openState, type SharedState } from '../platform/state/index.js';
-import type { Tenant } from '../shared/tenant.js';
-import { CONFIG_ORIGIN, TenantCache, type ConfigOrigin } from '../tenants/index.js';
+import { errorMessage } from '../platform/util/error-message.js';
 import { ConversationStore } from '../conversations/index.js';
+import { CONFIG_ORIGIN, TenantCache, type ConfigOrigin, type Tenant } from '../tenants/index.js';
 import { Directory, HeldConversations, TrackingService, isTracked } from '../tracking/index.js';
+import type { Config } from './config.js';
 import { ConnectionGuard } from './connection-guard.js';
 import { openContext, type Context } from './context.js';
 import { createHttp } from './http.js';
+import { Lifecycle } from './lifecycle.js';
 import { startMetricsServer, type MetricsServer } from './metrics-server.js';
 
 export interface Server {
@@ -53,43 +72,38 @@ export interface ServerOverrides {
   replicaId?: string;
   /** Who owns the config's tenants in the database (see TenantStore.applyConfig); `serve` names its file. */
   configOrigin?: ConfigOrigin;
+  /** The admission the AudioHook endpoint asks, given the gate (tests watch or replace it); default the gate. */
+  admission?: (gate: Gate) => Admission;
+  /** Sinks after the recorder and the stream sink (tests collect what sinks see), given the drop counters. */
+  sinks?: (drops: SinkDropMetrics) => Sink[];
+}
+
+/** What every stop is given: how long live sessions get to end. */
+interface Shutdown {
+  drainMs: number;
+}
+
+interface Shared {
+  ctx: Context;
+  config: Config;
+  logger: Logger;
+  registry: Registry;
+  replicaId: string;
+  tenants: TenantCache;
+  state: SharedState;
+  queue: Queue;
+  overrides: ServerOverrides;
 }
 
 function gatePolicy(t: Tenant | undefined): GatePolicy | undefined {
   if (!t) return undefined;
-  return { admission: t.admission, gateTimeoutSeconds: t.gateTimeoutSeconds, onGateTimeout: t.onGateTimeout, onTransferAway: t.onTransferAway };
+  // Tenant settings keep seconds as stored in the database and written by `tenant set`; the gate counts in ms.
+  return { admission: t.admission, gateTimeoutMs: t.gateTimeoutSeconds * 1000, onGateTimeout: t.onGateTimeout, onTransferAway: t.onTransferAway };
 }
 
-export async function startServer(config: Config, log?: Logger, overrides: ServerOverrides = {}): Promise<Server> {
-  const ctx = await openContext(config, log, { syncTenants: { origin: overrides.configOrigin ?? CONFIG_ORIGIN } });
-  const logger = ctx.log;
-  const registry = createRegistry();
-  const replicaId = overrides.replicaId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-  const tenants = new TenantCache(ctx.tenants, logger);
-  await tenants.start(config.audiohook.credentialRefreshSeconds);
-  const state = await openState(config.state, { logger, keyPrefix: `${config.namespace}:` });
-  const queue = await openQueue(config.queue, { db: ctx.db, logger }, { connectionName: `hookline-${config.namespace}-${replicaId}`, leaseMs: config.queueLeaseSeconds * 1000 });
-
-  const guard = new ConnectionGuard(config.server, registry);
-  const capture = new CaptureServer({
-    config,
-    log: logger.child({ component: 'audiohook' }),
-    registry,
-    credentials: tenants,
-    onAuthenticated: (socket) => guard.authenticated(socket),
-    // With Redis, a signature used on one replica cannot open a session on another.
-    ...(state.kind === 'redis' ? { replay: { remember: (key: string, ttlMs: number) => state.setIfAbsent(`audiohook-nonce:${key}`, '1', ttlMs) } } : {}),
-  });
-  // Held sessions go into shared state, so whichever replica leads the tenant can resolve them.
-  const held = new HeldConversations({
-    state,
-    replicaId,
-    log: logger.child({ component: 'gate' }),
-    // Shared state down: resolve our own held sessions from Genesys until the leader can reach us again.
-    onUnreachable: (c) => void tracking.resolveLocally(c.orgId, c.conversationId).catch((err: Error) => logger.warn({ ...c, err: err.message }, 'could not resolve a held session locally')),
-  });
-  const gate = new Gate({ policy: (orgId) => gatePolicy(tenants.tenant(orgId)), registry, log: logger.child({ component: 'gate' }), held });
-  capture.setAdmission(gate);
+function sinks(s: Shared, drops: SinkDropMetrics): Sink[] {
+  const { config, logger, ctx, tenants } = s;
+  const list: Sink[] = [];
   if (config.recorder.enabled) {
     const recorder = new RecorderSink({
       store: ctx.objects,
@@ -99,22 +113,47 @@ export async function startServer(config: Config, log?: Logger, overrides: Serve
       maxEventBytes: config.recorder.maxEventBytes,
       timelineToleranceSeconds: config.audiohook.timelineToleranceSeconds,
       log: logger.child({ component: 'recorder' }),
-      onDrop: capture.metrics.sinkDropCounter('recorder'),
+      onDrop: drops.counterFor('recorder'),
     });
-    capture.addSink(recorder);
-    recorder.recover().catch((err: Error) => logger.error({ err: err.message }, 'spool recovery failed'));
+    recorder.recover().catch((err: unknown) => logger.error({ err: errorMessage(err) }, 'spool recovery failed'));
+    list.push(recorder);
   }
-  capture.addSink(
+  list.push(
     new StreamSink({
       destinations: (orgId) => tenants.tenant(orgId)?.downstream ?? [],
       replayBufferSeconds: config.stream.replayBufferSeconds,
       maxBufferedBytes: config.stream.maxBufferedBytes,
-      deliverAfterEndMs: config.stream.deliverAfterEndSeconds * 1000,
+      deliverAfterEndMs: config.stream.deliverAfterEndMs,
       log: logger.child({ component: 'stream' }),
-      onDrop: capture.metrics.sinkDropCounter('stream'),
+      onDrop: drops.counterFor('stream'),
     }),
   );
+  return [...list, ...(s.overrides.sinks?.(drops) ?? [])];
+}
 
+/** The AudioHook endpoint with its admission (the gate) and sinks. */
+function buildCapture(s: Shared, guard: ConnectionGuard, onUnreachable: (orgId: string, conversationId: string) => void) {
+  const { config, logger, registry, state, replicaId, tenants } = s;
+  // Held sessions go into shared state, so whichever replica leads the tenant can resolve them.
+  const held = new HeldConversations({ state, replicaId, log: logger.child({ component: 'gate' }), onUnreachable: (c) => onUnreachable(c.orgId, c.conversationId) });
+  const gate = new Gate({ policy: (orgId) => gatePolicy(tenants.tenant(orgId)), registry, log: logger.child({ component: 'gate' }), held });
+  const capture = new CaptureServer({
+    config,
+    log: logger.child({ component: 'audiohook' }),
+    registry,
+    credentials: tenants,
+    admission: s.overrides.admission?.(gate) ?? gate,
+    sinks: sinks(s, new SinkDropMetrics(registry)),
+    onAuthenticated: (socket) => guard.authenticated(socket),
+    // With Redis, a signature used on one replica cannot open a session on another.
+    ...(state.kind === 'redis' ? { replay: { remember: (key: string, ttlMs: number) => state.setIfAbsent(`audiohook-nonce:${key}`, '1', ttlMs) } } : {}),
+  });
+  return { held, gate, capture };
+}
+
+/** Post-call ingest (when enabled) and the tracking that feeds it and the gate. */
+function buildPipelines(s: Shared, held: HeldConversations) {
+  const { config, logger, ctx, registry, replicaId, state, queue, tenants, overrides } = s;
   const store = new ConversationStore(ctx.db);
   const directory = new Directory(ctx.db);
   const clients = new ClientPool(logger.child({ component: 'genesys' }), overrides.genesysClient);
@@ -126,30 +165,35 @@ export async function startServer(config: Config, log?: Logger, overrides: Serve
     directory,
     replicaId,
     log: logger.child({ component: 'tracking' }),
-    syncIntervalMs: config.tracking.syncIntervalSeconds * 1000,
-    leaseTtlMs: config.tracking.leaseTtlSeconds * 1000,
+    syncIntervalMs: config.tracking.syncIntervalMs,
+    leaseTtlMs: config.tracking.leaseTtlMs,
     onGap: (orgId, from, to) => ingest?.onGap(orgId, from, to),
     held,
     ...(overrides.genesysClient ? { client: overrides.genesysClient } : {}),
   });
-  tracking.onEvent((e) => gate.onEvent(e));
-  if (ingest) tracking.onLeaderEvent(ingest.onLeaderEvent);
+  return { store, directory, ingest, tracking };
+}
+
+/** Starts tracking, then keeps tracking and ingest following the tenants (now and on every refresh). */
+async function startTracking(s: Shared, tracking: TrackingService, ingest: IngestService | undefined): Promise<void> {
   await tracking.start();
   const warned = new Set<string>();
   const onTenants = (list: Tenant[]) => {
     for (const t of list) {
       if (t.admission === 'monitored-group' && !isTracked(t) && !warned.has(t.orgId)) {
         warned.add(t.orgId);
-        logger.warn({ orgId: t.orgId }, 'tenant admits only monitored agents but has no Genesys credentials or group: every call will be held, then dropped');
+        s.logger.warn({ orgId: t.orgId }, 'tenant admits only monitored agents but has no Genesys credentials or group: every call will be held, then dropped');
       }
     }
     void tracking.update(list);
     ingest?.update(list);
   };
-  tenants.onRefresh(onTenants);
-  onTenants(tenants.all());
-  ingest?.start();
+  s.tenants.onRefresh(onTenants);
+  onTenants(s.tenants.all());
+}
 
+function buildHttp(s: Shared, capture: CaptureServer, guard: ConnectionGuard) {
+  const { ctx, tenants, queue, state, logger, config } = s;
   const http = createHttp(
     logger,
     [
@@ -164,21 +208,77 @@ export async function startServer(config: Config, log?: Logger, overrides: Serve
     { server: config.server, guard },
   );
   http.onUpgrade((req, socket, head) => capture.handleUpgrade(req, socket, head));
-  await http.app.listen({ host: config.server.host, port: config.server.port });
+  return http;
+}
+
+export async function startServer(config: Config, log?: Logger, overrides: ServerOverrides = {}): Promise<Server> {
+  const ctx = await openContext(config, log, { syncTenants: { origin: overrides.configOrigin ?? CONFIG_ORIGIN } });
+  const life = new Lifecycle<Shutdown>({ onStopError: (name, err) => ctx.log.error({ component: name, err: errorMessage(err) }, 'stop failed') });
+  life.add({ name: 'database', stop: () => ctx.close() });
+  try {
+    return await compose(ctx, config, overrides, life);
+  } catch (err) {
+    // A failed start stopped what it had started; this stops what was opened before (state, queue, database).
+    await life.stop({ drainMs: 0 }).catch(() => undefined); // each failure is logged by onStopError
+    throw err;
+  }
+}
+
+async function compose(ctx: Context, config: Config, overrides: ServerOverrides, life: Lifecycle<Shutdown>): Promise<Server> {
+  const logger = ctx.log;
+  const registry = createRegistry();
+  const replicaId = overrides.replicaId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const state = await openState(config.state, { logger, keyPrefix: `${config.namespace}:` });
+  life.add({ name: 'state', stop: () => state.close() });
+  const queue = await openQueue(config.queue, { db: ctx.db, logger }, { connectionName: `hookline-${config.namespace}-${replicaId}`, leaseMs: config.queueLeaseMs });
+  life.add({ name: 'queue', stop: () => queue.close() });
+  const s: Shared = { ctx, config, logger, registry, replicaId, tenants: new TenantCache(ctx.tenants, logger), state, queue, overrides };
+
+  const guard = new ConnectionGuard(config.server, registry);
+  // The one cycle: tracking takes `held`, and held asks tracking to resolve its own sessions from Genesys while
+  // shared state is unreachable (until the leader can reach us again). A late-bound callback: held only calls
+  // it for sessions it holds, which need the public port, opened after tracking is built and started.
+  const resolveLocally = (orgId: string, conversationId: string) =>
+    void tracking.resolveLocally(orgId, conversationId).catch((err: unknown) => logger.warn({ orgId, conversationId, err: errorMessage(err) }, 'could not resolve a held session locally'));
+  const { held, gate, capture } = buildCapture(s, guard, resolveLocally);
+  const { store, directory, ingest, tracking } = buildPipelines(s, held);
+  // Tracking's events feed the gate and, from the tenant's leader only, ingest.
+  tracking.onEvent((e) => gate.onEvent(e));
+  if (ingest) tracking.onLeaderEvent(ingest.onLeaderEvent);
+  const http = buildHttp(s, capture, guard);
+  let metrics: MetricsServer | undefined;
+
+  // Added in start order; stopped in reverse (the order is written down at the top of this file).
+  life.add({ name: 'metrics', start: async () => void (metrics = config.metrics.enabled ? await startMetricsServer(config.metrics, registry, logger.child({ component: 'metrics' })) : undefined), stop: () => metrics?.close() });
+  life.add({ name: 'http', stop: () => http.app.close() });
+  life.add({ name: 'tenants', start: () => s.tenants.start(config.audiohook.credentialRefreshMs), stop: () => s.tenants.stop() });
+  life.add({ name: 'held', stop: () => held.stop() });
+  life.add({ name: 'gate', stop: () => gate.stop() });
+  life.add({ name: 'ingest', start: () => ingest?.start(), stop: ({ drainMs }) => ingest?.stop(Math.max(drainMs, 1000)) });
+  life.add({ name: 'tracking', start: () => startTracking(s, tracking, ingest), stop: () => tracking.stop() });
+  life.add({
+    name: 'sessions',
+    start: async () => void (await http.app.listen({ host: config.server.host, port: config.server.port })),
+    stop: async ({ drainMs }) => {
+      await capture.drain(drainMs);
+      // Recordings and downstream streams finish writing before the stores close.
+      await capture.flushed(config.stream.deliverAfterEndMs + 5000);
+      capture.close();
+    },
+  });
+  await life.start({ drainMs: 0 });
+
   const addr = http.app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.server.port;
   const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
-  const metrics = config.metrics.enabled ? await startMetricsServer(config.metrics, registry, logger.child({ component: 'metrics' })) : undefined;
-  logger.info({ port, metricsPort: metrics?.port ?? null, path: config.audiohook.path, tenants: tenants.all().length, keys: tenants.size, replicaId, queue: queue.kind, state: state.kind }, 'hookline serving');
-
-  let stopping: Promise<void> | undefined;
+  logger.info({ port, metricsPort: metrics?.port ?? null, path: config.audiohook.path, tenants: s.tenants.all().length, keys: s.tenants.size, replicaId, queue: queue.kind, state: state.kind }, 'hookline serving');
   return {
     ctx,
     capture,
     gate,
     tracking,
     ingest,
-    tenants,
+    tenants: s.tenants,
     store,
     directory,
     queue,
@@ -188,24 +288,6 @@ export async function startServer(config: Config, log?: Logger, overrides: Serve
     url: `http://${host}:${port}`,
     port,
     metrics,
-    stop(drainMs = config.server.drainTimeoutSeconds * 1000) {
-      stopping ??= (async () => {
-        await capture.drain(drainMs);
-        // Recordings and downstream streams finish writing before the stores close.
-        await capture.flushed(config.stream.deliverAfterEndSeconds * 1000 + 5000);
-        capture.close();
-        await tracking.stop();
-        await ingest?.stop(Math.max(drainMs, 1000));
-        gate.stop();
-        held.stop();
-        tenants.stop();
-        await http.app.close();
-        await metrics?.close();
-        await queue.close();
-        await state.close();
-        await ctx.close();
-      })();
-      return stopping;
-    },
+    stop: (drainMs = config.server.drainTimeoutMs) => life.stop({ drainMs }),
   };
 }

@@ -4,10 +4,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { Config } from '../platform/config/index.js';
 import { isUuid } from '../protocol/audiohook/index.js';
 import { verifyRequest, type NonceCache, type SignatureFailure } from '../protocol/signature/index.js';
-import type { Credential } from '../shared/tenant.js';
+import type { Credential } from '../tenants/index.js';
+import type { AudiohookConfig } from './config.js';
 import type { CredentialLookup } from './credentials.js';
 
 export type AuthFailure = SignatureFailure | 'bad-headers' | 'org-mismatch';
@@ -27,8 +27,14 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return (Array.isArray(v) ? v[0] : v)?.trim();
 }
 
+/** How the signature's @authority is found behind a proxy (the `server` section's keys). */
+export interface AuthorityOptions {
+  publicAuthority?: string | undefined;
+  trustForwardedHeaders: boolean;
+}
+
 /** The host Genesys dialled: configured, else X-Forwarded-Host(+Port), else Host. */
-export function requestAuthority(req: IncomingMessage, server: Config['server']): string {
+export function requestAuthority(req: IncomingMessage, server: AuthorityOptions): string {
   if (server.publicAuthority) return server.publicAuthority;
   if (server.trustForwardedHeaders) {
     const host = header(req, 'x-forwarded-host')?.split(',')[0]?.trim();
@@ -42,7 +48,7 @@ export function requestAuthority(req: IncomingMessage, server: Config['server'])
 
 export function authenticate(
   req: IncomingMessage,
-  cfg: Pick<Config, 'server' | 'audiohook'>,
+  cfg: { server: AuthorityOptions; audiohook: AudiohookConfig },
   credentials: CredentialLookup,
   nonceCache: NonceCache,
   nowSeconds: number,

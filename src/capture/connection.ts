@@ -16,10 +16,10 @@ import {
   type OpenDecision,
   type OpenParameters,
 } from '../protocol/audiohook/index.js';
-import type { Config } from '../platform/config/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import type { AgentTag, ConversationTag, SessionInfo, Sink, SinkControl, SinkSession } from './sinks/port.js';
 import type { Admission, AdmissionContext, SessionHandle } from './admission.js';
+import type { AudiohookConfig } from './config.js';
 import { LogBudget, clip } from './log-budget.js';
 import { clientErrorLabel, type CaptureMetrics } from './metrics.js';
 import { lazyChildLogger, type SessionLog } from './session-log.js';
@@ -27,7 +27,7 @@ import { lazyChildLogger, type SessionLog } from './session-log.js';
 export interface ConnectionDeps {
   /** Told about every sink flush, so a graceful stop can wait for them. */
   onFlush: (flush: Promise<unknown>) => void;
-  settings: Config['audiohook'];
+  settings: AudiohookConfig;
   mediaPolicy: MediaPolicy;
   log: Logger;
   metrics: CaptureMetrics;
@@ -76,7 +76,7 @@ export class AudioHookConnection implements SessionHandle {
       sessionId: params.sessionId,
       decideOpen: (open) => this.decideOpen(open),
       mediaPolicy: deps.mediaPolicy,
-      supportedLanguages: deps.settings.supportedLanguages,
+      supportedLanguages: [...deps.settings.supportedLanguages], // the settings are frozen; the core's list is its own
       timelineToleranceNs: deps.settings.timelineToleranceSeconds * 1e9,
     });
     this.ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
@@ -180,7 +180,7 @@ export class AudioHookConnection implements SessionHandle {
           break;
         case 'send':
           this.send(e.text);
-          if (e.type === 'closed') this.later(this.deps.settings.closeGraceSeconds * 1000, () => this.ws.close(1000));
+          if (e.type === 'closed') this.later(this.deps.settings.closeGraceMs, () => this.ws.close(1000));
           break;
         case 'opened':
           this.onOpened(e.probe);
@@ -214,7 +214,7 @@ export class AudioHookConnection implements SessionHandle {
           break;
         case 'disconnecting':
           this.log.info({ reason: e.reason, info: e.info }, 'disconnect sent');
-          this.later(this.deps.settings.closeGraceSeconds * 1000, () => this.ws.terminate());
+          this.later(this.deps.settings.closeGraceMs, () => this.ws.terminate());
           break;
         case 'protocolError':
           this.deps.metrics.protocolErrors.inc();

@@ -3,7 +3,7 @@
  * lookup of an API key in local state (the tenant cache), never a database
  * round trip.
  */
-import type { Credential } from '../shared/tenant.js';
+import type { Credential } from '../tenants/index.js';
 
 export interface CredentialLookup {
   lookup(apiKey: string): Credential | undefined;

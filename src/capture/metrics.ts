@@ -26,9 +26,6 @@ export class CaptureMetrics {
   readonly positionMismatches: Counter;
   readonly replayCheckErrors: Counter;
   readonly sessionsByState: Gauge<'state'>;
-  private readonly sinkDrops = new Map<string, FastCounter>();
-  private readonly sinkDropsCounter: Counter<'sink'>;
-  private pendingDrops = new Map<string, number>();
 
   constructor(registry: Registry, stateCounts: () => Record<string, number>) {
     this.sessionsOpened = new Counter({ name: 'hookline_audiohook_sessions_opened_total', help: 'AudioHook sessions opened (probes excluded)', labelNames: ['tenant'], registers: [registry] });
@@ -63,8 +60,20 @@ export class CaptureMetrics {
         for (const [state, n] of Object.entries(stateCounts())) this.set({ state }, n);
       },
     });
-    const pending = this.pendingDrops;
-    this.sinkDropsCounter = new Counter({
+  }
+}
+
+/**
+ * Frames sinks dropped, per sink. Apart from CaptureMetrics because the sinks
+ * exist before the CaptureServer they are given to.
+ */
+export class SinkDropMetrics {
+  private readonly counter: Counter<'sink'>;
+  private readonly pending = new Map<string, number>();
+
+  constructor(registry: Registry) {
+    const pending = this.pending;
+    this.counter = new Counter({
       name: 'hookline_sink_dropped_frames_total',
       help: 'Frames a sink dropped because its bounded queue was full or its destination was down',
       labelNames: ['sink'],
@@ -77,10 +86,10 @@ export class CaptureMetrics {
   }
 
   /** A cheap drop counter for one sink. */
-  sinkDropCounter(sink: string): (n?: number) => void {
-    this.sinkDropsCounter.inc({ sink }, 0);
+  counterFor(sink: string): (n?: number) => void {
+    this.counter.inc({ sink }, 0);
     return (n = 1) => {
-      this.pendingDrops.set(sink, (this.pendingDrops.get(sink) ?? 0) + n);
+      this.pending.set(sink, (this.pending.get(sink) ?? 0) + n);
     };
   }
 }

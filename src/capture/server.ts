@@ -6,7 +6,6 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocketServer } from 'ws';
-import type { Config } from '../platform/config/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import type { Registry } from '../platform/metrics/index.js';
 import { errorMessage } from '../platform/util/error-message.js';
@@ -14,7 +13,8 @@ import { NonceCache } from '../protocol/signature/index.js';
 import { MAX_BINARY_PAYLOAD, NIL_UUID, type MediaPolicy } from '../protocol/audiohook/index.js';
 import type { Sink } from './sinks/port.js';
 import { admitAll, type Admission } from './admission.js';
-import { authenticate, type AuthResult } from './authenticate.js';
+import { authenticate, type AuthorityOptions, type AuthResult } from './authenticate.js';
+import type { AudiohookConfig } from './config.js';
 import { AudioHookConnection } from './connection.js';
 import type { CredentialLookup } from './credentials.js';
 import { CaptureMetrics } from './metrics.js';
@@ -30,11 +30,11 @@ export interface SharedReplayCache {
 const REPLAY_CHECK_TIMEOUT_MS = 1000;
 
 export interface CaptureDeps {
-  config: Pick<Config, 'server' | 'audiohook'>;
+  config: { server: AuthorityOptions; audiohook: AudiohookConfig };
   log: Logger;
   registry: Registry;
   credentials: CredentialLookup;
-  sinks?: Sink[];
+  sinks?: readonly Sink[];
   admission?: Admission;
   /** Wall clock in ms (injectable for signature tests). */
   now?: () => number;
@@ -53,8 +53,8 @@ export class CaptureServer {
   private readonly flushes = new Set<Promise<unknown>>();
   private readonly nonces: NonceCache;
   private readonly mediaPolicy: MediaPolicy;
-  private readonly sinks: Sink[];
-  private admission: Admission;
+  private readonly sinks: readonly Sink[];
+  private readonly admission: Admission;
   private draining = false;
 
   constructor(private readonly deps: CaptureDeps) {
@@ -70,14 +70,6 @@ export class CaptureServer {
       maxPayload: MAX_BINARY_PAYLOAD,
       clientTracking: false,
     });
-  }
-
-  setAdmission(admission: Admission): void {
-    this.admission = admission;
-  }
-
-  addSink(sink: Sink): void {
-    this.sinks.push(sink);
   }
 
   get sessionCount(): number {
@@ -170,7 +162,7 @@ export class CaptureServer {
     const deadline = Date.now() + timeoutMs;
     while (this.connections.size > 0 && Date.now() < deadline) await sleep(100);
     for (const c of this.connections) c.disconnect('completed', 'Server shutting down');
-    const hardDeadline = Date.now() + this.deps.config.audiohook.closeGraceSeconds * 1000;
+    const hardDeadline = Date.now() + this.deps.config.audiohook.closeGraceMs;
     while (this.connections.size > 0 && Date.now() < hardDeadline) await sleep(50);
   }
 

@@ -3,8 +3,8 @@
  */
 import type { Command } from 'commander';
 import type { Context } from '../app/context.js';
-import { loadConfig, type Config } from '../platform/config/index.js';
-import type { Tenant } from '../shared/tenant.js';
+import { loadConfig, type Config } from '../app/config.js';
+import type { Tenant } from '../tenants/index.js';
 
 /** The config file the command reads: --config, else HOOKLINE_CONFIG. */
 export function configFile(cmd: Command): string | undefined {
@@ -45,12 +45,13 @@ export async function withContext<T>(cmd: Command, fn: (ctx: Context) => Promise
  * and `backfill` work with the server's own config before it ever ran.
  */
 export async function findTenant(ctx: Context, orgId: string): Promise<Tenant | undefined> {
-  const { normalizeOrgId } = await import('../tenants/index.js');
+  const { normalizeOrgId, tenantSchema } = await import('../tenants/index.js');
   const stored = await ctx.tenants.getTenant(orgId);
   if (stored) return stored;
   const declared = ctx.config.tenants.find((t) => normalizeOrgId(t.orgId) === normalizeOrgId(orgId));
   if (!declared) return undefined;
-  const { apiKeys: _keys, ...tenant } = declared;
+  // A mutable copy, like the store's: the loaded config itself is frozen.
+  const { apiKeys: _keys, ...tenant } = tenantSchema.parse(declared);
   return { ...tenant, orgId: normalizeOrgId(tenant.orgId) };
 }
 

@@ -65,7 +65,7 @@ async function reconcile(cmd: Command, o: { tenant: string; since: string; until
       db: ctx.db,
       metrics: new IngestMetrics(createRegistry(false)),
       log: ctx.log,
-      settleMs: ctx.config.ingest.reconcileSettleSeconds * 1000,
+      settleMs: ctx.config.ingest.reconcileSettleMs,
     });
     const report = await reconciler.run(tenant.orgId, parseDate(o.since, '--since'), o.until ? parseDate(o.until, '--until') : new Date(), trigger, progressBar(trigger));
     print(report, o.json === true, () =>

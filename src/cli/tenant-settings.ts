@@ -4,7 +4,7 @@
  * downstream destinations. Secrets are encrypted by the tenant store.
  */
 import type { Command } from 'commander';
-import type { Tenant } from '../shared/tenant.js';
+import type { Tenant } from '../tenants/index.js';
 import { redactUrl } from '../platform/util/redact-url.js';
 import { mask, print, withContext } from './common.js';
 

@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startServer, type Server } from '../app/serve.js';
 import { startEmulator } from '../emulator/index.js';
 import { createGenesysClient } from '../genesys/index.js';
-import { configSchema } from '../platform/config/index.js';
+import { configSchema } from '../app/config.js';
 import { createLogger } from '../platform/logging/index.js';
 import { Receiver } from '../receiver/index.js';
 import { snapshot, type DemoStatus } from './status.js';
@@ -145,7 +145,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoStatus> {
   // The summary counts what the drain ended and flushed too, so it is taken
   // before the stores close (server.stop drains again: a no-op by then).
   await server.capture.drain(DRAIN_MS);
-  await server.capture.flushed(config.stream.deliverAfterEndSeconds * 1000);
+  await server.capture.flushed(config.stream.deliverAfterEndMs);
   status = await snapshot(server, emu.control, load.id, receiver, org.orgId);
   await server.stop(DRAIN_MS);
   await receiver.stop();

@@ -16,7 +16,7 @@ import { GateMetrics } from './metrics.js';
 
 export interface GatePolicy {
   admission: 'monitored-group' | 'all';
-  gateTimeoutSeconds: number;
+  gateTimeoutMs: number;
   onGateTimeout: 'disconnect' | 'keep-paused';
   onTransferAway: 'keep' | 'pause';
 }
@@ -87,7 +87,7 @@ export class Gate implements Admission {
       this.metrics.decisions.inc({ decision: 'admitted-at-open' });
       return { type: 'admit', agent: tag(c.agent), conversation: c.conversation };
     }
-    const timer = setTimeout(() => this.timeout(ctx, handle, policy), policy.gateTimeoutSeconds * 1000);
+    const timer = setTimeout(() => this.timeout(ctx, handle, policy), policy.gateTimeoutMs);
     timer.unref();
     c.held.set(handle, { since: this.now(), timer });
     if (c.held.size === 1) this.o.held?.held(ctx.orgId, ctx.conversationId);

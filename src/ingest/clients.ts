@@ -6,7 +6,7 @@
 import { createGenesysClient, type GenesysClient } from '../genesys/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import { PermanentError } from '../platform/queue/index.js';
-import type { Tenant } from '../shared/tenant.js';
+import type { Tenant } from '../tenants/index.js';
 
 export class ClientPool {
   private readonly clients = new Map<string, { fingerprint: string; client: GenesysClient }>();

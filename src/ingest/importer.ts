@@ -10,12 +10,12 @@
  */
 import { normalize, type AnalyticsConversationLike, type ConversationStore } from '../conversations/index.js';
 import type { GenesysClient, Recording } from '../genesys/index.js';
-import type { Config } from '../platform/config/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import { datePath, type ObjectStore } from '../platform/objects/index.js';
 import { PermanentError, type Message, type Queue } from '../platform/queue/index.js';
-import type { Tenant } from '../shared/tenant.js';
+import type { Tenant } from '../tenants/index.js';
 import type { ClientPool } from './clients.js';
+import type { IngestConfig } from './config.js';
 import { classify } from './errors.js';
 import { analysisMessageId, importVersion, jobKey, type AnalysisJob, type IngestJob } from './jobs.js';
 import type { IngestMetrics } from './metrics.js';
@@ -27,7 +27,7 @@ export interface ImporterDeps {
   objects: ObjectStore;
   queue: Queue;
   analysisQueue: string;
-  settings: Config['ingest'];
+  settings: IngestConfig;
   metrics: IngestMetrics;
   log: Logger;
 }

@@ -4,3 +4,4 @@ export { analysisMessageId, importVersion, jobKey, queueNames, type AnalysisJob,
 export { Reconciler, chunks, type ReconcileReport, type Trigger } from './reconcile.js';
 export { IngestService, type IngestDeps } from './service.js';
 export type { IngestTables, ReconcileReportsTable } from './tables.js';
+export { ingestSchema, type IngestConfig } from './config.js';

@@ -13,7 +13,7 @@ import type { Db } from '../platform/db/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import type { Queue } from '../platform/queue/index.js';
 import { errorMessage } from '../platform/util/error-message.js';
-import type { Tenant } from '../shared/tenant.js';
+import type { Tenant } from '../tenants/index.js';
 import type { Directory } from '../tracking/index.js';
 import type { ClientPool } from './clients.js';
 import { jobKey, type IngestJob } from './jobs.js';

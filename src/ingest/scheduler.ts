@@ -7,7 +7,7 @@ import { Cron } from 'croner';
 import type { Logger } from '../platform/logging/index.js';
 import type { SharedState } from '../platform/state/index.js';
 import { errorMessage } from '../platform/util/error-message.js';
-import type { Tenant } from '../shared/tenant.js';
+import type { Tenant } from '../tenants/index.js';
 
 export interface SchedulerDeps {
   state: SharedState;

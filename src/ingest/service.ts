@@ -4,7 +4,6 @@
  * reconciliation and gap reconciliation after a notifications outage.
  */
 import type { ConversationStore } from '../conversations/index.js';
-import type { Config } from '../platform/config/index.js';
 import type { Db } from '../platform/db/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import type { Registry } from '../platform/metrics/index.js';
@@ -12,9 +11,10 @@ import type { ObjectStore } from '../platform/objects/index.js';
 import { exponentialBackoff, type Consumer, type Queue } from '../platform/queue/index.js';
 import type { SharedState } from '../platform/state/index.js';
 import { errorMessage } from '../platform/util/error-message.js';
-import type { Tenant } from '../shared/tenant.js';
+import type { Tenant } from '../tenants/index.js';
 import type { Directory, TenantEvent } from '../tracking/index.js';
 import { ClientPool } from './clients.js';
+import type { IngestConfig } from './config.js';
 import { Importer } from './importer.js';
 import { jobKey, queueNames, type IngestJob } from './jobs.js';
 import { IngestMetrics } from './metrics.js';
@@ -22,7 +22,7 @@ import { Reconciler, type ReconcileReport, type Trigger } from './reconcile.js';
 import { ReconcileScheduler } from './scheduler.js';
 
 export interface IngestDeps {
-  config: Pick<Config, 'ingest' | 'namespace'>;
+  config: { ingest: IngestConfig; namespace: string };
   tenant: (orgId: string) => Tenant | undefined;
   db: Db;
   store: ConversationStore;
@@ -58,7 +58,7 @@ export class IngestService {
     const clients = d.clients ?? new ClientPool(d.log);
     const common = { tenant: d.tenant, clients, store: d.store, queue: d.queue, metrics: this.metrics, log: d.log };
     this.importer = new Importer({ ...common, objects: d.objects, analysisQueue: this.queues.analysis, settings: d.config.ingest });
-    this.reconciler = new Reconciler({ ...common, directory: d.directory, ingestQueue: this.queues.ingest, db: d.db, settleMs: d.config.ingest.reconcileSettleSeconds * 1000 });
+    this.reconciler = new Reconciler({ ...common, directory: d.directory, ingestQueue: this.queues.ingest, db: d.db, settleMs: d.config.ingest.reconcileSettleMs });
     this.scheduler = new ReconcileScheduler({ state: d.state, replicaId: d.replicaId, overlapMinutes: d.config.ingest.reconcileOverlapMinutes, log: d.log, run: (orgId, from, to) => this.reconcile(orgId, from, to, 'nightly') });
   }
 
@@ -67,7 +67,7 @@ export class IngestService {
     this.consumer = this.d.queue.consume<IngestJob>(this.queues.ingest, this.importer.handle, {
       concurrency: s.concurrency,
       maxAttempts: s.maxAttempts,
-      backoff: exponentialBackoff({ baseMs: s.retryBaseSeconds * 1000, maxMs: s.retryMaxSeconds * 1000 }),
+      backoff: exponentialBackoff({ baseMs: s.retryBaseMs, maxMs: s.retryMaxMs }),
     });
   }
 
@@ -90,7 +90,7 @@ export class IngestService {
    * finds it.
    */
   private enqueueEnded(job: IngestJob, attempt: number): void {
-    const delayMs = this.d.config.ingest.firstAttemptDelaySeconds * 1000;
+    const delayMs = this.d.config.ingest.firstAttemptDelayMs;
     const ids = { orgId: job.tenant, conversationId: job.conversationId };
     this.d.queue.publish(this.queues.ingest, job, { key: jobKey(job.tenant, job.conversationId), delayMs }).then(
       () => this.metrics.enqueued.inc({ source: 'ended' }),
@@ -118,7 +118,7 @@ export class IngestService {
    * during the gap end later, and are caught by the same window).
    */
   onGap = (orgId: string, from: Date, _to: Date): void => {
-    for (const delay of [this.d.config.ingest.gapReconcileDelaySeconds * 1000, GAP_SECOND_PASS_MS]) {
+    for (const delay of [this.d.config.ingest.gapReconcileDelayMs, GAP_SECOND_PASS_MS]) {
       this.later(() => void this.reconcile(orgId, new Date(from.getTime() - GAP_MARGIN_MS), new Date(Date.now()), 'gap'), delay);
     }
   };

@@ -6,7 +6,7 @@
  */
 import type { Logger } from '../platform/logging/index.js';
 import { errorMessage } from '../platform/util/error-message.js';
-import type { Credential, Tenant } from '../shared/tenant.js';
+import type { Credential, Tenant } from './tenant.js';
 import { normalizeOrgId, type TenantStore } from './store.js';
 
 export class TenantCache {
@@ -26,12 +26,12 @@ export class TenantCache {
     for (const l of this.listeners) l(tenants);
   }
 
-  /** Loads now, then every `seconds`; a failed refresh keeps the last good snapshot. */
-  async start(seconds: number): Promise<void> {
+  /** Loads now, then every `intervalMs`; a failed refresh keeps the last good snapshot. */
+  async start(intervalMs: number): Promise<void> {
     await this.refresh();
     this.timer = setInterval(() => {
       this.refresh().catch((err: unknown) => this.log.error({ err: errorMessage(err) }, 'tenant refresh failed; keeping the previous settings'));
-    }, seconds * 1000);
+    }, intervalMs);
     this.timer.unref();
   }
 

@@ -2,14 +2,15 @@
  * Splits a tenant's settings into what may be stored in clear and the secrets
  * that go into the encrypted column, and joins them back.
  */
-import type { Tenant } from '../shared/tenant.js';
+import type { DeepReadonly } from '../platform/config/index.js';
+import type { Tenant } from './tenant.js';
 
 interface TenantSecrets {
   genesysClientSecret?: string;
   downstream?: { bearerToken?: string; headerValue?: string }[];
 }
 
-export function splitSecrets(t: Tenant): { settings: Record<string, unknown>; secrets: TenantSecrets } {
+export function splitSecrets(t: DeepReadonly<Tenant>): { settings: Record<string, unknown>; secrets: TenantSecrets } {
   const { orgId: _o, name: _n, genesys, downstream, ...rest } = t;
   const secrets: TenantSecrets = {};
   const settings: Record<string, unknown> = { ...rest };

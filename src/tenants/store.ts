@@ -8,8 +8,9 @@ import type { Kysely } from 'kysely';
 import type { Db } from '../platform/db/index.js';
 import { nowIso } from '../platform/db/index.js';
 import type { SecretBox } from '../platform/crypto/index.js';
-import { MIN_SECRET_BYTES, tenantSchema, type TenantConfig } from '../platform/config/index.js';
-import type { ApiKeyInfo, Credential, Tenant } from '../shared/tenant.js';
+import type { DeepReadonly } from '../platform/config/index.js';
+import { MIN_SECRET_BYTES, tenantSchema, type TenantConfig } from './config.js';
+import type { ApiKeyInfo, Credential, Tenant } from './tenant.js';
 import { joinSecrets, splitSecrets } from './secrets.js';
 import type { TenantTables } from './tables.js';
 
@@ -78,7 +79,7 @@ export class TenantStore {
     return tenant;
   }
 
-  async upsertTenant(tenant: Tenant, source: Source): Promise<void> {
+  async upsertTenant(tenant: DeepReadonly<Tenant>, source: Source): Promise<void> {
     const { settings, secrets } = splitSecrets(tenant);
     const now = nowIso();
     const row = {
@@ -183,7 +184,7 @@ export class TenantStore {
    * and the file no longer declares are deleted. Another file's entries are
    * never deleted (a second deployment sharing the database keeps its own).
    */
-  async applyConfig(tenants: TenantConfig[], origin: ConfigOrigin = CONFIG_ORIGIN): Promise<void> {
+  async applyConfig(tenants: readonly DeepReadonly<TenantConfig>[], origin: ConfigOrigin = CONFIG_ORIGIN): Promise<void> {
     const declared = new Set(tenants.map((t) => normalizeOrgId(t.orgId)));
     const declaredKeys = new Set(tenants.flatMap((t) => t.apiKeys.map((k) => k.key)));
     for (const t of tenants) {

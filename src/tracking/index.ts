@@ -6,3 +6,4 @@ export { ConversationTracker, type CallSnapshot } from './tracker.js';
 export { TenantWatcher, WatcherError } from './watcher.js';
 export type { AgentRef, ConversationEvent, MonitoringChanged, TenantEvent } from './events.js';
 export type { AgentsTable, TrackingTables } from './tables.js';
+export { trackingSchema, type TrackingConfig } from './config.js';

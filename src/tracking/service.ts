@@ -12,7 +12,7 @@ import type { SharedState, Unsubscribe } from '../platform/state/index.js';
 import { backoffDelay } from '../platform/util/backoff.js';
 import { errorMessage } from '../platform/util/error-message.js';
 import type { TenantEvent } from './events.js';
-import type { Tenant } from '../shared/tenant.js';
+import type { Tenant } from '../tenants/index.js';
 import type { Directory } from './directory.js';
 import type { HeldConversations } from './held.js';
 import { LeaderLease } from './leader.js';

@@ -9,7 +9,7 @@ import { createGenesysClient, detailsQuery, topics, type GenesysClient, type Not
 import type { Logger } from '../platform/logging/index.js';
 import { errorMessage } from '../platform/util/error-message.js';
 import type { ConversationEvent, TenantEvent } from './events.js';
-import type { Tenant } from '../shared/tenant.js';
+import type { Tenant } from '../tenants/index.js';
 import type { Agent, Directory } from './directory.js';
 import { ConversationTracker } from './tracker.js';
 

@@ -17,7 +17,7 @@ import type { SessionInfo } from '../../src/capture/sinks/port.js';
 import { until } from '../helpers/server.js';
 import { tempDir } from '../helpers/tmp.js';
 import { CaptureMetrics } from '../../src/capture/metrics.js';
-import { configSchema } from '../../src/platform/config/index.js';
+import { configSchema } from '../../src/app/config.js';
 import { createLogger } from '../../src/platform/logging/index.js';
 import { createRegistry } from '../../src/platform/metrics/index.js';
 import type { MediaPolicy } from '../../src/protocol/audiohook/index.js';

@@ -14,14 +14,15 @@ const sink = new CollectingSink();
 let holdNext = false;
 
 beforeAll(async () => {
-  t = await startTestServer();
-  t.server.capture.setAdmission({
-    decide: (ctx, handle) => {
-      handles.set(ctx.sessionId, handle);
-      return holdNext ? { type: 'hold' } : { type: 'admit' };
-    },
+  t = await startTestServer({}, {
+    admission: () => ({
+      decide: (ctx, handle) => {
+        handles.set(ctx.sessionId, handle);
+        return holdNext ? { type: 'hold' } : { type: 'admit' };
+      },
+    }),
+    sinks: () => [sink],
   });
-  t.server.capture.addSink(sink);
 });
 afterAll(() => t.stop());
 

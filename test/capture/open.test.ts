@@ -2,7 +2,6 @@
  * Conformance items 2–4: the open transaction, connection probes, media selection.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admitAll } from '../../src/capture/index.js';
 import type { MediaParameter } from '../../src/protocol/audiohook/index.js';
 import { CollectingSink } from '../helpers/sinks.js';
 import { openSession, startTestServer, type TestServer } from '../helpers/server.js';
@@ -17,9 +16,13 @@ const L16 = { type: 'audio', format: 'L16', channels: ['external', 'internal'], 
 describe('open transaction', () => {
   let t: TestServer;
   const sink = new CollectingSink();
+  /** Sessions the server's admission (the gate) was asked about. */
+  const asked: string[] = [];
   beforeAll(async () => {
-    t = await startTestServer();
-    t.server.capture.addSink(sink);
+    t = await startTestServer({}, {
+      sinks: () => [sink],
+      admission: (gate) => ({ decide: (ctx, handle) => (asked.push(ctx.sessionId), gate.decide(ctx, handle)), ended: (handle) => gate.ended(handle) }),
+    });
   });
   afterAll(() => t.stop());
 
@@ -70,32 +73,26 @@ describe('open transaction', () => {
   it('handles a connection probe with no side effects', async () => {
     // Side effects start where admission is asked and sinks are opened (the recorder is one):
     // watch both for this probe's session, rather than scanning a directory that may not exist yet.
-    const asked: string[] = [];
-    t.server.capture.setAdmission({ decide: (ctx) => (asked.push(ctx.sessionId), { type: 'admit' }) });
-    try {
-      const before = {
-        probes: await t.metric('hookline_audiohook_probes_total'),
-        opened: await t.metric('hookline_audiohook_sessions_opened_total'),
-        latency: await t.metric('hookline_audiohook_open_latency_seconds_count'),
-      };
-      const c = t.client({ probe: true });
-      await c.connect();
-      c.open();
-      await c.waitFor('opened');
-      // Admission, sinks and the open metrics all run before `opened` is written to the socket.
-      expect(asked).toEqual([]);
-      expect(sink.sessions.has(c.sessionId)).toBe(false);
-      expect(await t.metric('hookline_audiohook_probes_total')).toBe(before.probes + 1);
-      expect(await t.metric('hookline_audiohook_sessions_opened_total')).toBe(before.opened);
-      expect(await t.metric('hookline_audiohook_open_latency_seconds_count')).toBe(before.latency);
-      c.close('end');
-      await c.waitFor('closed');
-      await c.waitForSocketClose();
-      expect(sink.sessions.has(c.sessionId)).toBe(false);
-      expect(c.received.map((m) => m.type)).toEqual(['opened', 'closed']);
-    } finally {
-      t.server.capture.setAdmission(admitAll);
-    }
+    const before = {
+      probes: await t.metric('hookline_audiohook_probes_total'),
+      opened: await t.metric('hookline_audiohook_sessions_opened_total'),
+      latency: await t.metric('hookline_audiohook_open_latency_seconds_count'),
+    };
+    const c = t.client({ probe: true });
+    await c.connect();
+    c.open();
+    await c.waitFor('opened');
+    // Admission, sinks and the open metrics all run before `opened` is written to the socket.
+    expect(asked).not.toContain(c.sessionId);
+    expect(sink.sessions.has(c.sessionId)).toBe(false);
+    expect(await t.metric('hookline_audiohook_probes_total')).toBe(before.probes + 1);
+    expect(await t.metric('hookline_audiohook_sessions_opened_total')).toBe(before.opened);
+    expect(await t.metric('hookline_audiohook_open_latency_seconds_count')).toBe(before.latency);
+    c.close('end');
+    await c.waitFor('closed');
+    await c.waitForSocketClose();
+    expect(sink.sessions.has(c.sessionId)).toBe(false);
+    expect(c.received.map((m) => m.type)).toEqual(['opened', 'closed']);
   });
 });
 

@@ -35,23 +35,24 @@ const handles = new Map<string, SessionHandle>();
 let nextDecision: AdmissionDecision = { type: 'admit' };
 
 beforeAll(async () => {
-  t = await startTestServer();
   receiver = new Receiver({ port: 0, outDir: out.dir, log });
   await receiver.start();
   await collector.start();
-  t.server.capture.setAdmission({
-    decide: (ctx, handle) => {
-      handles.set(ctx.sessionId, handle);
-      const d = nextDecision;
-      nextDecision = { type: 'admit', agent: AGENT_A };
-      return d;
-    },
-  });
   const destinations = [
     { url: `ws://127.0.0.1:${receiver.port}`, channels: 'both' as const },
     { url: collector.url, channels: 'both' as const },
   ];
-  t.server.capture.addSink(new StreamSink({ destinations: () => destinations, replayBufferSeconds: 10, maxBufferedBytes: 1 << 20, deliverAfterEndMs: 4000, log, onDrop: () => undefined }));
+  t = await startTestServer({}, {
+    admission: () => ({
+      decide: (ctx, handle) => {
+        handles.set(ctx.sessionId, handle);
+        const d = nextDecision;
+        nextDecision = { type: 'admit', agent: AGENT_A };
+        return d;
+      },
+    }),
+    sinks: () => [new StreamSink({ destinations: () => destinations, replayBufferSeconds: 10, maxBufferedBytes: 1 << 20, deliverAfterEndMs: 4000, log, onDrop: () => undefined })],
+  });
 });
 afterAll(async () => {
   await collector.stop();

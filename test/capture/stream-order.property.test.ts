@@ -24,7 +24,8 @@ import { RecorderSink, recordingKey } from '../../src/capture/sinks/recorder.js'
 import { StreamSink } from '../../src/capture/sinks/stream.js';
 import { parseWav } from '../../src/audio/index.js';
 import { FsObjectStore } from '../../src/platform/objects/index.js';
-import type { Config, DownstreamConfig } from '../../src/platform/config/index.js';
+import type { Config } from '../../src/app/config.js';
+import type { DownstreamConfig } from '../../src/tenants/index.js';
 import { createLogger } from '../../src/platform/logging/index.js';
 import { Registry } from '../../src/platform/metrics/index.js';
 import { ClientSession, DEFAULT_MEDIA_POLICY, NS_PER_SECOND, nanosToSamples, parseDuration, type ClientEffect, type Nanos } from '../../src/protocol/audiohook/index.js';
@@ -124,7 +125,7 @@ async function play(s: Scenario): Promise<{ frames: Frame[] | undefined; timelin
     { ws: wire as never, sessionId, correlationId: randomUUID(), orgId: ORG },
     {
       onFlush: (f) => void flushes.push(f),
-      settings: { closeGraceSeconds: 30, maxSendBufferBytes: 1 << 20, supportedLanguages: [] } as unknown as Config['audiohook'],
+      settings: { closeGraceMs: 30_000, maxSendBufferBytes: 1 << 20, supportedLanguages: [] } as unknown as Config['audiohook'],
       mediaPolicy: DEFAULT_MEDIA_POLICY,
       log,
       metrics: new CaptureMetrics(new Registry(), () => ({})),

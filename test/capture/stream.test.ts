@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseWav } from '../../src/audio/index.js';
 import { StreamSink } from '../../src/capture/sinks/stream.js';
 import { createLogger } from '../../src/platform/logging/index.js';
-import type { DownstreamConfig } from '../../src/platform/config/index.js';
+import type { DownstreamConfig } from '../../src/tenants/index.js';
 import { Receiver, type ReceivedSession } from '../../src/receiver/index.js';
 import type { AudioHookClient } from '../../src/simulate/index.js';
 import { openSession, startTestServer, until, type TestServer } from '../helpers/server.js';
@@ -30,20 +30,22 @@ async function startReceiver(port = 0, token?: string): Promise<Receiver> {
 }
 
 beforeAll(async () => {
-  t = await startTestServer();
   receiver = await startReceiver();
-  const sink = new StreamSink({
-    destinations: () => destinations,
-    get replayBufferSeconds() {
-      return replaySeconds;
-    },
-    maxBufferedBytes: 1 << 20,
-    deliverAfterEndMs: 4000,
-    log,
-    onDrop: t.server.capture.metrics.sinkDropCounter('stream'),
-    backoff: { initialMs: 50, maxMs: 200 },
-  } as ConstructorParameters<typeof StreamSink>[0]);
-  t.server.capture.addSink(sink);
+  t = await startTestServer({}, {
+    sinks: (drops) => [
+      new StreamSink({
+        destinations: () => destinations,
+        get replayBufferSeconds() {
+          return replaySeconds;
+        },
+        maxBufferedBytes: 1 << 20,
+        deliverAfterEndMs: 4000,
+        log,
+        onDrop: drops.counterFor('stream'),
+        backoff: { initialMs: 50, maxMs: 200 },
+      } as ConstructorParameters<typeof StreamSink>[0]),
+    ],
+  });
 });
 afterAll(async () => {
   await receiver.stop();

@@ -16,16 +16,17 @@ const sink = new CollectingSink();
 let nextDecision: AdmissionDecision = { type: 'admit' };
 
 beforeAll(async () => {
-  t = await startTestServer();
-  t.server.capture.setAdmission({
-    decide: (ctx, handle) => {
-      handles.set(ctx.sessionId, handle);
-      const d = nextDecision;
-      nextDecision = { type: 'admit' };
-      return d;
-    },
+  t = await startTestServer({}, {
+    admission: () => ({
+      decide: (ctx, handle) => {
+        handles.set(ctx.sessionId, handle);
+        const d = nextDecision;
+        nextDecision = { type: 'admit' };
+        return d;
+      },
+    }),
+    sinks: () => [sink],
   });
-  t.server.capture.addSink(sink);
 });
 afterAll(() => t.stop());
 

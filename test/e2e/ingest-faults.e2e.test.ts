@@ -9,16 +9,21 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../helpers/server.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
-let s: Stack;
-beforeAll(async () => {
-  s = await startStack({
+const stack = async (ingest: Record<string, unknown> = {}) => {
+  const started = await startStack({
     agents: 2,
     monitored: 2,
     receiver: false,
     tenant: { gateTimeoutSeconds: 30 },
-    server: { tracking: { syncIntervalSeconds: 30, leaseTtlSeconds: 2 }, ingest: { maxAttempts: 4, gapReconcileDelaySeconds: 1, reconcileSettleSeconds: 0, firstAttemptDelaySeconds: 0, retryBaseSeconds: 0.2, retryMaxSeconds: 1 } },
+    server: { tracking: { syncIntervalSeconds: 30, leaseTtlSeconds: 2 }, ingest: { maxAttempts: 4, gapReconcileDelaySeconds: 1, reconcileSettleSeconds: 0, firstAttemptDelaySeconds: 0, retryBaseSeconds: 0.2, retryMaxSeconds: 1, ...ingest } },
   });
-  await s.tracking();
+  await started.tracking();
+  return started;
+};
+
+let s: Stack;
+beforeAll(async () => {
+  s = await stack();
 }, 60_000);
 afterAll(() => s?.stop());
 afterEach(async () => {
@@ -26,9 +31,9 @@ afterEach(async () => {
 });
 
 const durations = { ivrMs: 200, queueMs: 200, alertMs: 300, talkMs: 1500, acwMs: 300 };
-const call = async (i = 0) => (await s.control.startCall(s.orgId, { agentIds: [s.agents[i % 2]!.id], queueId: s.queueId, durations })).conversationId;
-const imported = async (ids: string[]) => (await s.t.server.store.importedAmong(s.orgId, ids)).size === ids.length;
-const dead = async () => s.t.server.queue.deadLetters<{ conversationId: string }>(s.t.server.ingest!.queues.ingest);
+const call = async (i = 0, on = s) => (await on.control.startCall(on.orgId, { agentIds: [on.agents[i % 2]!.id], queueId: on.queueId, durations })).conversationId;
+const imported = async (ids: string[], on = s) => (await on.t.server.store.importedAmong(on.orgId, ids)).size === ids.length;
+const dead = async (on = s) => on.t.server.queue.deadLetters<{ conversationId: string }>(on.t.server.ingest!.queues.ingest);
 
 describe('ingest under faults', () => {
   it('rides out a 429 storm (Retry-After honoured) and a burst of 5xx without failing an import', async () => {
@@ -66,23 +71,6 @@ describe('ingest under faults', () => {
     await until(() => imported([id]), 30_000, 'the import after the retry');
   }, 90_000);
 
-  it('dead-letters at once a recording format Genesys refuses, storing nothing as imported', async () => {
-    const original = s.t.config.ingest.recordingFormat;
-    s.t.config.ingest.recordingFormat = 'MP3'; // the emulator makes WEBM, WAV and WAV_ULAW only
-    try {
-      const id = await call();
-      await until(async () => (await dead()).some((d) => d.payload.conversationId === id), 60_000, 'a dead letter');
-      const letter = (await dead()).find((d) => d.payload.conversationId === id)!;
-      expect(letter.reason).toMatch(/400/);
-      // Permanent: dead-lettered as soon as Genesys refused, not after every retry was spent
-      // (an earlier attempt may have found the details not yet available).
-      expect(letter.attempts).toBeLessThan(4);
-      expect(await imported([id])).toBe(false);
-      expect((await s.t.server.store.get(s.orgId, id))?.recordings ?? []).toEqual([]);
-    } finally {
-      s.t.config.ingest.recordingFormat = original;
-    }
-  }, 90_000);
   // Last: it moves the emulator's clock minutes ahead of ours.
   it('waits out recordings that stay 202 for minutes', async () => {
     await s.control.patchSettings({ recordings: { transcodeDelayMs: 4 * 60_000 } });
@@ -96,6 +84,27 @@ describe('ingest under faults', () => {
     await s.control.advance(5 * 60_000); // four virtual minutes of 202s go by
     await until(() => imported([id]), 30_000, 'the import once the recording is ready');
     await s.control.patchSettings({ recordings: { transcodeDelayMs: 500 } });
+  }, 90_000);
+});
+
+// The configuration is read-only once loaded: a different recording format is a server started with it.
+describe('ingest asking for a recording format Genesys refuses', () => {
+  let mp3: Stack;
+  beforeAll(async () => {
+    mp3 = await stack({ recordingFormat: 'MP3' }); // the emulator makes WEBM, WAV and WAV_ULAW only
+  }, 60_000);
+  afterAll(() => mp3?.stop());
+
+  it('dead-letters at once, storing nothing as imported', async () => {
+    const id = await call(0, mp3);
+    await until(async () => (await dead(mp3)).some((d) => d.payload.conversationId === id), 60_000, 'a dead letter');
+    const letter = (await dead(mp3)).find((d) => d.payload.conversationId === id)!;
+    expect(letter.reason).toMatch(/400/);
+    // Permanent: dead-lettered as soon as Genesys refused, not after every retry was spent
+    // (an earlier attempt may have found the details not yet available).
+    expect(letter.attempts).toBeLessThan(4);
+    expect(await imported([id], mp3)).toBe(false);
+    expect((await mp3.t.server.store.get(mp3.orgId, id))?.recordings ?? []).toEqual([]);
   }, 90_000);
 
 });

@@ -25,13 +25,14 @@ const SHORT = { ivrMs: 500, queueMs: 500, alertMs: 500, talkMs: 6000, acwMs: 100
 const EMPTY_SHA = createHash('sha256').digest('hex');
 
 beforeAll(async () => {
-  t = await startTestServer();
-  t.server.capture.addSink(sink);
-  t.server.capture.setAdmission({
-    decide: (ctx, handle) => {
-      handles.set(ctx.sessionId, handle);
-      return decide(ctx.conversationId);
-    },
+  t = await startTestServer({}, {
+    sinks: () => [sink],
+    admission: () => ({
+      decide: (ctx, handle) => {
+        handles.set(ctx.sessionId, handle);
+        return decide(ctx.conversationId);
+      },
+    }),
   });
   emu = await emulator({
     speed: 0,

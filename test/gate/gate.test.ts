@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Gate, type GatePolicy } from '../../src/gate/index.js';
+import { createLogger } from '../../src/platform/logging/index.js';
 import { createRegistry } from '../../src/platform/metrics/index.js';
 import type { AgentRef, TenantEvent } from '../../src/tracking/index.js';
 import { CollectingSink } from '../helpers/sinks.js';
@@ -24,17 +25,17 @@ async function metric(name: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  t = await startTestServer();
-  gate = new Gate({ policy: () => policy, registry, log: t.server.ctx.log });
-  t.server.capture.setAdmission(gate);
-  t.server.capture.addSink(sink);
+  const log = createLogger({ level: 'silent' });
+  // This test's own gate, with its own policy and registry, in place of the server's.
+  gate = new Gate({ policy: () => policy, registry, log });
+  t = await startTestServer({}, { log, admission: () => gate, sinks: () => [sink] });
 });
 afterAll(async () => {
   gate.stop();
   await t.stop();
 });
 beforeEach(() => {
-  policy = { admission: 'monitored-group', gateTimeoutSeconds: 0.5, onGateTimeout: 'disconnect', onTransferAway: 'pause' };
+  policy = { admission: 'monitored-group', gateTimeoutMs: 500, onGateTimeout: 'disconnect', onTransferAway: 'pause' };
 });
 
 const agent = (userId: string, monitored: boolean, participantId = randomUUID()): AgentRef => ({ userId, participantId, name: `Agent ${userId.slice(0, 4)}`, monitored });

@@ -5,8 +5,8 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startServer, type Server } from '../../src/app/serve.js';
-import { configSchema, type Config } from '../../src/platform/config/index.js';
+import { startServer, type Server, type ServerOverrides } from '../../src/app/serve.js';
+import { configSchema, type Config } from '../../src/app/config.js';
 import { createLogger, type Logger } from '../../src/platform/logging/index.js';
 import { AudioHookClient, type ClientOptions } from '../../src/simulate/index.js';
 import { tempDir } from './tmp.js';
@@ -37,7 +37,10 @@ function merge(a: Tree, b: Tree): Tree {
   return out;
 }
 
-export async function startTestServer(overrides: Tree = {}, o: { log?: Logger } = {}): Promise<TestServer> {
+/** `admission` and `sinks` reach the AudioHook endpoint through the server's constructor (see ServerOverrides). */
+export type TestServerOptions = { log?: Logger } & Pick<ServerOverrides, 'admission' | 'sinks'>;
+
+export async function startTestServer(overrides: Tree = {}, o: TestServerOptions = {}): Promise<TestServer> {
   const t = tempDir('hookline-srv-');
   const orgId = randomUUID();
   const otherOrgId = randomUUID();
@@ -60,7 +63,7 @@ export async function startTestServer(overrides: Tree = {}, o: { log?: Logger } 
     ],
   };
   const config = configSchema.parse(merge(base, overrides));
-  const server = await startServer(config, o.log ?? createLogger({ level: config.logging.level }));
+  const server = await startServer(config, o.log ?? createLogger({ level: config.logging.level }), { ...(o.admission ? { admission: o.admission } : {}), ...(o.sinks ? { sinks: o.sinks } : {}) });
   const wsUrl = `${server.url.replace('http', 'ws')}${config.audiohook.path}`;
   return {
     server,

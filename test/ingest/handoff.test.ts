@@ -13,7 +13,7 @@ import type { GenesysClient } from '../../src/genesys/index.js';
 import { ClientPool, analysisMessageId, type AnalysisJob } from '../../src/ingest/index.js';
 import { Importer } from '../../src/ingest/importer.js';
 import { IngestMetrics } from '../../src/ingest/metrics.js';
-import { configSchema } from '../../src/platform/config/index.js';
+import { configSchema } from '../../src/app/config.js';
 import type { Db } from '../../src/platform/db/index.js';
 import { createLogger } from '../../src/platform/logging/index.js';
 import { createRegistry } from '../../src/platform/metrics/index.js';

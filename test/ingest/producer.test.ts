@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { IngestService, type IngestDeps } from '../../src/ingest/index.js';
-import { configSchema } from '../../src/platform/config/index.js';
+import { configSchema } from '../../src/app/config.js';
 import { createLogger } from '../../src/platform/logging/index.js';
 import { createRegistry } from '../../src/platform/metrics/index.js';
 import { QueueError, type PublishOptions, type Queue } from '../../src/platform/queue/index.js';

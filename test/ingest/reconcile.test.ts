@@ -16,7 +16,7 @@ import type { Db } from '../../src/platform/db/index.js';
 import { createLogger } from '../../src/platform/logging/index.js';
 import { createRegistry } from '../../src/platform/metrics/index.js';
 import type { Queue } from '../../src/platform/queue/index.js';
-import type { Tenant } from '../../src/shared/tenant.js';
+import type { Tenant } from '../../src/tenants/index.js';
 import type { Directory } from '../../src/tracking/index.js';
 import { tempDir } from '../helpers/tmp.js';
 

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ReconcileScheduler } from '../../src/ingest/scheduler.js';
 import { createLogger } from '../../src/platform/logging/index.js';
 import { openState, type SharedState } from '../../src/platform/state/index.js';
-import type { Tenant } from '../../src/shared/tenant.js';
+import type { Tenant } from '../../src/tenants/index.js';
 
 const log = createLogger({ level: 'silent' });
 const DAY = 24 * 3600_000;

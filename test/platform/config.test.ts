@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/platform/config/index.js';
+import { loadConfig } from '../../src/app/config.js';
+import { ConfigError } from '../../src/platform/config/index.js';
 import { tempDir } from '../helpers/tmp.js';
 
 let cleanup: (() => void) | undefined;
@@ -79,6 +80,42 @@ describe('configuration', () => {
   it('keeps digit-only strings from the environment as strings', () => {
     const c = loadConfig({ env: { HOOKLINE_SERVER__PUBLIC_AUTHORITY: '12345' } });
     expect(c.server.publicAuthority).toBe('12345');
+  });
+
+  it('reads durations in seconds and carries them in milliseconds, under …Ms keys only', () => {
+    const p = file('server:\n  drainTimeoutSeconds: 2\ningest:\n  retryBaseSeconds: 0.2\n');
+    const c = loadConfig({ file: p, env: { HOOKLINE_TRACKING__LEASE_TTL_SECONDS: '3', HOOKLINE_QUEUE_LEASE_SECONDS: '45' } });
+    expect(c.server.drainTimeoutMs).toBe(2000);
+    expect(c.ingest.retryBaseMs).toBe(200);
+    expect(c.tracking.leaseTtlMs).toBe(3000);
+    expect(c.queueLeaseMs).toBe(45_000);
+    // Defaults too, and the seconds keys are gone: nothing downstream can multiply them again.
+    expect(c.audiohook).toMatchObject({ closeGraceMs: 10_000, credentialRefreshMs: 10_000 });
+    expect(c.stream.deliverAfterEndMs).toBe(30_000);
+    expect(c.ingest).toMatchObject({ firstAttemptDelayMs: 15_000, retryMaxMs: 900_000, reconcileSettleMs: 60_000, gapReconcileDelayMs: 120_000 });
+    expect(c.tracking.syncIntervalMs).toBe(300_000);
+    const seconds = (o: object) => Object.keys(o).filter((k) => k.endsWith('Seconds'));
+    for (const section of [c, c.server, c.tracking, c.ingest]) expect(seconds(section)).toEqual([]);
+    // Measured against audio positions (samples per second), not timers: these stay in seconds.
+    expect(seconds(c.audiohook)).toEqual(['timelineToleranceSeconds']);
+    expect(seconds(c.stream)).toEqual(['replayBufferSeconds']);
+  });
+
+  it('names the seconds key the file used when a duration is out of bounds', () => {
+    const list = problems(() => loadConfig({ file: file('tracking:\n  syncIntervalSeconds: 0\n'), env: {} }));
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatch(/^tracking\.syncIntervalSeconds: /);
+  });
+
+  it('is read-only once loaded: changing a value at any depth throws, and the value stays', () => {
+    const c = loadConfig({ file: 'hookline.example.yaml', env: {} });
+    expect(() => void ((c.ingest as { recordingFormat: string }).recordingFormat = 'MP3')).toThrow(TypeError);
+    expect(() => void (c.audiohook.media.rates as number[]).push(16_000)).toThrow(TypeError);
+    expect(() => void ((c.tenants[0]!.apiKeys[0] as { key: string }).key = 'stolen')).toThrow(TypeError);
+    expect(() => void ((c as { server: unknown }).server = {})).toThrow(TypeError);
+    expect(c.ingest.recordingFormat).toBe('WAV_ULAW');
+    expect(c.audiohook.media.rates).toEqual([8000]);
+    expect(c.tenants[0]?.apiKeys[0]?.key).toBe('example-api-key-change-me');
   });
 
   it('reports a missing file and broken YAML with a location', () => {

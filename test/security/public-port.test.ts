@@ -7,7 +7,7 @@ import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { configSchema } from '../../src/platform/config/index.js';
+import { configSchema } from '../../src/app/config.js';
 import { openSession, startTestServer, until, type TestServer } from '../helpers/server.js';
 
 /** A raw WebSocket that sends no credentials and never answers: the worst-behaved client. */

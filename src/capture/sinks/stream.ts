@@ -11,7 +11,7 @@
  * so a replay is idempotent.
  */
 import WebSocket from 'ws';
-import type { DownstreamConfig } from '../../platform/config/index.js';
+import type { DownstreamConfig } from '../../tenants/index.js';
 import type { Logger } from '../../platform/logging/index.js';
 import { backoffDelay, type Backoff } from '../../platform/util/backoff.js';
 import { redactUrl } from '../../platform/util/redact-url.js';

@@ -1,2 +1,4 @@
 export * from './load.js';
 export * from './schema.js';
+export * from './units.js';
+export * from './freeze.js';

@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
-import { configSchema, type Config } from './schema.js';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -109,7 +108,8 @@ function describe(issue: z.core.$ZodIssue, sources: Map<string, string>, file: s
   return `${key}: ${reason} (from ${from})`;
 }
 
-export function loadConfig(options: LoadOptions = {}): Config {
+/** Loads `schema` from the sources above; the schema is the whole configuration, composed by the application. */
+export function loadConfigFile<S extends z.ZodType>(schema: S, options: LoadOptions = {}): z.output<S> {
   const env = options.env ?? process.env;
   const file = options.file ?? env.HOOKLINE_CONFIG;
   const tree: Tree = file ? readFile(file) : {};
@@ -123,7 +123,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
     setPath(tree, key.split('.'), value);
     sources.set(key, 'command line');
   }
-  let result = configSchema.safeParse(tree);
+  let result = schema.safeParse(tree);
   if (!result.success) {
     // An environment value that parsed as a number or boolean where a string is
     // wanted (an API key of digits, say) is retried as the literal text.
@@ -135,7 +135,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
         retried = true;
       }
     }
-    if (retried) result = configSchema.safeParse(tree);
+    if (retried) result = schema.safeParse(tree);
   }
   if (!result.success) throw new ConfigError(result.error.issues.map((i) => describe(i, sources, file)));
   return result.data;

@@ -1,7 +1,7 @@
 /**
  * Tenant types shared by every capability. A tenant is a Genesys organization.
  */
-import type { TenantConfig } from '../platform/config/index.js';
+import type { TenantConfig } from './config.js';
 
 /** A tenant's full settings, secrets included (decrypted; never log it whole). */
 export type Tenant = Omit<TenantConfig, 'apiKeys'>;

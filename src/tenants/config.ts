@@ -1,0 +1,86 @@
+/**
+ * The tenants section of the configuration (and of `tenant add`/`tenant set`):
+ * a tenant is a Genesys organization, with its API keys, Genesys client,
+ * admission policy and stream destinations. Composed into the whole
+ * configuration by src/app/config.ts.
+ */
+import { z } from 'zod';
+import { base64 } from '../platform/config/index.js';
+
+/** Stored and compared lower-case: Genesys sends either case, lookups are exact. */
+const uuid = z
+  .string()
+  .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'must be a UUID')
+  .transform((s) => s.toLowerCase());
+
+/** A client secret shorter than this is refused: "a" or "==" decode to nothing, which would mean unsigned. */
+export const MIN_SECRET_BYTES = 16;
+export const clientSecret = base64.refine((s) => Buffer.from(s, 'base64').length >= MIN_SECRET_BYTES, `must decode to at least ${MIN_SECRET_BYTES} bytes (\`openssl rand -base64 32\`)`);
+
+export const apiKeySchema = z
+  .strictObject({
+    key: z.string().min(1).regex(/^[A-Za-z0-9+/_=-]+$/, 'must be letters, digits or + / _ = -'),
+    /** Base64 client secret of at least 16 bytes. */
+    secret: clientSecret.optional(),
+    /** Accept unsigned requests for this key: only when said, never because a secret is missing. */
+    unsigned: z.boolean().optional(),
+    label: z.string().optional(),
+  })
+  .superRefine((k, ctx) => {
+    if (k.secret === undefined && k.unsigned !== true) ctx.addIssue({ code: 'custom', path: ['secret'], message: 'required (base64, at least 16 bytes), or set unsigned: true' });
+    if (k.secret !== undefined && k.unsigned === true) ctx.addIssue({ code: 'custom', path: ['unsigned'], message: 'a key with a secret is signed: drop one of them' });
+  });
+
+/**
+ * A URL with `user:password@` would keep the password in clear in the
+ * settings column, `tenant show` and the logs: credentials go in the options
+ * stored encrypted (bearerToken, header) instead.
+ */
+const noUserinfo = (url: string): boolean => {
+  try {
+    const u = new URL(url);
+    return u.username === '' && u.password === '';
+  } catch {
+    return true; // not a URL: the format check reports it
+  }
+};
+const USERINFO_MESSAGE = 'must not contain user:password@ (use bearerToken or header, which are stored encrypted)';
+
+export const downstreamSchema = z.strictObject({
+  url: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL').refine(noUserinfo, USERINFO_MESSAGE),
+  name: z.string().optional(),
+  bearerToken: z.string().optional(),
+  header: z.strictObject({ name: z.string().min(1), value: z.string() }).optional(),
+  channels: z.enum(['both', 'customer', 'agent']).default('both'),
+});
+
+export const genesysSchema = z.strictObject({
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1),
+  /** Region environment host, e.g. mypurecloud.com, usw2.pure.cloud. */
+  region: z.string().default('mypurecloud.com'),
+  /** Overrides the API base (and login base when loginUrl is absent), e.g. the emulator. */
+  apiUrl: z.string().url().refine(noUserinfo, USERINFO_MESSAGE).optional(),
+  loginUrl: z.string().url().refine(noUserinfo, USERINFO_MESSAGE).optional(),
+});
+
+export const tenantSchema = z.strictObject({
+  orgId: uuid,
+  name: z.string().min(1),
+  apiKeys: z.array(apiKeySchema).default([]),
+  genesys: genesysSchema.optional(),
+  monitoredGroupId: z.string().optional(),
+  admission: z.enum(['monitored-group', 'all']).default('all'),
+  gateTimeoutSeconds: z.number().positive().default(60),
+  onGateTimeout: z.enum(['disconnect', 'keep-paused']).default('disconnect'),
+  onTransferAway: z.enum(['keep', 'pause']).default('keep'),
+  downstream: z.array(downstreamSchema).default([]),
+  reconcile: z
+    .strictObject({ cron: z.string().default('0 2 * * *'), timezone: z.string().default('UTC'), enabled: z.boolean().default(true) })
+    .default({ cron: '0 2 * * *', timezone: 'UTC', enabled: true }),
+});
+
+export type TenantConfig = z.infer<typeof tenantSchema>;
+export type ApiKeyConfig = z.infer<typeof apiKeySchema>;
+export type DownstreamConfig = z.infer<typeof downstreamSchema>;
+export type GenesysConfig = z.infer<typeof genesysSchema>;
