@@ -61,7 +61,7 @@ export class CaptureServer {
     const ah = deps.config.audiohook;
     this.metrics = new CaptureMetrics(deps.registry, () => this.stateCounts());
     this.nonces = new NonceCache(ah.signature.nonceCacheSize);
-    this.mediaPolicy = ah.media as MediaPolicy;
+    this.mediaPolicy = ah.media;
     this.sinks = deps.sinks ?? [];
     this.admission = deps.admission ?? admitAll;
     this.wss = new WebSocketServer({
@@ -92,9 +92,10 @@ export class CaptureServer {
     const now = this.deps.now ?? Date.now;
     const nowMs = now();
     const auth = authenticate(req, this.deps.config, this.deps.credentials, this.nonces, nowMs / 1000);
-    if (auth.ok && auth.replay && this.deps.replay) {
+    const replay = this.deps.replay;
+    if (auth.ok && auth.replay && replay) {
       const ttlMs = Math.max(1, Math.ceil(auth.replay.untilSeconds * 1000 - nowMs));
-      void this.sharedReplayCheck(auth.replay.key, ttlMs).then((fresh) => {
+      void this.sharedReplayCheck(replay, auth.replay.key, ttlMs).then((fresh) => {
         if (fresh) this.accept(auth, req, socket, head);
         else this.reject({ ...auth, ok: false, reason: 'replayed-nonce' }, req, socket, head, started);
       });
@@ -111,8 +112,7 @@ export class CaptureServer {
   }
 
   /** True unless the shared cache says the nonce was used; an unreachable cache leaves the local check to stand alone. */
-  private async sharedReplayCheck(key: string, ttlMs: number): Promise<boolean> {
-    const replay = this.deps.replay as SharedReplayCache;
+  private async sharedReplayCheck(replay: SharedReplayCache, key: string, ttlMs: number): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('timed out')), REPLAY_CHECK_TIMEOUT_MS);

@@ -5,20 +5,21 @@
  */
 import type { MediaChannel, MediaFormat, MediaParameter } from './messages.js';
 
+/** Read-only, so the frozen `audiohook.media` configuration section is a policy as it stands. */
 export interface MediaRule {
-  format?: MediaFormat;
+  readonly format?: MediaFormat;
   /** A channel count, or an exact channel list in order. */
-  channels?: number | MediaChannel[];
-  rate?: number;
+  readonly channels?: number | readonly MediaChannel[];
+  readonly rate?: number;
 }
 
 export interface MediaPolicy {
   /** Rules tried in order; 'any' accepts any acceptable offer. */
-  preference: (MediaRule | 'any')[];
-  formats: MediaFormat[];
-  rates: number[];
+  readonly preference: readonly (MediaRule | 'any')[];
+  readonly formats: readonly MediaFormat[];
+  readonly rates: readonly number[];
   /** What to do when no offer is acceptable: answer `media: []` or disconnect with error. */
-  onNoMatch: 'empty' | 'disconnect';
+  readonly onNoMatch: 'empty' | 'disconnect';
 }
 
 export const DEFAULT_MEDIA_POLICY: MediaPolicy = {
