@@ -73,7 +73,7 @@ export function authenticate(
     },
   );
   if (!result.ok) return { ok: false, reason: result.reason, ...ids };
-  const credential = credentials.lookup(result.apiKey) as Credential;
+  const credential = result.entry;
   // The key must belong to the organization that is calling.
   if (credential.orgId.toLowerCase() !== orgId) return { ok: false, reason: 'org-mismatch', ...ids };
   const replay = result.nonce !== undefined && result.until !== undefined ? { key: createHash('sha256').update(`${result.apiKey}\u0000${result.nonce}`).digest('base64url'), untilSeconds: result.until } : undefined;

@@ -4,7 +4,7 @@
  * HMAC work on unknown keys; the adapter adds the uniform failure delay.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { parseDictionary, serializeInnerList, type InnerList } from 'structured-headers';
+import { parseDictionary, serializeInnerList, type InnerList, type Item, type Parameters } from 'structured-headers';
 import { AUDIOHOOK_COMPONENTS, canonicalHeader, signatureBase, type SignedRequestParts } from './base.js';
 import type { NonceCache } from './nonce-cache.js';
 
@@ -22,18 +22,23 @@ export type SignatureFailure =
   | 'replayed-nonce'
   | 'mismatch';
 
-export type VerifyResult =
-  /** `nonce` and `until` (seconds) let a caller also remember the nonce in a cache shared by replicas. */
-  | { ok: true; apiKey: string; signed: boolean; nonce?: string; until?: number }
+export type VerifyResult<E extends KeyEntry = KeyEntry> =
+  /**
+   * `entry` is what `lookup` returned for the key. `nonce` and `until` (seconds) let a caller also remember
+   * the nonce in a cache shared by replicas.
+   */
+  | { ok: true; apiKey: string; entry: E; signed: boolean; nonce?: string; until?: number }
   | { ok: false; reason: SignatureFailure; apiKey?: string };
 
-export interface KeyLookup {
+export interface KeyEntry {
   /** The decoded client secret; an empty buffer means unsigned requests are allowed for this key. */
-  (apiKey: string): { secret: Buffer } | undefined;
+  secret: Buffer;
 }
 
-export interface VerifyOptions {
-  lookup: KeyLookup;
+export type KeyLookup<E extends KeyEntry = KeyEntry> = (apiKey: string) => E | undefined;
+
+export interface VerifyOptions<E extends KeyEntry = KeyEntry> {
+  lookup: KeyLookup<E>;
   nowSeconds: number;
   clockSkewSeconds: number;
   maxAgeSeconds: number;
@@ -46,11 +51,45 @@ const SIGNATURE_BYTES = 32;
 // HMAC key used for unknown API keys so they cost the same work as known ones.
 const BAD_KEY = randomBytes(32);
 
+/** The signature parameters RFC 9421 ("HTTP Message Signatures", section 2.3) defines and AudioHook requires. */
+interface SignatureParams {
+  keyid: string;
+  nonce: string;
+  alg: string;
+  created: number;
+  expires: number;
+}
+
 interface ParsedSignature {
   components: string[];
-  params: Map<string, unknown>;
+  params: SignatureParams;
   serializedParams: string;
   signature: Buffer;
+}
+
+function isInnerList(member: Item | InnerList): member is InnerList {
+  return Array.isArray(member[0]);
+}
+
+function readParams(params: Parameters): SignatureParams | undefined {
+  for (const k of params.keys()) if (!ALLOWED_PARAMS.has(k)) return undefined;
+  const keyid = params.get('keyid');
+  const nonce = params.get('nonce');
+  const alg = params.get('alg');
+  const created = params.get('created');
+  const expires = params.get('expires');
+  if (typeof keyid !== 'string' || typeof nonce !== 'string' || typeof alg !== 'string') return undefined;
+  if (typeof created !== 'number' || !Number.isInteger(created) || typeof expires !== 'number' || !Number.isInteger(expires)) return undefined;
+  return { keyid, nonce, alg, created, expires };
+}
+
+function readComponents(items: Item[]): string[] | undefined {
+  const components: string[] = [];
+  for (const [name] of items) {
+    if (typeof name !== 'string') return undefined;
+    components.push(name);
+  }
+  return components;
 }
 
 function parse(input: string, signature: string): ParsedSignature | undefined {
@@ -65,36 +104,30 @@ function parse(input: string, signature: string): ParsedSignature | undefined {
   if (first.done) return undefined;
   const [label, member] = first.value;
   const sig = sigs.get(label);
-  if (!Array.isArray(member[0]) || sig === undefined || Array.isArray(sig[0])) return undefined;
-  const inner = member as InnerList;
-  if (!inner[0].every((item) => typeof item[0] === 'string')) return undefined;
+  if (!isInnerList(member) || sig === undefined || isInnerList(sig)) return undefined;
+  const components = readComponents(member[0]);
+  if (!components) return undefined;
   const value = sig[0];
   if (!(value instanceof ArrayBuffer)) return undefined;
-  return {
-    components: inner[0].map((item) => item[0] as string),
-    params: inner[1] as Map<string, unknown>,
-    serializedParams: serializeInnerList(inner),
-    signature: Buffer.from(value),
-  };
+  const params = readParams(member[1]);
+  if (!params) return undefined;
+  return { components, params, serializedParams: serializeInnerList(member), signature: Buffer.from(value) };
 }
 
 function checkParams(p: ParsedSignature, apiKey: string, o: VerifyOptions): SignatureFailure | undefined {
-  for (const k of p.params.keys()) if (!ALLOWED_PARAMS.has(k)) return 'malformed-signature';
-  const { keyid, nonce, alg, created, expires } = Object.fromEntries(p.params) as Record<string, unknown>;
-  if (typeof keyid !== 'string' || typeof nonce !== 'string' || typeof alg !== 'string') return 'malformed-signature';
-  if (!Number.isInteger(created) || !Number.isInteger(expires)) return 'malformed-signature';
+  const { keyid, nonce, alg, created, expires } = p.params;
   if (!AUDIOHOOK_COMPONENTS.every((c) => p.components.includes(c))) return 'missing-components';
   if (keyid !== apiKey) return 'keyid-mismatch';
   if (alg !== 'hmac-sha256') return 'unsupported-alg';
   if (nonce.length < o.minNonceLength) return 'short-nonce';
-  if ((created as number) > o.nowSeconds + o.clockSkewSeconds) return 'created-in-future';
-  if (o.nowSeconds - (created as number) > o.maxAgeSeconds + o.clockSkewSeconds) return 'expired';
-  if ((expires as number) + o.clockSkewSeconds < o.nowSeconds) return 'expired';
+  if (created > o.nowSeconds + o.clockSkewSeconds) return 'created-in-future';
+  if (o.nowSeconds - created > o.maxAgeSeconds + o.clockSkewSeconds) return 'expired';
+  if (expires + o.clockSkewSeconds < o.nowSeconds) return 'expired';
   return undefined;
 }
 
 /** Verifies the request; never throws on hostile input. */
-export function verifyRequest(req: SignedRequestParts, o: VerifyOptions): VerifyResult {
+export function verifyRequest<E extends KeyEntry>(req: SignedRequestParts, o: VerifyOptions<E>): VerifyResult<E> {
   const apiKey = canonicalHeader(req.headers['x-api-key']);
   if (!apiKey) return { ok: false, reason: 'missing-api-key' };
   const entry = o.lookup(apiKey);
@@ -103,7 +136,7 @@ export function verifyRequest(req: SignedRequestParts, o: VerifyOptions): Verify
 
   if (input === undefined && signature === undefined) {
     if (!entry) return { ok: false, reason: 'unknown-api-key', apiKey };
-    return entry.secret.length === 0 ? { ok: true, apiKey, signed: false } : { ok: false, reason: 'missing-signature', apiKey };
+    return entry.secret.length === 0 ? { ok: true, apiKey, entry, signed: false } : { ok: false, reason: 'missing-signature', apiKey };
   }
   if (input === undefined || signature === undefined) return { ok: false, reason: 'malformed-signature', apiKey };
   const parsed = parse(input, signature);
@@ -111,7 +144,7 @@ export function verifyRequest(req: SignedRequestParts, o: VerifyOptions): Verify
   const paramError = checkParams(parsed, apiKey, o);
   if (paramError) return { ok: false, reason: paramError, apiKey };
   // A key configured without a secret accepts requests on the key alone, signed or not.
-  if (entry && entry.secret.length === 0) return { ok: true, apiKey, signed: false };
+  if (entry && entry.secret.length === 0) return { ok: true, apiKey, entry, signed: false };
 
   const base = signatureBase(req, parsed.components, parsed.serializedParams);
   if (base === undefined) return { ok: false, reason: 'missing-components', apiKey };
@@ -121,12 +154,10 @@ export function verifyRequest(req: SignedRequestParts, o: VerifyOptions): Verify
   if (!entry) return { ok: false, reason: 'unknown-api-key', apiKey };
   if (!same) return { ok: false, reason: 'mismatch', apiKey };
 
-  const nonce = parsed.params.get('nonce') as string;
-  const created = parsed.params.get('created') as number;
-  const expires = parsed.params.get('expires') as number;
+  const { nonce, created, expires } = parsed.params;
   const until = Math.min(expires, created + o.maxAgeSeconds) + o.clockSkewSeconds;
   if (o.nonceCache && !o.nonceCache.remember(apiKey, nonce, until, o.nowSeconds)) {
     return { ok: false, reason: 'replayed-nonce', apiKey };
   }
-  return { ok: true, apiKey, signed: true, nonce, until };
+  return { ok: true, apiKey, entry, signed: true, nonce, until };
 }
