@@ -137,15 +137,17 @@ export class AudioHookConnection implements SessionHandle {
   // ---- inbound ----------------------------------------------------------------------
 
   private onMessage(data: RawData, isBinary: boolean): void {
+    // ws delivers a Buffer for binary and text frames alike while binaryType is 'nodebuffer', its default
+    // (ws docs, "websocket.binaryType"); typed here rather than checked, as this runs for every audio frame.
+    const buf = data as Buffer;
     if (isBinary) {
-      const buf = data as Buffer;
       this.deps.metrics.frames.inc();
       this.deps.metrics.bytes.inc(buf.length);
       this.run(this.core.handleBinary(buf));
       return;
     }
     this.openStartedAt = performance.now();
-    this.run(this.core.handleText((data as Buffer).toString('utf8')));
+    this.run(this.core.handleText(buf.toString('utf8')));
   }
 
   private decideOpen(open: OpenParameters): OpenDecision {
@@ -183,7 +185,7 @@ export class AudioHookConnection implements SessionHandle {
           if (e.type === 'closed') this.later(this.deps.settings.closeGraceMs, () => this.ws.close(1000));
           break;
         case 'opened':
-          this.onOpened(e.probe);
+          this.onOpened(e.open, e.probe);
           break;
         case 'paused':
           this.control({ type: 'paused', position: e.position });
@@ -252,8 +254,7 @@ export class AudioHookConnection implements SessionHandle {
     this.ws.send(text);
   }
 
-  private onOpened(probe: boolean): void {
-    const open = this.core.open as OpenParameters;
+  private onOpened(open: OpenParameters, probe: boolean): void {
     this.openedAtIso = new Date().toISOString();
     if (probe) {
       this.deps.metrics.probes.inc();
@@ -283,7 +284,7 @@ export class AudioHookConnection implements SessionHandle {
       admittedPosition: this.core.position,
       agent: tags.agent,
       conversation: tags.conversation,
-      openParameters: open as unknown as Record<string, unknown>,
+      openParameters: open,
     };
     this.taggedAgentId = tags.agent?.id;
     for (const sink of this.deps.sinks) {

@@ -14,11 +14,12 @@ export type SessionLog = Record<Level, LogFn>;
 export function lazyChildLogger(parent: Logger, bindings: Record<string, unknown>): SessionLog {
   let child: Logger | undefined;
   const at =
-    (level: Level) =>
+    (level: Level): LogFn =>
     (...args: unknown[]): void => {
       if (!parent.isLevelEnabled(level)) return;
       child ??= parent.child(bindings);
-      (child[level] as (...a: unknown[]) => void)(...args);
+      // Forwards whatever overload of pino's LogFn the caller used, with the child as `this`.
+      Reflect.apply(child[level], child, args);
     };
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } as SessionLog;
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }

@@ -34,8 +34,8 @@ export interface SessionInfo {
   admittedPosition: Nanos;
   agent?: AgentTag | undefined;
   conversation?: ConversationTag | undefined;
-  /** The open message's parameters, for sidecars. */
-  openParameters: Record<string, unknown>;
+  /** The open message's parameters, for sidecars: written out as they came, read by no sink. */
+  openParameters: object;
 }
 
 export type SinkControl =

@@ -15,6 +15,7 @@ import { mkdir, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/pro
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
 import { ULAW_SILENCE, patchWavHeader, wavHeader, wavHeaderLength, type WavSpec } from '../../audio/index.js';
 import type { Logger } from '../../platform/logging/index.js';
 import { percentile } from '../../platform/metrics/index.js';
@@ -49,12 +50,15 @@ const DEFAULT_MAX_EVENTS = 1000;
 const DEFAULT_MAX_EVENT_BYTES = 256 * 1024;
 const DEFAULT_TIMELINE_TOLERANCE_SECONDS = 5;
 
-interface SpoolMeta {
-  wavKey: string;
-  sidecarKey: string;
-  spec: WavSpec;
-  sidecar: Record<string, unknown>;
-}
+/** What a spooled recording's `.meta.json` holds: read back from disk after a crash, so parsed, not trusted. */
+const spoolMetaSchema = z.object({
+  wavKey: z.string(),
+  sidecarKey: z.string(),
+  spec: z.object({ format: z.enum(['PCMU', 'L16']), channels: z.number().int().positive(), rate: z.number().int().positive() }),
+  sidecar: z.record(z.string(), z.unknown()),
+});
+
+type SpoolMeta = z.infer<typeof spoolMetaSchema>;
 
 const SILENCE_CHUNK = 64 * 1024;
 
@@ -109,7 +113,7 @@ export class RecorderSink implements Sink {
       if (!name.endsWith('.meta.json')) continue;
       const base = join(spoolDir, name.slice(0, -'.meta.json'.length));
       try {
-        const meta = JSON.parse(await readFile(`${base}.meta.json`, 'utf8')) as SpoolMeta;
+        const meta = spoolMetaSchema.parse(JSON.parse(await readFile(`${base}.meta.json`, 'utf8')));
         const size = (await stat(`${base}.wav`)).size;
         const unit = bytesPerSample(meta.spec.format) * meta.spec.channels;
         const headerLen = wavHeaderLength(meta.spec.format);
@@ -167,7 +171,7 @@ class Recording implements SinkSession {
     private readonly flusher: SpoolFlusher,
   ) {
     const { media } = info;
-    this.spec = { format: media.format as WavSpec['format'], channels: media.channels.length, rate: media.rate };
+    this.spec = { format: media.format, channels: media.channels.length, rate: media.rate };
     this.unit = bytesPerSample(this.spec.format) * this.spec.channels;
     this.silence = Buffer.alloc(SILENCE_CHUNK - (SILENCE_CHUNK % this.unit), this.spec.format === 'PCMU' ? ULAW_SILENCE : 0);
     this.startPosition = info.admittedPosition;
