@@ -12,6 +12,7 @@ import type {
   SessionsTable,
   SurveysTable,
 } from './tables.js';
+import type { AnalyticsConversation, AnalyticsEvaluation, AnalyticsSession, AnalyticsSurvey } from '../genesys/index.js';
 
 type Obj = Record<string, unknown>;
 
@@ -21,7 +22,7 @@ export interface AnalyticsConversationLike {
   conversationStart: string;
   conversationEnd?: string;
   originatingDirection?: string;
-  participants?: (Obj & { participantId: string; purpose?: string; sessions?: (Obj & { sessionId: string; segments?: Obj[]; metrics?: Obj[] })[] })[];
+  participants?: (Obj & { participantId: string; purpose?: string; sessions?: SessionLike[] })[];
   evaluations?: Obj[];
   surveys?: Obj[];
   [key: string]: unknown;
@@ -46,8 +47,13 @@ const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFi
 const bool = (v: unknown): number | null => (typeof v === 'boolean' ? (v ? 1 : 0) : null);
 const json = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
 
-/** Throws MalformedConversationError when the record cannot be a conversation. */
-export function normalize(tenantId: string, c: AnalyticsConversationLike, fetchedAt: string): ConversationRows {
+type SessionLike = Obj & { sessionId: string; segments?: Obj[]; metrics?: Obj[] };
+
+/**
+ * Throws MalformedConversationError when the record cannot be a conversation. Takes the Genesys client's
+ * typed record as it comes, or any record shaped like one; either way every field is checked as it is read.
+ */
+export function normalize(tenantId: string, c: AnalyticsConversationLike | AnalyticsConversation, fetchedAt: string): ConversationRows {
   if (typeof c?.conversationId !== 'string' || typeof c.conversationStart !== 'string') {
     throw new MalformedConversationError('analytics record lacks conversationId or conversationStart');
   }
@@ -95,7 +101,7 @@ export function normalize(tenantId: string, c: AnalyticsConversationLike, fetche
   return rows;
 }
 
-function addSession(rows: ConversationRows, part: { tenant_id: string; conversation_id: string; participant_id: string }, s: Obj & { sessionId: string; segments?: Obj[]; metrics?: Obj[] }): void {
+function addSession(rows: ConversationRows, part: { tenant_id: string; conversation_id: string; participant_id: string }, s: SessionLike | AnalyticsSession): void {
   if (typeof s?.sessionId !== 'string') throw new MalformedConversationError('session without sessionId');
   const sess = { ...part, session_id: s.sessionId };
   rows.sessions.push({
@@ -143,7 +149,7 @@ function addSession(rows: ConversationRows, part: { tenant_id: string; conversat
   });
 }
 
-function evaluation(conv: { tenant_id: string; conversation_id: string }, e: Obj): EvaluationsTable {
+function evaluation(conv: { tenant_id: string; conversation_id: string }, e: Obj | AnalyticsEvaluation): EvaluationsTable {
   if (typeof e.evaluationId !== 'string') throw new MalformedConversationError('evaluation without evaluationId');
   return {
     ...conv,
@@ -163,7 +169,7 @@ function evaluation(conv: { tenant_id: string; conversation_id: string }, e: Obj
   };
 }
 
-function survey(conv: { tenant_id: string; conversation_id: string }, s: Obj): SurveysTable {
+function survey(conv: { tenant_id: string; conversation_id: string }, s: Obj | AnalyticsSurvey): SurveysTable {
   if (typeof s.surveyId !== 'string') throw new MalformedConversationError('survey without surveyId');
   return {
     ...conv,

@@ -8,7 +8,7 @@
  * a redelivery replaces the same rows and objects, and hands the same import
  * to analysis under the same message id (see analysisMessageId).
  */
-import { normalize, type AnalyticsConversationLike, type ConversationStore } from '../conversations/index.js';
+import { normalize, type ConversationStore } from '../conversations/index.js';
 import type { GenesysClient, Recording } from '../genesys/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import { datePath, type ObjectStore } from '../platform/objects/index.js';
@@ -80,7 +80,7 @@ export class Importer {
     if (!details) throw new NotReadyError('analytics details not available yet');
     if (!details.conversationEnd) throw new NotReadyError('conversation has not ended yet');
     const now = new Date().toISOString();
-    const rows = normalize(orgId, details as unknown as AnalyticsConversationLike, now);
+    const rows = normalize(orgId, details, now);
     await this.d.store.replace(rows);
     const recordings = await this.importRecordings(client, orgId, conversationId, details.conversationStart);
     const version = importVersion(details, recordings);
@@ -142,9 +142,10 @@ export class Importer {
       if (!one.ready) throw new NotReadyError(`recording ${rec.id} is transcoding`);
       uris = one.recording.mediaUris ?? uris;
     }
-    const entries = Object.entries(uris).filter(([, v]) => v?.mediaUri) as [string, { mediaUri: string }][];
+    const entries: [string, string][] = [];
+    for (const [k, v] of Object.entries(uris)) if (v?.mediaUri) entries.push([k, v.mediaUri]);
     if (entries.length === 0) throw new NotReadyError(`recording ${rec.id} has no media yet`);
     const stereo = entries.find(([k]) => k === 'S');
-    return (stereo ? [stereo] : entries).map(([k, v]) => [k, v.mediaUri]);
+    return stereo ? [stereo] : entries;
   }
 }

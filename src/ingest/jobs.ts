@@ -46,8 +46,8 @@ export function importVersion(details: unknown, recordings: AnalysisJob['recordi
  */
 export function analysisMessageId(tenant: string, conversationId: string, version: string): string {
   const b = createHash('sha256').update(`analysis:${tenant}:${conversationId}:${version}`).digest().subarray(0, 16);
-  b[6] = ((b[6] as number) & 0x0f) | 0x80;
-  b[8] = ((b[8] as number) & 0x3f) | 0x80;
+  b.writeUInt8((b.readUInt8(6) & 0x0f) | 0x80, 6);
+  b.writeUInt8((b.readUInt8(8) & 0x3f) | 0x80, 8);
   const h = b.toString('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }

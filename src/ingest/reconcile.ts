@@ -113,7 +113,7 @@ export class Reconciler {
 
   async reports(orgId: string, limit = 20): Promise<ReconcileReport[]> {
     const rows = await this.k.selectFrom('reconcile_reports').selectAll().where('tenant_id', '=', orgId).orderBy('started_at', 'desc').limit(limit).execute();
-    return rows.map((r) => ({ id: r.id, tenant: r.tenant_id, trigger: r.trigger as Trigger, windowStart: r.window_start, windowEnd: r.window_end, found: r.found, alreadyImported: r.already_imported, enqueued: r.enqueued, failed: r.failed, error: r.error ?? undefined }));
+    return rows.map((r) => ({ id: r.id, tenant: r.tenant_id, trigger: r.trigger, windowStart: r.window_start, windowEnd: r.window_end, found: r.found, alreadyImported: r.already_imported, enqueued: r.enqueued, failed: r.failed, error: r.error ?? undefined }));
   }
 
   private async scan(client: GenesysClient, orgId: string, users: string[], from: Date, to: Date, trigger: Trigger, report: ReconcileReport, progress?: Progress): Promise<void> {
@@ -150,7 +150,7 @@ export class Reconciler {
     } catch (err) {
       if (!(err instanceof PagingLimitError)) throw err;
       this.d.log.info({ from, to, totalHits: err.totalHits }, 'more than the query can page: using an async job');
-      const { paging: _p, aggregations: _a, ...jobQuery } = query as typeof query & { paging?: unknown; aggregations?: unknown };
+      const { aggregations: _a, ...jobQuery } = query;
       const jobId = await client.analytics.jobs.submit(jobQuery);
       await client.analytics.jobs.waitFor(jobId, { timeoutMs: 30 * 60_000 });
       yield* client.analytics.jobs.results(jobId);

@@ -3,10 +3,13 @@
  * shipped migration 003_tracking, which src/conversations owns (see
  * docs/database.md). Timestamps are ISO-8601 text.
  */
+import type { Trigger } from './reconcile.js';
+
 export interface ReconcileReportsTable {
   id: string;
   tenant_id: string;
-  trigger: string;
+  /** Text in the database; only the reconciler writes it, always one of these. */
+  trigger: Trigger;
   window_start: string;
   window_end: string;
   found: number;
