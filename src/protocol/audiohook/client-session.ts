@@ -206,7 +206,7 @@ export class ClientSession {
     if (!isObject(msg.parameters)) return this.violation(`Missing parameters on ${msg.type}`, 400);
     if (msg.seq !== this.lastServerSeq + 1) return this.violation(`Invalid seq ${String(msg.seq)} (expected ${this.lastServerSeq + 1})`, 400);
     if (typeof msg.clientseq !== 'number' || msg.clientseq > this.seq) return this.violation('Invalid clientseq', 400);
-    this.lastServerSeq = msg.seq as number;
+    this.lastServerSeq += 1; // msg.seq, checked just above
     return this.dispatch(msg.type, msg.parameters, msg.clientseq);
   }
 

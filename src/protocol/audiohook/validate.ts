@@ -30,8 +30,8 @@ export function isObject(v: unknown): v is Record<string, unknown> {
  */
 export function exceedsDepth(v: unknown, max: number): boolean {
   const stack: [unknown, number][] = [[v, 0]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop() as [unknown, number];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const [node, depth] = top;
     if (typeof node !== 'object' || node === null) continue;
     if (depth >= max) return true;
     for (const child of Object.values(node)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
@@ -49,17 +49,42 @@ function isDuration(v: unknown): v is string {
 
 const fail = (error: string): { ok: false; error: string } => ({ ok: false, error });
 
+/** The fields every client message carries, once checked; `type` is not yet known to be one we handle. */
+export interface Envelope {
+  version: typeof PROTOCOL_VERSION;
+  id: string;
+  type: string;
+  seq: number;
+  serverseq: number;
+  position: string;
+  parameters: Record<string, unknown>;
+}
+
+/** What a guard below found wrong: the first failure, which becomes the message's error text. */
+class Why {
+  error = '';
+  no(error: string): false {
+    this.error = error;
+    return false;
+  }
+}
+
+function isEnvelope(v: unknown, why: Why): v is Record<string, unknown> & Envelope {
+  if (!isObject(v)) return why.no('Message is not a JSON object');
+  if (v.version !== PROTOCOL_VERSION) return why.no('Invalid or missing version (expected "2")');
+  if (!isUuid(v.id)) return why.no('Invalid or missing id');
+  if (typeof v.type !== 'string' || v.type.length === 0) return why.no('Invalid or missing type');
+  if (!isNonNegInt(v.seq) || v.seq < 1) return why.no('Invalid or missing seq');
+  if (!isNonNegInt(v.serverseq)) return why.no('Invalid or missing serverseq');
+  if (!isDuration(v.position)) return why.no('Invalid or missing position');
+  if (!isObject(v.parameters)) return why.no('Invalid or missing parameters');
+  return true;
+}
+
 /** Validates the fields every client message carries. */
-export function validateEnvelope(v: unknown): Validation<Record<string, unknown> & { type: string; seq: number }> {
-  if (!isObject(v)) return fail('Message is not a JSON object');
-  if (v.version !== PROTOCOL_VERSION) return fail('Invalid or missing version (expected "2")');
-  if (!isUuid(v.id)) return fail('Invalid or missing id');
-  if (typeof v.type !== 'string' || v.type.length === 0) return fail('Invalid or missing type');
-  if (!isNonNegInt(v.seq) || v.seq < 1) return fail('Invalid or missing seq');
-  if (!isNonNegInt(v.serverseq)) return fail('Invalid or missing serverseq');
-  if (!isDuration(v.position)) return fail('Invalid or missing position');
-  if (!isObject(v.parameters)) return fail('Invalid or missing parameters');
-  return { ok: true, value: v as Record<string, unknown> & { type: string; seq: number } };
+export function validateEnvelope(v: unknown): Validation<Record<string, unknown> & Envelope> {
+  const why = new Why();
+  return isEnvelope(v, why) ? { ok: true, value: v } : fail(why.error);
 }
 
 type ParamCheck = (p: Record<string, unknown>) => string | undefined;
@@ -127,15 +152,23 @@ export function isClientMessageType(t: string): t is ClientMessageType {
   return Object.prototype.hasOwnProperty.call(PARAM_CHECKS, t);
 }
 
+/**
+ * The envelope's type is one we handle and its parameters pass that type's check: the one place where the
+ * checks above become the message types. Under the leniency policy at the top, an offered media format and
+ * a close reason are only known to be strings: selectMedia keeps only the formats its policy lists, and the
+ * server core passes a close reason on as a string.
+ */
+function isClientMessage(env: Envelope, why: Why): env is Envelope & ClientMessage {
+  const { type } = env;
+  if (!isClientMessageType(type)) return why.no(`Unknown message type "${type.slice(0, 40)}"`);
+  const err = PARAM_CHECKS[type](env.parameters);
+  return err === undefined || why.no(err);
+}
+
 /** Validates a parsed envelope's type and parameters. */
 export function validateClientMessage(v: unknown): Validation<ClientMessage> {
-  const env = validateEnvelope(v);
-  if (!env.ok) return env;
-  const { type } = env.value;
-  if (!isClientMessageType(type)) return fail(`Unknown message type "${type.slice(0, 40)}"`);
-  const err = PARAM_CHECKS[type](env.value.parameters as Record<string, unknown>);
-  if (err) return fail(err);
-  return { ok: true, value: env.value as unknown as ClientMessage };
+  const why = new Why();
+  return isEnvelope(v, why) && isClientMessage(v, why) ? { ok: true, value: v } : fail(why.error);
 }
 
 /** True when `selected` is exactly one of `offered` (format, rate, type, channel order). */
