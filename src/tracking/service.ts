@@ -45,7 +45,7 @@ interface EventBatch {
 
 interface Running {
   fingerprint: string;
-  tenant: Tenant;
+  tenant: TrackedTenant;
   /** For resolving this replica's own held sessions while shared state is down (built on first use). */
   client?: GenesysClient | undefined;
   lease: LeaderLease;
@@ -75,7 +75,10 @@ function fingerprint(t: Tenant): string {
   return JSON.stringify([t.genesys, t.monitoredGroupId]);
 }
 
-export function isTracked(t: Tenant): boolean {
+/** A tenant with Genesys credentials and a monitored group: the ones this service watches. */
+export type TrackedTenant = Tenant & { genesys: NonNullable<Tenant['genesys']> };
+
+export function isTracked(t: Tenant): t is TrackedTenant {
   return t.genesys !== undefined && !!t.monitoredGroupId;
 }
 
@@ -155,7 +158,7 @@ export class TrackingService {
   private async resolveFromGenesys(r: Running, orgId: string, conversationId: string): Promise<void> {
     if (r.watcher) return r.watcher.resolve(conversationId);
     const monitored = new Set((await this.o.directory.monitored(orgId)).map((a) => a.userId));
-    r.client ??= this.o.client ? this.o.client(r.tenant) : createGenesysClient(r.tenant.genesys as NonNullable<Tenant['genesys']>, { logger: this.o.log });
+    r.client ??= this.o.client ? this.o.client(r.tenant) : createGenesysClient(r.tenant.genesys, { logger: this.o.log });
     const snapshot = await r.client.conversations.get(conversationId.toLowerCase());
     if (!snapshot) return;
     const tracker = new ConversationTracker({ orgId, isMonitored: (id) => monitored.has(id), now: Date.now });
@@ -180,9 +183,9 @@ export class TrackingService {
     for (const [orgId, t] of wanted) if (!this.running.has(orgId)) this.begin(t);
   }
 
-  private begin(tenant: Tenant): void {
-    const r: Running = { fingerprint: fingerprint(tenant), tenant, watcher: undefined, leading: false, heartbeat: undefined, lease: undefined as unknown as LeaderLease };
-    r.lease = new LeaderLease({
+  private begin(tenant: TrackedTenant): void {
+    // The lease's callbacks close over `r`; they run only after `lease.start()` below.
+    const lease = new LeaderLease({
       state: this.o.state,
       name: `tracking:${tenant.orgId}`,
       owner: this.o.replicaId,
@@ -201,6 +204,7 @@ export class TrackingService {
         await w?.stop();
       },
     });
+    const r: Running = { fingerprint: fingerprint(tenant), tenant, watcher: undefined, leading: false, heartbeat: undefined, lease };
     this.running.set(tenant.orgId, r);
     r.lease.start();
   }
@@ -253,13 +257,14 @@ export class TrackingService {
       clearInterval(r.heartbeat);
       return;
     }
+    const held = this.o.held;
     for (let attempt = 1; r.leading; attempt++) {
       const w = new TenantWatcher({
         tenant,
         directory: this.o.directory,
         publish: (events) => this.publish(events),
         onGap: this.o.onGap,
-        ...(this.o.held ? { held: () => (this.o.held as HeldConversations).list(tenant.orgId) } : {}),
+        ...(held ? { held: () => held.list(tenant.orgId) } : {}),
         log: this.o.log.child({ orgId: tenant.orgId }),
         syncIntervalMs: this.o.syncIntervalMs,
         ...(this.o.client ? { client: this.o.client } : {}),
@@ -308,8 +313,9 @@ export class TrackingService {
     if (this.flushing) return;
     this.flushing = true;
     try {
-      for (let attempt = 0; this.outbox.length > 0 && !this.stopped; ) {
-        const batch = this.outbox[0] as TenantEvent[];
+      for (let attempt = 0; !this.stopped; ) {
+        const batch = this.outbox[0];
+        if (batch === undefined) break;
         try {
           await this.o.state.publish(EVENTS_CHANNEL, JSON.stringify({ from: this.o.replicaId, events: batch } satisfies EventBatch));
           this.outbox.shift();
