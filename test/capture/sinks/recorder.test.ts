@@ -2,7 +2,7 @@
  * The recorder sink: aligned WAV + sidecar through a real server, crash
  * recovery from the spool, object store outages, and the bounded queue.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,17 +12,11 @@ import { createLogger } from '../../../src/platform/logging/index.js';
 import { FsObjectStore, type ObjectStore } from '../../../src/platform/objects/index.js';
 import { NS_PER_SECOND } from '../../../src/protocol/audiohook/index.js';
 import type { SessionInfo } from '../../../src/capture/sinks/port.js';
+import { findObject } from '../../helpers/objects.js';
 import { openSession, startTestServer, until, type TestServer } from '../../helpers/server.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 const log = createLogger({ level: 'silent' });
-
-function findObject(dir: string, suffix: string): string | undefined {
-  if (!existsSync(join(dir, 'objects'))) return undefined;
-  const files = readdirSync(join(dir, 'objects'), { recursive: true }).map(String);
-  const f = files.find((x) => x.endsWith(suffix));
-  return f ? join(dir, 'objects', f) : undefined;
-}
 
 describe('recorder through the server', () => {
   let t: TestServer;

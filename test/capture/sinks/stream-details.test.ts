@@ -6,18 +6,19 @@
  * `tagged` per change of agent and none inside a pause; the recorder and the
  * stream cover the same span of a held call.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseWav } from '../../../src/audio/index.js';
 import type { AdmissionDecision, SessionHandle } from '../../../src/capture/index.js';
 import { StreamSink } from '../../../src/capture/sinks/stream.js';
 import { createLogger } from '../../../src/platform/logging/index.js';
 import { NS_PER_SECOND } from '../../../src/protocol/audiohook/index.js';
-import { Receiver, type ReceivedSession } from '../../../src/receiver/index.js';
+import { Receiver } from '../../../src/receiver/index.js';
 import type { StreamMessage } from '../../../src/protocol/stream/index.js';
 import type { AudioHookClient } from '../../../src/simulate/index.js';
 import { DownstreamCollector } from '../../helpers/downstream.js';
+import { findObject } from '../../helpers/objects.js';
+import { receiverEnd } from '../../helpers/receiver.js';
 import { openSession, startTestServer, until, type TestServer } from '../../helpers/server.js';
 import { streamViolations, type Frame } from '../../helpers/stream-invariants.js';
 import { tempDir } from '../../helpers/tmp.js';
@@ -72,26 +73,6 @@ const sync = async (c: AudioHookClient) => {
 };
 const texts = (frames: Frame[]): StreamMessage[] => frames.flatMap((f) => ('text' in f ? [f.text] : []));
 
-function receiverEnd(sessionId: string): Promise<ReceivedSession> {
-  const s = receiver.sessions.get(sessionId);
-  if (s?.finished) return Promise.resolve(s);
-  return new Promise((resolve) => {
-    const on = (x: ReceivedSession) => {
-      if (x.start.sessionId !== sessionId) return;
-      receiver.off('end', on);
-      resolve(x);
-    };
-    receiver.on('end', on);
-  });
-}
-
-function findObject(suffix: string): string | undefined {
-  const dir = join(t.dir, 'objects');
-  if (!existsSync(dir)) return undefined;
-  const f = readdirSync(dir, { recursive: true }).map(String).find((x) => x.endsWith(suffix));
-  return f ? join(dir, f) : undefined;
-}
-
 const wavBytes = (path: string) => {
   const wav = readFileSync(path);
   return wav.length - parseWav(wav).dataOffset;
@@ -99,19 +80,19 @@ const wavBytes = (path: string) => {
 
 /** Closes the call and gathers what each consumer made of it. */
 async function finish(c: AudioHookClient) {
-  const received = receiverEnd(c.sessionId);
+  const received = receiverEnd(receiver, c.sessionId);
   const streamed = collector.waitEnd(c.sessionId);
   c.close();
   await c.waitFor('closed');
   const frames = await streamed;
   const r = await received;
-  await until(() => findObject(`${c.sessionId}.json`) !== undefined, 5000, 'recording stored');
-  const sidecar = JSON.parse(readFileSync(findObject(`${c.sessionId}.json`) as string, 'utf8')) as Record<string, unknown>;
+  await until(() => findObject(t.dir, `${c.sessionId}.json`) !== undefined, 5000, 'recording stored');
+  const sidecar = JSON.parse(readFileSync(findObject(t.dir, `${c.sessionId}.json`) as string, 'utf8')) as Record<string, unknown>;
   return {
     frames,
     messages: texts(frames),
     receiverWavBytes: wavBytes(r.path('wav')),
-    recorderWavBytes: wavBytes(findObject(`${c.sessionId}.wav`) as string),
+    recorderWavBytes: wavBytes(findObject(t.dir, `${c.sessionId}.wav`) as string),
     sidecar,
   };
 }

@@ -11,8 +11,9 @@ import { parseWav } from '../../../src/audio/index.js';
 import { StreamSink } from '../../../src/capture/sinks/stream.js';
 import { createLogger } from '../../../src/platform/logging/index.js';
 import type { DownstreamConfig } from '../../../src/tenants/index.js';
-import { Receiver, type ReceivedSession } from '../../../src/receiver/index.js';
+import { Receiver } from '../../../src/receiver/index.js';
 import type { AudioHookClient } from '../../../src/simulate/index.js';
+import { receiverEnd } from '../../helpers/receiver.js';
 import { openSession, startTestServer, until, type TestServer } from '../../helpers/server.js';
 import { tempDir } from '../../helpers/tmp.js';
 
@@ -65,19 +66,6 @@ function frames(c: AudioHookClient, n: number, seed: number): Buffer[] {
   return sent;
 }
 
-function waitEnd(r: Receiver, sessionId: string): Promise<ReceivedSession> {
-  const s = r.sessions.get(sessionId);
-  if (s?.finished) return Promise.resolve(s);
-  return new Promise((resolve) => {
-    const on = (x: ReceivedSession) => {
-      if (x.start.sessionId !== sessionId) return;
-      r.off('end', on);
-      resolve(x);
-    };
-    r.on('end', on);
-  });
-}
-
 async function close(c: AudioHookClient): Promise<void> {
   c.close();
   await c.waitFor('closed');
@@ -93,7 +81,7 @@ describe('stream forwarding', () => {
     for (let i = 0; i < 10; i++) c.tick(Buffer.alloc(320));
     c.holdEnd();
     const b = frames(c, 25, 2);
-    const ended = waitEnd(receiver, c.sessionId);
+    const ended = receiverEnd(receiver, c.sessionId);
     await close(c);
     const s = await ended;
     expect(s.start).toMatchObject({
@@ -124,7 +112,7 @@ describe('stream forwarding', () => {
     const c = t.client();
     await openSession(c);
     const sent = frames(c, 10, 3);
-    const ended = waitEnd(receiver, c.sessionId);
+    const ended = receiverEnd(receiver, c.sessionId);
     await close(c);
     const s = await ended;
     expect(s.start.channels).toEqual(['agent']);
@@ -145,7 +133,7 @@ describe('stream forwarding', () => {
     const b = frames(c, 20, 5); // sent while the receiver is down: kept in the replay ring
     await sleep(100);
     const r2 = await startReceiver(port);
-    const ended = waitEnd(r2, c.sessionId);
+    const ended = receiverEnd(r2, c.sessionId);
     await until(() => r2.sessions.get(c.sessionId) !== undefined, 5000, 'reconnect');
     const d = frames(c, 20, 6);
     await close(c);
@@ -173,7 +161,7 @@ describe('stream forwarding', () => {
     await r1.stop();
     frames(c, 30, 8); // 25 of these fall out of the 5-frame ring unsent
     const r2 = await startReceiver(port);
-    const ended = waitEnd(r2, c.sessionId);
+    const ended = receiverEnd(r2, c.sessionId);
     await until(() => r2.sessions.get(c.sessionId) !== undefined, 5000, 'reconnect');
     await close(c);
     const s = await ended;
@@ -194,7 +182,7 @@ describe('stream forwarding', () => {
     const c = t.client();
     await openSession(c);
     frames(c, 5, 9);
-    const ended = waitEnd(secure, c.sessionId);
+    const ended = receiverEnd(secure, c.sessionId);
     await close(c);
     expect((await ended).ended?.droppedFrames).toBe(0);
     // The refused destination never got the 5 frames: dropped after deliverAfterEnd.
