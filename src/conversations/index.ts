@@ -12,3 +12,4 @@ export { EVENT_SCHEMAS, EVENT_TYPES, EVENT_VERSION, eventJsonSchema, type Common
 export type { Observation, SnapshotLike, SnapshotParticipantLike } from './live/observation.js';
 export type { LiveParticipant, LiveState } from './live/state.js';
 export { LiveConflictError, LiveStore, type LiveStoreOptions } from './live/store.js';
+export { LiveFeed, type LiveFeedOptions, type LiveSink } from './live/feed.js';
