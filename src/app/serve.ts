@@ -8,6 +8,7 @@
  *
  *   sessions   stop taking sessions (unready), drain them, flush the sinks, close capture
  *   tracking   leave the tenants' leadership and notification channels
+ *   live-model apply the snapshots tracking fed the live conversation model
  *   ingest     finish the imports under way
  *   gate       drop its timers (held sessions were drained above)
  *   held       stop watching held sessions in shared state
@@ -34,7 +35,7 @@ import { createRegistry, type Registry } from '../platform/metrics/index.js';
 import { openQueue, type Queue } from '../platform/queue/index.js';
 import { openState, type SharedState } from '../platform/state/index.js';
 import { errorMessage } from '../platform/util/error-message.js';
-import { ConversationStore } from '../conversations/index.js';
+import { ConversationStore, LiveFeed, LiveStore } from '../conversations/index.js';
 import { CONFIG_ORIGIN, TenantCache, type ConfigOrigin, type Tenant } from '../tenants/index.js';
 import { Directory, HeldConversations, TrackingService, isTracked } from '../tracking/index.js';
 import type { Config } from './config.js';
@@ -155,10 +156,13 @@ function buildCapture(s: Shared, guard: ConnectionGuard, onUnreachable: (orgId: 
 function buildPipelines(s: Shared, held: HeldConversations) {
   const { config, logger, ctx, registry, replicaId, state, queue, tenants, overrides } = s;
   const store = new ConversationStore(ctx.db);
+  // The live conversation model: the leader's snapshots reach it through a bounded feed, off the gate's path.
+  const live = new LiveStore(ctx.db);
+  const liveFeed = new LiveFeed({ sink: live, log: logger.child({ component: 'live-model' }) });
   const directory = new Directory(ctx.db);
   const clients = new ClientPool(logger.child({ component: 'genesys' }), overrides.genesysClient);
   const ingest = config.ingest.enabled
-    ? new IngestService({ config, tenant: (orgId) => tenants.tenant(orgId), db: ctx.db, store, directory, objects: ctx.objects, queue, state, registry, replicaId, log: logger.child({ component: 'ingest' }), clients })
+    ? new IngestService({ config, tenant: (orgId) => tenants.tenant(orgId), db: ctx.db, store, directory, objects: ctx.objects, queue, state, registry, replicaId, log: logger.child({ component: 'ingest' }), clients, live })
     : undefined;
   const tracking = new TrackingService({
     state,
@@ -168,10 +172,11 @@ function buildPipelines(s: Shared, held: HeldConversations) {
     syncIntervalMs: config.tracking.syncIntervalMs,
     leaseTtlMs: config.tracking.leaseTtlMs,
     onGap: (orgId, from, to) => ingest?.onGap(orgId, from, to),
+    observe: (orgId, snapshot) => void liveFeed.offer(orgId, { kind: 'snapshot', snapshot }),
     held,
     ...(overrides.genesysClient ? { client: overrides.genesysClient } : {}),
   });
-  return { store, directory, ingest, tracking };
+  return { store, directory, ingest, tracking, liveFeed };
 }
 
 /** Starts tracking, then keeps tracking and ingest following the tenants (now and on every refresh). */
@@ -241,7 +246,7 @@ async function compose(ctx: Context, config: Config, overrides: ServerOverrides,
   const resolveLocally = (orgId: string, conversationId: string) =>
     void tracking.resolveLocally(orgId, conversationId).catch((err: unknown) => logger.warn({ orgId, conversationId, err: errorMessage(err) }, 'could not resolve a held session locally'));
   const { held, gate, capture } = buildCapture(s, guard, resolveLocally);
-  const { store, directory, ingest, tracking } = buildPipelines(s, held);
+  const { store, directory, ingest, tracking, liveFeed } = buildPipelines(s, held);
   // Tracking's events feed the gate and, from the tenant's leader only, ingest.
   tracking.onEvent((e) => gate.onEvent(e));
   if (ingest) tracking.onLeaderEvent(ingest.onLeaderEvent);
@@ -255,6 +260,7 @@ async function compose(ctx: Context, config: Config, overrides: ServerOverrides,
   life.add({ name: 'held', stop: () => held.stop() });
   life.add({ name: 'gate', stop: () => gate.stop() });
   life.add({ name: 'ingest', start: () => ingest?.start(), stop: ({ drainMs }) => ingest?.stop(Math.max(drainMs, 1000)) });
+  life.add({ name: 'live-model', stop: () => liveFeed.idle() });
   life.add({ name: 'tracking', start: () => startTracking(s, tracking, ingest), stop: () => tracking.stop() });
   life.add({
     name: 'sessions',

@@ -142,6 +142,30 @@ export interface RecordingsTable {
   imported_at: string;
 }
 
+/** The live model of one conversation (live/state.ts as JSON), revised by compare-and-set. */
+export interface ConversationLiveTable {
+  tenant_id: string;
+  conversation_id: string;
+  revision: number;
+  /** The last event's sequence number. */
+  seq: number;
+  state: string;
+  ended_at: string | null;
+  updated_at: string;
+}
+
+/** The event outbox: one row per common event, numbered per conversation. */
+export interface ConversationEventsTable {
+  tenant_id: string;
+  conversation_id: string;
+  seq: number;
+  type: string;
+  occurred_at: string;
+  /** The whole event as JSON (valid against docs/events/<type>.v1.json). */
+  payload: string;
+  recorded_at: string;
+}
+
 /** The tables this capability owns, by name (a type alias: see `Db` in src/platform/db/connect.ts). */
 export type ConversationTables = {
   conversations: ConversationsTable;
@@ -152,4 +176,6 @@ export type ConversationTables = {
   evaluations: EvaluationsTable;
   surveys: SurveysTable;
   recordings: RecordingsTable;
+  conversation_live: ConversationLiveTable;
+  conversation_events: ConversationEventsTable;
 };

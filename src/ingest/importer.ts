@@ -8,7 +8,7 @@
  * a redelivery replaces the same rows and objects, and hands the same import
  * to analysis under the same message id (see analysisMessageId).
  */
-import { normalize, type ConversationStore } from '../conversations/index.js';
+import { normalize, type AnalyticsConversationLike, type ConversationStore, type LiveSink } from '../conversations/index.js';
 import type { GenesysClient, Recording } from '../genesys/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import { datePath, type ObjectStore } from '../platform/objects/index.js';
@@ -30,6 +30,8 @@ export interface ImporterDeps {
   settings: IngestConfig;
   metrics: IngestMetrics;
   log: Logger;
+  /** The live conversation model: merges the analytics record and records `conversation.imported`. */
+  live?: LiveSink | undefined;
 }
 
 /** Not ready yet: retried with the queue's backoff. */
@@ -86,6 +88,8 @@ export class Importer {
     const version = importVersion(details, recordings);
     const job: AnalysisJob = { tenant: orgId, conversationId, importVersion: version, recordings, importedAt: now };
     await this.d.queue.publish(this.d.analysisQueue, job, { key: jobKey(orgId, conversationId), id: analysisMessageId(orgId, conversationId, version) });
+    // Before markImported: a failed merge fails the job, whose retry imports again (the merge is idempotent).
+    await this.d.live?.apply(orgId, { kind: 'analytics', conversation: details as unknown as AnalyticsConversationLike, importedAt: now });
     await this.d.store.markImported(orgId, conversationId, recordings.length, now);
     this.d.log.info({ orgId, conversationId, recordings: recordings.length }, 'conversation imported');
   }

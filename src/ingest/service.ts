@@ -3,7 +3,7 @@
  * monitored agents → the ingest queue), the importer consuming it, the nightly
  * reconciliation and gap reconciliation after a notifications outage.
  */
-import type { ConversationStore } from '../conversations/index.js';
+import type { ConversationStore, LiveSink } from '../conversations/index.js';
 import type { Db } from '../platform/db/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import type { Registry } from '../platform/metrics/index.js';
@@ -34,6 +34,8 @@ export interface IngestDeps {
   replicaId: string;
   log: Logger;
   clients?: ClientPool;
+  /** The live conversation model, merged with each imported analytics record. */
+  live?: LiveSink;
 }
 
 /** A gap is reconciled once analytics caught up, and again an hour later for late records. */
@@ -57,7 +59,7 @@ export class IngestService {
     this.queues = queueNames(d.config.namespace);
     const clients = d.clients ?? new ClientPool(d.log);
     const common = { tenant: d.tenant, clients, store: d.store, queue: d.queue, metrics: this.metrics, log: d.log };
-    this.importer = new Importer({ ...common, objects: d.objects, analysisQueue: this.queues.analysis, settings: d.config.ingest });
+    this.importer = new Importer({ ...common, objects: d.objects, analysisQueue: this.queues.analysis, settings: d.config.ingest, live: d.live });
     this.reconciler = new Reconciler({ ...common, directory: d.directory, ingestQueue: this.queues.ingest, db: d.db, settleMs: d.config.ingest.reconcileSettleMs });
     this.scheduler = new ReconcileScheduler({ state: d.state, replicaId: d.replicaId, overlapMinutes: d.config.ingest.reconcileOverlapMinutes, log: d.log, run: (orgId, from, to) => this.reconcile(orgId, from, to, 'nightly') });
   }

@@ -16,7 +16,7 @@ import type { Tenant } from '../tenants/index.js';
 import type { Directory } from './directory.js';
 import type { HeldConversations } from './held.js';
 import { LeaderLease } from './leader.js';
-import { ConversationTracker } from './tracker.js';
+import { ConversationTracker, type CallSnapshot } from './tracker.js';
 import { TenantWatcher } from './watcher.js';
 
 export const EVENTS_CHANNEL = 'tenant-events';
@@ -29,6 +29,8 @@ export interface TrackingOptions {
   syncIntervalMs: number;
   leaseTtlMs: number;
   onGap: (orgId: string, from: Date, to: Date) => void;
+  /** The leader's conversation snapshots, for the live conversation model (must return at once). */
+  observe?: (orgId: string, snapshot: CallSnapshot) => void;
   client?: (tenant: Tenant) => GenesysClient;
   /** Sessions held on any replica: a leader resolves them on election and when announced. */
   held?: HeldConversations;
@@ -264,6 +266,7 @@ export class TrackingService {
         directory: this.o.directory,
         publish: (events) => this.publish(events),
         onGap: this.o.onGap,
+        ...(this.o.observe ? { observe: (snapshot: CallSnapshot) => this.o.observe?.(tenant.orgId, snapshot) } : {}),
         ...(held ? { held: () => held.list(tenant.orgId) } : {}),
         log: this.o.log.child({ orgId: tenant.orgId }),
         syncIntervalMs: this.o.syncIntervalMs,

@@ -11,13 +11,18 @@ import { errorMessage } from '../platform/util/error-message.js';
 import type { ConversationEvent, TenantEvent } from './events.js';
 import type { Tenant } from '../tenants/index.js';
 import type { Agent, Directory } from './directory.js';
-import { ConversationTracker } from './tracker.js';
+import { ConversationTracker, type CallSnapshot } from './tracker.js';
 
 export interface WatcherDeps {
   tenant: Tenant;
   directory: Directory;
   /** Delivers events to every replica (and the leader's own consumers). */
   publish: (events: TenantEvent[]) => void;
+  /**
+   * Every conversation snapshot the leader sees, for the live conversation
+   * model. Must return at once (it runs on the notification path).
+   */
+  observe?: (snapshot: CallSnapshot) => void;
   /** Notifications may have been lost in this window: reconcile it. */
   onGap: (orgId: string, from: Date, to: Date) => void;
   /** Conversations some replica holds a session of (resolved on start). */
@@ -78,7 +83,10 @@ export class TenantWatcher {
     await this.syncDirectory(s);
     const manager = s.client.notifications.createManager({ topics: this.topicSet() });
     this.manager = manager;
-    manager.on('conversation', (n) => this.apply(s.tracker.apply(n.conversation)));
+    manager.on('conversation', (n) => {
+      this.apply(s.tracker.apply(n.conversation));
+      this.d.observe?.(n.conversation);
+    });
     manager.on('detail', (n) => {
       // Event bodies are not validated (genesys/models/normalize.ts): a missing eventTime means now.
       if (n.eventType === CUSTOMER_END) this.apply(s.tracker.endFromDetail(n.conversationId, typeof n.event.eventTime === 'number' ? n.event.eventTime : this.now()));
@@ -150,6 +158,7 @@ export class TenantWatcher {
     const snapshot = await client.conversations.get(conversationId.toLowerCase());
     if (!snapshot) return;
     const events = tracker.apply(snapshot);
+    this.d.observe?.(snapshot);
     const told = new Set(events.flatMap((e) => (e.type === 'agent.connected' ? [e.agent.userId] : [])));
     const again = tracker.connectedNow(snapshot).filter((e) => e.type === 'agent.connected' && e.agent.monitored && !told.has(e.agent.userId) && reannounce(e.agent.userId));
     this.apply([...events, ...again]);

@@ -2,9 +2,11 @@
  * Test helpers for the emulator: start one, log in as a seeded OAuth client,
  * call the Platform API over real HTTP, and listen on a notifications socket.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { startEmulator, type EmulatorOptions, type RunningEmulator, type SeededOrg } from '../../src/emulator/index.js';
+import { until } from '../helpers/until.js';
+
+export { until };
 
 export interface Api {
   status: number;
@@ -45,16 +47,6 @@ export async function api(org: { apiUrl: string }, token: string | undefined, me
 }
 
 export type Json = Record<string, unknown>;
-
-export async function until<T>(fn: () => T | undefined | false | Promise<T | undefined | false>, ms = 5000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 /** A notifications socket that records every frame. */
 export class Listener {

@@ -4,12 +4,13 @@
  * unsigned API key.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startServer, type Server, type ServerOverrides } from '../../src/app/serve.js';
 import { configSchema, type Config } from '../../src/app/config.js';
 import { createLogger, type Logger } from '../../src/platform/logging/index.js';
 import { AudioHookClient, type ClientOptions } from '../../src/simulate/index.js';
 import { tempDir } from './tmp.js';
+
+export { until } from './until.js';
 
 export interface TestServer {
   server: Server;
@@ -97,14 +98,4 @@ export async function openSession(c: AudioHookClient): Promise<Record<string, un
   await c.connect();
   c.open();
   return (await c.waitFor('opened')).parameters;
-}
-
-
-/** Waits until `fn` returns true (polling), or fails after `ms`. */
-export async function until(fn: () => boolean | Promise<boolean>, ms = 5000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
 }

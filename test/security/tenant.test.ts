@@ -3,23 +3,14 @@
  * server do, over real sockets: metric series, log volume, disk, memory, the
  * spool and deep JSON (points 2, 3, 6, 7, 11 and 12 of the hardening issue).
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseWav } from '../../src/audio/index.js';
 import { createLogger } from '../../src/platform/logging/index.js';
 import { NS_PER_SECOND } from '../../src/protocol/audiohook/index.js';
+import { findObjects } from '../helpers/objects.js';
 import { openSession, startTestServer, until, type TestServer } from '../helpers/server.js';
-
-/** Every object under the store whose path ends with `suffix`. */
-function findObjects(dir: string, suffix: string): string[] {
-  if (!existsSync(join(dir, 'objects'))) return [];
-  return readdirSync(join(dir, 'objects'), { recursive: true })
-    .map(String)
-    .filter((f) => f.endsWith(suffix))
-    .map((f) => join(dir, 'objects', f));
-}
 
 class LogCapture extends Writable {
   bytes = 0;

@@ -1,0 +1,220 @@
+/**
+ * The live model's deriver. Pure (no I/O; the clock is injected):
+ * (previous state, observation) → (next state, events). Events come only from
+ * the difference between the two states, so a repeated snapshot yields none.
+ *
+ * Ordering rule (snapshots of one conversation arrive once per monitored
+ * agent's topic, in no guaranteed order): a participant only moves forward
+ * pending → connected → ended. A snapshot showing a participant behind what
+ * the state has seen is stale for that participant and changes nothing except
+ * late facts (a wrap-up code). A hold is identified by its `startHoldTime`, so
+ * a repeated or stale "held" snapshot is recognised; a snapshot without the
+ * hold after one was seen counts as the resume (snapshots carry no resume
+ * time: a stale pre-hold snapshot arriving late moves the resume earlier, it
+ * never adds one).
+ *
+ * Analytics ("Analytics conversation detail model", Genesys Cloud docs) wins on
+ * conflict: its participant facts overwrite the live ones, silently when they
+ * only correct a time; changes it reveals that live missed produce their events.
+ */
+import type { AgentRef, DerivedEvent, ParticipantRef, UpdateChange } from './events.js';
+import { EVENT_VERSION, type CommonEvent } from './events.js';
+import { readAnalyticsParticipant, readSnapshotParticipant, STAGE_RANK, type Observation, type Reading } from './observation.js';
+import { emptyState, type LiveParticipant, type LiveState } from './state.js';
+
+export interface DeriveContext {
+  tenant: string;
+  now: () => number;
+}
+
+export interface Derived {
+  state: LiveState;
+  events: CommonEvent[];
+}
+
+const AGENT_PURPOSES = new Set(['agent', 'user']);
+const CUSTOMER_PURPOSES = new Set(['customer', 'external']);
+
+type Emit = (e: DerivedEvent) => void;
+
+/** Within one derivation: the working state, the events so far and the clock. */
+interface Work {
+  s: LiveState;
+  out: DerivedEvent[];
+  now: string;
+  analytics: boolean;
+}
+
+export function derive(prev: LiveState | undefined, obs: Observation, ctx: DeriveContext): Derived {
+  const conversationId = obs.kind === 'snapshot' ? obs.snapshot.id : obs.conversation.conversationId;
+  const w: Work = { s: prev ? structuredClone(prev) : emptyState(ctx.tenant, conversationId), out: [], now: new Date(ctx.now()).toISOString(), analytics: obs.kind === 'analytics' };
+  const readings = obs.kind === 'snapshot' ? (obs.snapshot.participants ?? []).map(readSnapshotParticipant) : readAnalytics(obs.conversation);
+  if (!prev && readings.length === 0 && obs.kind === 'snapshot') return { state: w.s, events: [] };
+  const base = { version: EVENT_VERSION, tenant: w.s.tenant, conversationId };
+  const emit: Emit = (e) => w.out.push(e);
+  if (!prev) created(w, readings, obs, base, emit);
+  callInfo(w, readings);
+  for (const r of readings) applyReading(w, r, base, emit);
+  resolveTransfers(w, base, emit);
+  if (obs.kind === 'analytics') mergeAnalytics(w, obs, base, emit);
+  else maybeEnded(w, base, emit);
+  const events = w.out.map((e, i) => ({ ...e, seq: w.s.seq + i + 1 }) as CommonEvent);
+  w.s.seq += events.length;
+  return { state: w.s, events };
+}
+
+type Base = { version: typeof EVENT_VERSION; tenant: string; conversationId: string };
+
+function readAnalytics(c: Extract<Observation, { kind: 'analytics' }>['conversation']): Reading[] {
+  return (c.participants ?? []).map((p) => readAnalyticsParticipant(p, c.conversationEnd !== undefined));
+}
+
+function created(w: Work, readings: Reading[], obs: Observation, base: Base, emit: Emit): void {
+  const starts = readings.flatMap((r) => r.startTime ?? []).sort();
+  w.s.startedAt = obs.kind === 'analytics' ? obs.conversation.conversationStart : (starts[0] ?? w.now);
+  const customer = readings.find((r) => CUSTOMER_PURPOSES.has(r.purpose));
+  emit({ ...base, type: 'conversation.created', occurredAt: w.s.startedAt, direction: customer?.direction, ani: customer?.ani, dnis: customer?.dnis });
+}
+
+function callInfo(w: Work, readings: Reading[]): void {
+  const customer = readings.find((r) => CUSTOMER_PURPOSES.has(r.purpose));
+  if (!customer) return;
+  const take = <K extends 'direction' | 'ani' | 'dnis'>(k: K) => {
+    if (customer[k] !== undefined && (w.analytics || w.s[k] === undefined)) w.s[k] = customer[k];
+  };
+  take('direction');
+  take('ani');
+  take('dnis');
+}
+
+const isAgent = (p: LiveParticipant): p is LiveParticipant & { userId: string } => AGENT_PURPOSES.has(p.purpose) && p.userId !== undefined;
+
+function participantRef(p: LiveParticipant): ParticipantRef {
+  return { participantId: p.id, purpose: p.purpose, userId: p.userId, name: p.name };
+}
+
+function agentRef(p: LiveParticipant & { userId: string }): AgentRef {
+  return { participantId: p.id, userId: p.userId, name: p.name, queueId: p.queueId };
+}
+
+function update(base: Base, occurredAt: string, change: UpdateChange): DerivedEvent {
+  return { ...base, type: 'conversation.updated', occurredAt, ...change };
+}
+
+function applyReading(w: Work, r: Reading, base: Base, emit: Emit): void {
+  let p = w.s.participants.find((x) => x.id === r.id);
+  if (!p) {
+    p = { id: r.id, purpose: r.purpose, stage: 'pending', startTime: r.startTime, holdStarts: [] };
+    w.s.participants.push(p);
+    identity(p, r, true);
+    emit({ ...base, type: 'participant.added', occurredAt: r.startTime ?? w.now, participant: participantRef(p) });
+  } else identity(p, r, w.analytics);
+  if (STAGE_RANK[r.stage] >= STAGE_RANK[p.stage]) advance(w, p, r, base, emit);
+  if (r.consultParticipantId !== undefined) p.consultParticipantId = r.consultParticipantId;
+  if (w.analytics) correct(p, r);
+  if (r.wrapupCode !== undefined && r.wrapupCode !== p.wrapupCode) {
+    p.wrapupCode = r.wrapupCode;
+    emit(update(base, r.wrapupAt ?? w.now, { change: 'wrapup', participant: participantRef(p), agent: isAgent(p) ? agentRef(p) : undefined, code: r.wrapupCode }));
+  }
+}
+
+/** Who the participant is: filled when unknown, overwritten by analytics. */
+function identity(p: LiveParticipant, r: Reading, overwrite: boolean): void {
+  for (const k of ['userId', 'name', 'queueId'] as const) {
+    if (r[k] !== undefined && (overwrite || p[k] === undefined)) p[k] = r[k];
+  }
+  if (overwrite) p.purpose = r.purpose;
+}
+
+/** Analytics wins: its times and disconnect type replace the live ones (no event: the change itself was reported). */
+function correct(p: LiveParticipant, r: Reading): void {
+  for (const k of ['startTime', 'connectedTime', 'endTime', 'disconnectType'] as const) {
+    if (r[k] !== undefined) p[k] = r[k];
+  }
+  for (const h of r.holdStarts) if (!p.holdStarts.includes(h)) p.holdStarts.push(h);
+}
+
+function advance(w: Work, p: LiveParticipant, r: Reading, base: Base, emit: Emit): void {
+  if (p.stage === 'pending' && (r.stage === 'connected' || (r.stage === 'ended' && r.connectedTime !== undefined))) {
+    p.stage = 'connected';
+    p.connectedTime = r.connectedTime;
+    if (isAgent(p)) emit({ ...base, type: 'agent.connected', occurredAt: r.connectedTime ?? w.now, agent: agentRef(p) });
+  }
+  if (r.stage === 'connected') hold(w, p, r, base, emit);
+  if (r.stage === 'ended' && p.stage !== 'ended') {
+    p.stage = 'ended';
+    p.endTime = r.endTime;
+    p.disconnectType = r.disconnectType;
+    p.heldSince = undefined;
+    ended(w, p, base, emit);
+  }
+}
+
+function hold(w: Work, p: LiveParticipant, r: Reading, base: Base, emit: Emit): void {
+  if (r.held && !p.holdStarts.includes(r.held.since)) {
+    p.holdStarts.push(r.held.since);
+    p.heldSince = r.held.since;
+    emit(update(base, r.held.since, { change: 'hold', participant: participantRef(p) }));
+  } else if (!r.held && p.heldSince !== undefined && !w.analytics) {
+    p.heldSince = undefined;
+    emit(update(base, w.now, { change: 'resume', participant: participantRef(p) }));
+  }
+}
+
+function ended(w: Work, p: LiveParticipant, base: Base, emit: Emit): void {
+  const at = p.endTime ?? w.now;
+  const type = p.disconnectType ?? '';
+  if (!isAgent(p) || p.connectedTime === undefined) {
+    emit(update(base, at, { change: 'participant.disconnected', participant: participantRef(p), disconnectType: p.disconnectType }));
+  } else if (type.startsWith('transfer')) {
+    const kind = type === 'transfer.consult' || p.consultParticipantId !== undefined ? 'consult' : 'blind';
+    w.s.pendingTransfers.push({ fromParticipantId: p.id, kind, at });
+  } else {
+    emit({ ...base, type: 'agent.disconnected', occurredAt: at, agent: agentRef(p), disconnectType: p.disconnectType });
+  }
+}
+
+/** A transfer is reported once the agent who took the call is in the model (same or a later observation). */
+function resolveTransfers(w: Work, base: Base, emit: Emit, flush = false): void {
+  w.s.pendingTransfers = w.s.pendingTransfers.filter((t) => {
+    const from = w.s.participants.find((p) => p.id === t.fromParticipantId);
+    if (!from || !isAgent(from)) return false;
+    // Still on the call after the transfer (an analytics record shows everyone ended).
+    const after = (p: LiveParticipant) => p.endTime === undefined || p.endTime > t.at;
+    const candidates = w.s.participants.filter((p): p is LiveParticipant & { userId: string } => isAgent(p) && p.id !== from.id && after(p) && !w.s.transferTargets.includes(p.id));
+    const to = candidates.find((p) => p.id === from.consultParticipantId) ?? candidates.at(-1);
+    if (!to && !flush) return true;
+    if (to) w.s.transferTargets.push(to.id);
+    emit({ ...base, type: 'agent.transferred', occurredAt: t.at, kind: t.kind, agent: agentRef(from), from: agentRef(from), to: to ? agentRef(to) : null });
+    return false;
+  });
+}
+
+function maybeEnded(w: Work, base: Base, emit: Emit, endedAt?: string): void {
+  if (w.s.endedAt !== undefined || w.s.participants.length === 0) return;
+  if (!w.s.participants.every((p) => p.stage === 'ended')) return;
+  resolveTransfers(w, base, emit, true);
+  w.s.endedAt = endedAt ?? w.s.participants.flatMap((p) => p.endTime ?? []).sort().at(-1) ?? w.now;
+  emit({ ...base, type: 'conversation.ended', occurredAt: w.s.endedAt });
+}
+
+function mergeAnalytics(w: Work, obs: Extract<Observation, { kind: 'analytics' }>, base: Base, emit: Emit): void {
+  const c = obs.conversation;
+  w.s.startedAt = c.conversationStart;
+  if (c.conversationEnd !== undefined) {
+    maybeEnded(w, base, emit, c.conversationEnd);
+    w.s.endedAt = c.conversationEnd;
+  }
+  if (w.s.importedAt === undefined) {
+    w.s.importedAt = obs.importedAt;
+    emit({ ...base, type: 'conversation.imported', occurredAt: obs.importedAt, participants: c.participants?.length ?? 0 });
+  }
+  for (const e of c.evaluations ?? []) attach(w, 'evaluations', e.evaluationId, e.eventTime, (id) => ({ change: 'evaluation', evaluationId: id }), base, emit);
+  for (const s of c.surveys ?? []) attach(w, 'surveys', s.surveyId, s.eventTime, (id) => ({ change: 'survey', surveyId: id }), base, emit);
+}
+
+function attach(w: Work, list: 'evaluations' | 'surveys', id: unknown, eventTime: unknown, change: (id: string) => UpdateChange, base: Base, emit: Emit): void {
+  if (typeof id !== 'string' || w.s[list].includes(id)) return;
+  w.s[list].push(id);
+  emit(update(base, typeof eventTime === 'string' ? eventTime : w.now, change(id)));
+}

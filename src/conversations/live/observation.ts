@@ -1,0 +1,150 @@
+/**
+ * What the live model observes, read into one shape. Two sources describe a
+ * conversation: Genesys notification snapshots (topics
+ * "v2.users.{id}.conversations.calls" and "v2.users.{id}.conversations",
+ * Genesys Cloud docs, Notifications topics) while it happens, and the analytics
+ * record ("Analytics conversation detail model") after it ended. Both are read
+ * into `Reading`s, one per participant, so the deriver has one rule set.
+ */
+import type { AnalyticsConversationLike } from '../model.js';
+
+/** A participant as the two user topics carry it (flat, or with per-media `calls[]`). */
+export interface SnapshotParticipantLike {
+  id: string;
+  purpose?: string;
+  state?: string;
+  name?: string;
+  user?: { id: string };
+  userId?: string;
+  queue?: { id: string };
+  queueId?: string;
+  startTime?: string;
+  connectedTime?: string;
+  endTime?: string;
+  disconnectType?: string;
+  held?: boolean;
+  startHoldTime?: string;
+  consultParticipantId?: string;
+  direction?: string;
+  ani?: string;
+  dnis?: string;
+  wrapup?: { code?: string; endTime?: string };
+  endAcwTime?: string;
+  calls?: { state?: string; disconnectType?: string; direction?: string; held?: boolean; startHoldTime?: string; connectedTime?: string; disconnectedTime?: string }[];
+}
+
+export interface SnapshotLike {
+  id: string;
+  participants?: SnapshotParticipantLike[];
+}
+
+export type Observation =
+  | { kind: 'snapshot'; snapshot: SnapshotLike }
+  | { kind: 'analytics'; conversation: AnalyticsConversationLike; importedAt: string };
+
+/** How far a participant got: it only moves forward (the ordering rule of the deriver). */
+export type Stage = 'pending' | 'connected' | 'ended';
+export const STAGE_RANK: Record<Stage, number> = { pending: 0, connected: 1, ended: 2 };
+
+export interface Reading {
+  id: string;
+  purpose: string;
+  userId?: string | undefined;
+  name?: string | undefined;
+  queueId?: string | undefined;
+  stage: Stage;
+  startTime?: string | undefined;
+  connectedTime?: string | undefined;
+  endTime?: string | undefined;
+  /** Topic spelling (lowercase, dotted): analytics camelCase is converted. */
+  disconnectType?: string | undefined;
+  /** Snapshots only: analytics describes the past, where nobody is on hold. */
+  held?: { since: string } | undefined;
+  /** Every hold start the source shows (analytics: hold segments). */
+  holdStarts: string[];
+  consultParticipantId?: string | undefined;
+  wrapupCode?: string | undefined;
+  wrapupAt?: string | undefined;
+  direction?: string | undefined;
+  ani?: string | undefined;
+  dnis?: string | undefined;
+}
+
+const GONE = new Set(['disconnected', 'terminated']);
+
+function stageOfState(state: string | undefined): Stage {
+  const s = (state ?? '').toLowerCase();
+  if (GONE.has(s)) return 'ended';
+  return s === 'connected' ? 'connected' : 'pending';
+}
+
+/** One participant of a notification snapshot. */
+export function readSnapshotParticipant(p: SnapshotParticipantLike): Reading {
+  const call = p.calls?.[p.calls.length - 1];
+  const connectedTime = p.connectedTime ?? call?.connectedTime;
+  const held = p.held ?? call?.held ?? false;
+  const holdStart = p.startHoldTime ?? call?.startHoldTime;
+  return {
+    id: p.id,
+    purpose: (p.purpose ?? 'unknown').toLowerCase(),
+    userId: p.user?.id ?? p.userId,
+    name: p.name,
+    queueId: p.queue?.id ?? p.queueId,
+    stage: stageOfState(p.state ?? call?.state),
+    startTime: p.startTime,
+    connectedTime,
+    endTime: p.endTime ?? call?.disconnectedTime,
+    disconnectType: (p.disconnectType ?? call?.disconnectType)?.toLowerCase(),
+    held: held && holdStart ? { since: holdStart } : undefined,
+    holdStarts: held && holdStart ? [holdStart] : [],
+    consultParticipantId: p.consultParticipantId,
+    wrapupCode: p.wrapup?.code,
+    wrapupAt: p.wrapup?.endTime ?? p.endAcwTime,
+    direction: p.direction ?? call?.direction,
+    ani: p.ani,
+    dnis: p.dnis,
+  };
+}
+
+/** Analytics camelCase (`consultTransfer`) to topic spelling (`transfer.consult`). */
+export function topicDisconnectType(analytics: string | undefined): string | undefined {
+  if (analytics === undefined) return undefined;
+  const m = /^([a-z]+)Transfer$/.exec(analytics);
+  return m ? `transfer.${m[1]}` : analytics.toLowerCase();
+}
+
+type Segment = Record<string, unknown>;
+const RINGING = new Set(['alert', 'dialing', 'contacting', 'scheduled']);
+const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** One participant of an analytics record: its sessions' segments say when it connected and ended. */
+export function readAnalyticsParticipant(p: NonNullable<AnalyticsConversationLike['participants']>[number], conversationEnded: boolean): Reading {
+  const segments: Segment[] = (p.sessions ?? []).flatMap((s) => s.segments ?? []);
+  const call = segments.filter((g) => g.segmentType !== 'wrapup');
+  const wrapup = segments.find((g) => g.segmentType === 'wrapup' && typeof g.wrapUpCode === 'string');
+  const last = call.at(-1);
+  const endTime = text(last?.segmentEnd);
+  // Connected from the first segment past ringing (analytics segment types: Genesys Cloud docs, "Analytics conversation detail model").
+  const connectedTime = text(call.find((g) => !RINGING.has(String(g.segmentType)))?.segmentStart);
+  const ended = endTime !== undefined && (conversationEnded || last?.disconnectType !== undefined);
+  const session = p.sessions?.[0] as Record<string, unknown> | undefined;
+  return {
+    id: p.participantId,
+    purpose: (text(p.purpose) ?? 'unknown').toLowerCase(),
+    userId: text(p.userId),
+    name: text(p.participantName),
+    queueId: text(call.find((g) => typeof g.queueId === 'string')?.queueId),
+    stage: ended ? 'ended' : connectedTime !== undefined ? 'connected' : 'pending',
+    startTime: text(segments[0]?.segmentStart),
+    connectedTime,
+    endTime: ended ? endTime : undefined,
+    disconnectType: topicDisconnectType(text(call.findLast((g) => typeof g.disconnectType === 'string')?.disconnectType)),
+    held: undefined,
+    holdStarts: call.filter((g) => g.segmentType === 'hold').flatMap((g) => text(g.segmentStart) ?? []),
+    wrapupCode: text(wrapup?.wrapUpCode),
+    wrapupAt: text(wrapup?.segmentEnd),
+    direction: text(session?.direction),
+    ani: text(session?.ani),
+    dnis: text(session?.dnis),
+  };
+}
