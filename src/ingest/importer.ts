@@ -63,8 +63,8 @@ export class Importer {
       return;
     }
     try {
-      await this.import(orgId, conversationId);
-      this.d.metrics.imports.inc({ result: 'imported' });
+      const done = await this.import(orgId, conversationId, { yieldToOther: !REIMPORT_SOURCES.has(source) });
+      this.d.metrics.imports.inc({ result: done ? 'imported' : 'already-imported' });
       this.d.metrics.importSeconds.observe((Date.now() - started) / 1000);
     } catch (err) {
       const e = err instanceof NotReadyError ? err : classify(err, `conversation ${conversationId}`);
@@ -74,7 +74,12 @@ export class Importer {
     }
   };
 
-  async import(orgId: string, conversationId: string): Promise<void> {
+  /**
+   * Imports the conversation; false when `yieldToOther` and another replica finished importing it meanwhile
+   * (a takeover's gap reconcile can queue a call whose import is still running elsewhere, and RabbitMQ gives
+   * no per-key exclusivity): the rows written here were the same, and the hand-off is that replica's.
+   */
+  async import(orgId: string, conversationId: string, opts: { yieldToOther?: boolean } = {}): Promise<boolean> {
     const tenant = this.d.tenant(orgId);
     if (!tenant) throw new PermanentError(`unknown tenant ${orgId}`);
     const client = this.d.clients.get(tenant);
@@ -86,12 +91,17 @@ export class Importer {
     await this.d.store.replace(rows);
     const recordings = await this.importRecordings(client, orgId, conversationId, details.conversationStart);
     const version = importVersion(details, recordings);
-    const job: AnalysisJob = { tenant: orgId, conversationId, importVersion: version, recordings, importedAt: now };
-    await this.d.queue.publish(this.d.analysisQueue, job, { key: jobKey(orgId, conversationId), id: analysisMessageId(orgId, conversationId, version) });
     // Before markImported: a failed merge fails the job, whose retry imports again (the merge is idempotent).
     await this.d.live?.apply(orgId, { kind: 'analytics', conversation: details as unknown as AnalyticsConversationLike, importedAt: now });
+    if (opts.yieldToOther && (await this.d.store.isImported(orgId, conversationId))) {
+      this.d.log.debug({ orgId, conversationId }, 'imported meanwhile by another consumer; no second hand-off');
+      return false;
+    }
+    const job: AnalysisJob = { tenant: orgId, conversationId, importVersion: version, recordings, importedAt: now };
+    await this.d.queue.publish(this.d.analysisQueue, job, { key: jobKey(orgId, conversationId), id: analysisMessageId(orgId, conversationId, version) });
     await this.d.store.markImported(orgId, conversationId, recordings.length, now);
     this.d.log.info({ orgId, conversationId, recordings: recordings.length }, 'conversation imported');
+    return true;
   }
 
   private async importRecordings(client: GenesysClient, orgId: string, conversationId: string, start: string): Promise<AnalysisJob['recordings']> {

@@ -119,4 +119,37 @@ describe('analysis hand-off', () => {
     await once.handle(job('backfill'));
     expect(detailReads).toBe(2);
   });
+
+  it('hands off once when two jobs for the same call import it at the same time (a takeover gap reconcile during the import)', async () => {
+    const other = randomUUID();
+    let listed = 0;
+    let bothListing!: () => void;
+    const together = new Promise<void>((resolve) => (bothListing = resolve));
+    const racing = {
+      ...client,
+      analytics: { conversation: async () => ({ ...structuredClone(genesys.details), conversationId: other }) },
+      recordings: {
+        ...client.recordings,
+        // Both jobs passed the already-imported check before either finished: hold each until both are here.
+        list: async (...args: Parameters<GenesysClient['recordings']['list']>) => {
+          if (++listed === 2) bothListing();
+          await together;
+          return client.recordings.list(...args);
+        },
+      },
+    } as unknown as GenesysClient;
+    const a = new Importer({ ...deps, clients: new ClientPool(log, () => racing) });
+    const b = new Importer({ ...deps, clients: new ClientPool(log, () => racing) });
+    const job = (source: 'ended' | 'gap') => ({ id: randomUUID(), key: other, attempts: 1, payload: { tenant: orgId, conversationId: other, source } }) as unknown as Message<{ tenant: string; conversationId: string; source: 'ended' | 'gap' }>;
+    // Counted at publish: the embedded queue would fold two unacked messages with one id, RabbitMQ does not.
+    const publish = vi.spyOn(queue, 'publish');
+    try {
+      await Promise.all([a.handle(job('ended')), b.handle(job('gap'))]);
+      expect(listed).toBe(2);
+      const handOffs = publish.mock.calls.filter(([name, payload]) => name === analysis && (payload as AnalysisJob).conversationId === other);
+      expect(handOffs).toHaveLength(1);
+    } finally {
+      publish.mockRestore();
+    }
+  });
 });
