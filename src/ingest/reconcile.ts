@@ -18,9 +18,9 @@ import type { Directory } from '../tracking/index.js';
 import type { ClientPool } from './clients.js';
 import { jobKey, type IngestJob } from './jobs.js';
 import type { IngestMetrics } from './metrics.js';
-import type { IngestTables } from './tables.js';
+import type { IngestTables, Trigger } from './tables.js';
 
-export type Trigger = 'nightly' | 'manual' | 'gap' | 'backfill';
+export type { Trigger };
 
 export interface ReconcileReport {
   id: string;

@@ -3,7 +3,6 @@
  * shipped migration 003_tracking, which src/conversations owns (see
  * docs/database.md). Timestamps are ISO-8601 text.
  */
-import type { Trigger } from './reconcile.js';
 
 export interface ReconcileReportsTable {
   id: string;
@@ -25,3 +24,6 @@ export interface ReconcileReportsTable {
 export type IngestTables = {
   reconcile_reports: ReconcileReportsTable;
 };
+
+/** What started a reconciliation run (stored in `reconcile_reports.trigger`). */
+export type Trigger = 'nightly' | 'manual' | 'gap' | 'backfill';

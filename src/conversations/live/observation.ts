@@ -46,7 +46,8 @@ export type Observation =
 export type Stage = 'pending' | 'connected' | 'ended';
 export const STAGE_RANK: Record<Stage, number> = { pending: 0, connected: 1, ended: 2 };
 
-export interface Reading {
+/** What both a stored participant and one read from an observation know about it. */
+export interface ParticipantFacts {
   id: string;
   purpose: string;
   userId?: string | undefined;
@@ -58,12 +59,16 @@ export interface Reading {
   endTime?: string | undefined;
   /** Topic spelling (lowercase, dotted): analytics camelCase is converted. */
   disconnectType?: string | undefined;
-  /** Snapshots only: analytics describes the past, where nobody is on hold. */
-  held?: { since: string } | undefined;
-  /** Every hold start the source shows (analytics: hold segments). */
+  /** Every hold start seen: a snapshot showing one of these again is a repeat, not a new hold. */
   holdStarts: string[];
   consultParticipantId?: string | undefined;
   wrapupCode?: string | undefined;
+}
+
+/** One participant as an observation shows it; `holdStarts` are every hold start the source shows (analytics: hold segments). */
+export interface Reading extends ParticipantFacts {
+  /** Snapshots only: analytics describes the past, where nobody is on hold. */
+  held?: { since: string } | undefined;
   wrapupAt?: string | undefined;
   direction?: string | undefined;
   ani?: string | undefined;

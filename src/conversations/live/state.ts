@@ -4,25 +4,11 @@
  * each with how far it got; the analytics tree (sessions, segments, metrics)
  * stays in the normalized tables that ingest writes.
  */
-import type { Stage } from './observation.js';
+import type { ParticipantFacts } from './observation.js';
 
-export interface LiveParticipant {
-  id: string;
-  purpose: string;
-  userId?: string | undefined;
-  name?: string | undefined;
-  queueId?: string | undefined;
-  stage: Stage;
-  startTime?: string | undefined;
-  connectedTime?: string | undefined;
-  endTime?: string | undefined;
-  disconnectType?: string | undefined;
+export interface LiveParticipant extends ParticipantFacts {
   /** Start of the hold in progress, if any. */
   heldSince?: string | undefined;
-  /** Every hold start seen: a snapshot showing one of these again is a repeat, not a new hold. */
-  holdStarts: string[];
-  consultParticipantId?: string | undefined;
-  wrapupCode?: string | undefined;
 }
 
 /** An agent left by transfer and the agent who took the call is not known yet. */
