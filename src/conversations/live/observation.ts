@@ -6,31 +6,25 @@
  * record ("Analytics conversation detail model") after it ended. Both are read
  * into `Reading`s, one per participant, so the deriver has one rule set.
  */
+import type { SnapshotParticipant } from '../../tracking/index.js';
 import type { AnalyticsConversationLike } from '../model.js';
 
-/** A participant as the two user topics carry it (flat, or with per-media `calls[]`). */
-export interface SnapshotParticipantLike {
-  id: string;
-  purpose?: string;
-  state?: string;
-  name?: string;
-  user?: { id: string };
-  userId?: string;
-  queue?: { id: string };
-  queueId?: string;
+type SnapshotCall = NonNullable<SnapshotParticipant['calls']>[number];
+
+/**
+ * A participant as the two user topics carry it (flat, or with per-media `calls[]`): what the tracker
+ * reads, plus the times, holds and wrap-up the live model reads. The Genesys client's notification
+ * models fit it as they are.
+ */
+export interface SnapshotParticipantLike extends SnapshotParticipant {
   startTime?: string;
   connectedTime?: string;
-  endTime?: string;
-  disconnectType?: string;
   held?: boolean;
   startHoldTime?: string;
   consultParticipantId?: string;
-  direction?: string;
-  ani?: string;
-  dnis?: string;
   wrapup?: { code?: string; endTime?: string };
   endAcwTime?: string;
-  calls?: { state?: string; disconnectType?: string; direction?: string; held?: boolean; startHoldTime?: string; connectedTime?: string; disconnectedTime?: string }[];
+  calls?: (SnapshotCall & { held?: boolean; startHoldTime?: string; connectedTime?: string })[];
 }
 
 export interface SnapshotLike {
