@@ -23,6 +23,12 @@ export interface LiveStoreOptions {
   now?: () => number;
   /** Attempts before giving up when other writers keep winning the same conversation. */
   maxAttempts?: number;
+  /**
+   * Called after a transaction that recorded events has committed, with those
+   * events in sequence order (delivery wakes up, after-commit work starts).
+   * Must return at once and not throw: the writer does not wait for it.
+   */
+  onCommit?: (events: readonly CommonEvent[]) => void;
 }
 
 interface Row {
@@ -34,11 +40,13 @@ export class LiveStore {
   private readonly k: Kysely<ConversationTables>;
   private readonly now: () => number;
   private readonly maxAttempts: number;
+  private readonly onCommit: ((events: readonly CommonEvent[]) => void) | undefined;
 
   constructor(db: Db, o: LiveStoreOptions = {}) {
     this.k = db.kysely.withTables<ConversationTables>();
     this.now = o.now ?? Date.now;
     this.maxAttempts = o.maxAttempts ?? 8;
+    this.onCommit = o.onCommit;
   }
 
   /** Applies one observation; returns the events this call recorded (none when another writer already had). */
@@ -48,7 +56,10 @@ export class LiveStore {
       const row = await this.read(tenant, conversationId);
       const next = derive(row?.state, obs, { tenant, now: this.now });
       if (next.events.length === 0 && JSON.stringify(next.state) === JSON.stringify(row?.state ?? next.state)) return [];
-      if (await this.write(row, next.state, next.events)) return next.events;
+      if (await this.write(row, next.state, next.events)) {
+        if (next.events.length > 0) this.onCommit?.(next.events);
+        return next.events;
+      }
     }
     throw new LiveConflictError(`conversation ${conversationId}: still contended after ${this.maxAttempts} attempts`);
   }

@@ -83,6 +83,21 @@ describe.each([
     });
   });
 
+  it('tells onCommit what each committed transaction recorded, once, in order (nothing for a replay)', async () => {
+    const id = '00000000-0000-4000-8000-00000000a005';
+    const obs = observations(id);
+    const db = await openAppDatabase(url());
+    try {
+      const committed: number[][] = [];
+      const store = new LiveStore(db, { now, onCommit: (events) => committed.push(events.map((e) => e.seq)) });
+      for (const o of [...obs, ...obs]) await store.apply('org', o);
+      expect(committed.flat()).toEqual(expected(obs).map((e) => e.seq));
+      expect(committed.every((seqs) => seqs.length > 0)).toBe(true);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('merges analytics after the call: conversation.imported once, late survey attached once', async () => {
     const id = '00000000-0000-4000-8000-00000000a004';
     const t = timeline('inbound', id);
