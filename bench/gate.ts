@@ -6,10 +6,10 @@
  *     `resume` at its AudioHook client), Hookline in one process;
  *  2. the same across two replicas on PostgreSQL and Redis (A leads the
  *     tenant, B holds the sessions);
- *  3. capture alone: N stereo sessions × 20 ms into Hookline, no destination
- *     (N = 500 and 1,000);
- *  4. the same load with one destination: per-frame forwarding latency, and
- *     Hookline's CPU against case 3.
+ *  3. capture alone: N stereo sessions × F ms frames into Hookline, no
+ *     destination (N = 500 and 1,000; F = 20 by default, `--frame-ms`);
+ *  4. the same load with one destination, once per `batchMs` (`--batch-ms`):
+ *     per-frame forwarding latency, and Hookline's CPU against case 3.
  *
  * Prints the tables and target verdicts; a full run also writes them to
  * docs/benchmarks.md. See bench/gate/ for each part.
@@ -42,12 +42,13 @@ async function admission(o: GateBenchOptions, replicas: 1 | 2): Promise<Admissio
   return r;
 }
 
-async function forwarding(o: GateBenchOptions, sessions: number, downstream: boolean): Promise<ForwardingResult> {
-  const label = `${downstream ? 'capture + forwarding' : 'capture alone'}: ${sessions} × ${o.frameMs} ms`;
+async function forwarding(o: GateBenchOptions, sessions: number, frameMs: number, batchMs: number | undefined): Promise<ForwardingResult> {
+  const downstream = batchMs !== undefined;
+  const label = `${downstream ? `capture + forwarding (batchMs ${batchMs})` : 'capture alone'}: ${sessions} × ${frameMs} ms`;
   const profile = o.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`] : [];
-  const spec = { sessions, frameMs: o.frameMs, downstream, connectRate: o.connectRate, settleSeconds: o.settleSeconds, windowSeconds: o.windowSeconds, hooklineNodeArgs: profile };
+  const spec = { sessions, frameMs, downstream, batchMs: batchMs ?? 0, connectRate: o.connectRate, settleSeconds: o.settleSeconds, windowSeconds: o.windowSeconds, hooklineNodeArgs: profile };
   const r = await quietly(label, () => runForwarding(spec));
-  const lat = r.sink ? `, latency p50 ${r.sink.latencyMs.p50.toFixed(2)} ms, p99 ${r.sink.latencyMs.p99.toFixed(2)} ms` : '';
+  const lat = r.sink ? `, ${r.sink.messages} messages for ${r.sink.frames} frames, latency p50 ${r.sink.latencyMs.p50.toFixed(2)} ms, p99 ${r.sink.latencyMs.p99.toFixed(2)} ms` : '';
   process.stdout.write(`  Hookline CPU ${r.hooklineCpuPct.toFixed(1)} %, ${r.inFps.toFixed(0)} frames/s in${lat}, other work ${r.otherCpuPct.toFixed(0)} %\n`);
   return r;
 }
@@ -66,12 +67,15 @@ async function main(): Promise<void> {
     });
   }
   const started = new Date();
-  const admissions = [await admission(o, 1), await admission(o, 2)];
+  const admissions = o.forwardingOnly ? [] : [await admission(o, 1), await admission(o, 2)];
   const g: GateResults = { admission: admissions, forwarding: [], failed: [] };
-  for (const sessions of o.sessions) {
+  for (const sessions of o.sessions) for (const frameMs of o.frameMs) {
     // A size the machine cannot carry is reported as such; the other sizes still run.
     try {
-      g.forwarding.push({ alone: await forwarding(o, sessions, false), forwarding: await forwarding(o, sessions, true) });
+      const alone = await forwarding(o, sessions, frameMs, undefined);
+      const withDestination: ForwardingResult[] = [];
+      for (const batchMs of o.batchMs) withDestination.push(await forwarding(o, sessions, frameMs, batchMs));
+      g.forwarding.push({ alone, forwarding: withDestination });
     } catch (err) {
       killAll();
       const reason = (err as Error).message;

@@ -20,6 +20,8 @@ export interface ForwardingCase {
   sessions: number;
   frameMs: number;
   downstream: boolean;
+  /** The destination's batchMs (with a destination). */
+  batchMs: number;
   connectRate: number;
   settleSeconds: number;
   windowSeconds: number;
@@ -56,15 +58,18 @@ interface Sink {
   child: ChildProcess;
 }
 
-async function startSink(): Promise<Sink> {
-  const child = spawnNode({ cpu: LOAD_CPU, priority: 'high', args: [SINK_JS], stdio: [...WITH_IPC] });
+/** Bytes of one source frame of stereo PCMU at 8 kHz: where each stamp sits in a batched message. */
+const frameBytes = (frameMs: number): number => frameMs * 16;
+
+async function startSink(frameMs: number): Promise<Sink> {
+  const child = spawnNode({ cpu: LOAD_CPU, priority: 'high', args: [SINK_JS, String(frameBytes(frameMs))], stdio: [...WITH_IPC] });
   const inbox = new Inbox(child);
   const { port } = await inbox.next<{ type: 'ready'; port: number }>('ready', 15_000);
   return { url: `ws://127.0.0.1:${port}`, inbox, child };
 }
 
-function tenant(creds: { orgId: string; apiKey: string; secret: string }, sink: Sink | undefined): Record<string, unknown> {
-  const downstream = sink ? [{ url: sink.url, name: 'bench-sink', channels: 'both' }] : [];
+function tenant(creds: { orgId: string; apiKey: string; secret: string }, sink: Sink | undefined, batchMs: number): Record<string, unknown> {
+  const downstream = sink ? [{ url: sink.url, name: 'bench-sink', channels: 'both', batchMs }] : [];
   return { orgId: creds.orgId, name: 'Bench', apiKeys: [{ key: creds.apiKey, secret: creds.secret }], admission: 'all', downstream };
 }
 
@@ -150,11 +155,11 @@ function figures(c: ForwardingCase, a: Edge, b: Edge, s: SinkWindow | undefined,
 
 export async function runForwarding(c: ForwardingCase): Promise<ForwardingResult> {
   const creds = { orgId: randomUUID(), apiKey: `bench-${randomBytes(8).toString('hex')}`, secret: randomBytes(32).toString('base64') };
-  const sink = c.downstream ? await startSink() : undefined;
+  const sink = c.downstream ? await startSink(c.frameMs) : undefined;
   let hookline: RunningHookline | undefined;
   let loader: { child: ChildProcess; inbox: Inbox } | undefined;
   try {
-    hookline = await startHookline({ cpu: HOOKLINE_CPU, nodeArgs: c.hooklineNodeArgs ?? [], config: { tenants: [tenant(creds, sink)] } });
+    hookline = await startHookline({ cpu: HOOKLINE_CPU, nodeArgs: c.hooklineNodeArgs ?? [], config: { tenants: [tenant(creds, sink, c.batchMs)] } });
     loader = startLoader(c, hookline, creds);
     const w = await window(c, { hookline, loader, sink });
     loader.child.send({ type: 'finish' });

@@ -14,7 +14,11 @@ export interface GateBenchOptions {
   agents: number;
   /** Forwarding: concurrent stereo sessions of `frameMs` frames, one pair of cases per size. */
   sessions: number[];
-  frameMs: number;
+  /** Frame lengths of the forwarding load, and the destination's batchMs values run at each. */
+  frameMs: number[];
+  batchMs: number[];
+  /** Skip the admission cases (a forwarding-only run). */
+  forwardingOnly: boolean;
   connectRate: number;
   settleSeconds: number;
   windowSeconds: number;
@@ -23,7 +27,7 @@ export interface GateBenchOptions {
   writeDocs: boolean;
 }
 
-export const USAGE = `usage: npm run bench:gate [-- --quick] [--calls 300] [--sessions 500,1000] [--window 20] [--profile DIR] [--no-docs]`;
+export const USAGE = `usage: npm run bench:gate [-- --quick] [--calls 300] [--sessions 500,1000] [--window 20] [--frame-ms 20,100] [--batch-ms 0,100] [--forwarding-only] [--profile DIR] [--no-docs]`;
 
 export function parseOptions(argv: string[]): GateBenchOptions {
   const { values: v } = parseArgs({
@@ -34,6 +38,9 @@ export function parseOptions(argv: string[]): GateBenchOptions {
       sessions: { type: 'string' },
       window: { type: 'string' },
       profile: { type: 'string' },
+      'frame-ms': { type: 'string' },
+      'batch-ms': { type: 'string' },
+      'forwarding-only': { type: 'boolean', default: false },
       'no-docs': { type: 'boolean', default: false },
     },
   });
@@ -45,14 +52,19 @@ export function parseOptions(argv: string[]): GateBenchOptions {
     agents: 80,
     // 1,000 is the issue's size; 500 is what this 2-core machine carries with the load generator and receiver beside Hookline.
     sessions: (v.sessions ?? (quick ? '200' : '500,1000')).split(',').map(Number),
-    frameMs: 20,
+    frameMs: (v['frame-ms'] ?? '20').split(',').map(Number),
+    batchMs: (v['batch-ms'] ?? '100').split(',').map(Number),
+    forwardingOnly: v['forwarding-only'] === true,
     connectRate: 200,
     settleSeconds: quick ? 2 : 5,
     windowSeconds: Number(v.window ?? (quick ? 6 : 20)),
     profileDir: v.profile === undefined ? undefined : resolve(v.profile),
     // Profiled, smoke and hand-sized runs must not replace the recorded figures.
-    writeDocs: !quick && v['no-docs'] !== true && v.calls === undefined && v.sessions === undefined && v.window === undefined && v.profile === undefined,
+    writeDocs:
+      !quick && v['no-docs'] !== true && v.calls === undefined && v.sessions === undefined && v.window === undefined && v.profile === undefined &&
+      v['frame-ms'] === undefined && v['batch-ms'] === undefined && v['forwarding-only'] !== true,
   };
-  if (![o.calls, ...o.sessions, o.windowSeconds].every((n) => Number.isInteger(n) && n > 0)) throw new Error(`--calls, --sessions and --window take positive whole numbers\n${USAGE}`);
+  if (![o.calls, ...o.sessions, ...o.frameMs, o.windowSeconds].every((n) => Number.isInteger(n) && n > 0)) throw new Error(`--calls, --sessions, --frame-ms and --window take positive whole numbers\n${USAGE}`);
+  if (!o.batchMs.every((n) => Number.isInteger(n) && n >= 0 && n <= 1000)) throw new Error(`--batch-ms takes whole numbers from 0 to 1000\n${USAGE}`);
   return o;
 }

@@ -149,7 +149,8 @@ export function registerTenantSettings(tenant: Command): void {
     .option('--header-name <name>', 'custom auth header name')
     .option('--header-value <value>', 'custom auth header value')
     .option('--channels <which>', 'both | customer | agent', 'both')
-    .action(async (orgId: string, o: { url: string; name?: string; bearerToken?: string; headerName?: string; headerValue?: string; channels: string }, cmd: Command) =>
+    .option('--batch-ms <ms>', 'audio per binary message, 0 = frame by frame (default 100)')
+    .action(async (orgId: string, o: { url: string; name?: string; bearerToken?: string; headerName?: string; headerValue?: string; channels: string; batchMs?: string }, cmd: Command) =>
       update(cmd, orgId, (t) => ({
         ...t,
         downstream: [
@@ -160,6 +161,8 @@ export function registerTenantSettings(tenant: Command): void {
             ...(o.name ? { name: o.name } : {}),
             ...(o.bearerToken ? { bearerToken: o.bearerToken } : {}),
             ...(o.headerName ? { header: { name: o.headerName, value: o.headerValue ?? '' } } : {}),
+            // Checked by the tenant schema, which names the key when it is not a whole number of 0–1000.
+            ...(o.batchMs !== undefined ? { batchMs: Number(o.batchMs) } : {}),
           },
         ],
       })),

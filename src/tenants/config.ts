@@ -52,7 +52,12 @@ export const downstreamSchema = z.strictObject({
   bearerToken: z.string().optional(),
   header: z.strictObject({ name: z.string().min(1), value: z.string() }).optional(),
   channels: z.enum(['both', 'customer', 'agent']).default('both'),
+  /** Audio coalesced into one binary message, in ms of audio or of waiting (absent: DEFAULT_BATCH_MS; 0: frame by frame). */
+  batchMs: z.number().int().min(0).max(1000).optional(),
 });
+
+/** A destination's `batchMs` when it sets none. */
+export const DEFAULT_BATCH_MS = 100;
 
 export const genesysSchema = z.strictObject({
   clientId: z.string().min(1),

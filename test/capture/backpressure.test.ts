@@ -110,60 +110,89 @@ describe('stream forwarding under downstream backpressure', () => {
     out.cleanup();
   });
 
-  it('drops frames while the destination\'s buffer is over its bound, counts them, and marks the hole with a gap', async () => {
+  /** A stream sink whose one destination's socket reads as backed up while `full()` says so. */
+  function backedUp(replayBufferSeconds: number, full: () => boolean) {
     const url = `ws://127.0.0.1:${receiver.port}`;
-    let full = false;
     // Only the forwarder's socket to this receiver looks backed up; every other socket reads its real amount.
     const real = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'bufferedAmount')!.get!;
     const spy = vi.spyOn(WebSocket.prototype, 'bufferedAmount', 'get').mockImplementation(function (this: WebSocket) {
-      return full && this.url?.startsWith(url) ? 1 << 30 : (real.call(this) as number);
+      return full() && this.url?.startsWith(url) ? 1 << 30 : (real.call(this) as number);
     });
+    const drops = { n: 0 };
+    const sink = new StreamSink({
+      destinations: () => [{ url, channels: 'both', batchMs: 0 }],
+      replayBufferSeconds,
+      maxBufferedBytes: 64 * 1024,
+      deliverAfterEndMs: 4000,
+      log: createLogger({ level: 'silent' }),
+      onDrop: (n = 1) => void (drops.n += n),
+      backoff: { initialMs: 50, maxMs: 200 },
+    });
+    const sessionId = randomUUID();
+    const info: SessionInfo = {
+      orgId: randomUUID(),
+      sessionId,
+      correlationId: randomUUID(),
+      conversationId: randomUUID(),
+      participant: { id: randomUUID(), ani: '', aniName: '', dnis: '' },
+      media: { type: 'audio', format: 'PCMU', channels: ['external', 'internal'], rate: 8000 },
+      openedAt: new Date().toISOString(),
+      admittedAt: new Date().toISOString(),
+      admittedPosition: 0,
+      openParameters: {},
+    };
+    const s = sink.open(info)!;
+    let n = 0;
+    const send = (count: number) => {
+      for (let i = 0; i < count; i++, n++) s.audio(Buffer.alloc(320, n % 250), n * FRAME, 160);
+    };
+    const ended = new Promise<ReceivedSession>((resolve) => receiver.on('end', (x: ReceivedSession) => x.start.sessionId === sessionId && resolve(x)));
+    return { spy, drops, s, send, sessionId, ended };
+  }
+  const FRAME = 0.02 * NS_PER_SECOND;
+
+  it('holds frames in the ring while the destination\'s buffer is over its bound, and sends them once it drains', async () => {
+    let full = false;
+    const b = backedUp(10, () => full);
     try {
-      let drops = 0;
-      const sink = new StreamSink({
-        destinations: () => [{ url, channels: 'both' }],
-        replayBufferSeconds: 10,
-        maxBufferedBytes: 64 * 1024,
-        deliverAfterEndMs: 4000,
-        log: createLogger({ level: 'silent' }),
-        onDrop: (n = 1) => void (drops += n),
-        backoff: { initialMs: 50, maxMs: 200 },
-      } as unknown as ConstructorParameters<typeof StreamSink>[0]);
-      const sessionId = randomUUID();
-      const info: SessionInfo = {
-        orgId: randomUUID(),
-        sessionId,
-        correlationId: randomUUID(),
-        conversationId: randomUUID(),
-        participant: { id: randomUUID(), ani: '', aniName: '', dnis: '' },
-        media: { type: 'audio', format: 'PCMU', channels: ['external', 'internal'], rate: 8000 },
-        openedAt: new Date().toISOString(),
-        admittedAt: new Date().toISOString(),
-        admittedPosition: 0,
-        openParameters: {},
-      };
-      const s = sink.open(info)!;
-      const FRAME = 0.02 * NS_PER_SECOND;
-      let n = 0;
-      const send = (count: number) => {
-        for (let i = 0; i < count; i++, n++) s.audio(Buffer.alloc(320, n % 250), n * FRAME, 160);
-      };
-      await until(() => receiver.sessions.get(sessionId) !== undefined, 5000, 'the destination to connect');
-      send(5);
-      await until(() => (receiver.sessions.get(sessionId)?.bytesReceived ?? 0) >= 5 * 320);
+      await until(() => receiver.sessions.get(b.sessionId) !== undefined, 5000, 'the destination to connect');
+      b.send(5);
+      await until(() => (receiver.sessions.get(b.sessionId)?.bytesReceived ?? 0) >= 5 * 320);
       full = true;
-      send(5);
+      b.send(5);
+      expect(receiver.sessions.get(b.sessionId)?.bytesReceived).toBe(5 * 320);
       full = false;
-      send(5);
-      const ended = new Promise<ReceivedSession>((resolve) => receiver.on('end', (x: ReceivedSession) => x.start.sessionId === sessionId && resolve(x)));
-      await s.end({ reason: 'end', position: 15 * FRAME, endedAt: new Date().toISOString() });
-      const r = await ended;
-      expect(drops).toBe(5);
+      b.send(5);
+      await b.s.end({ reason: 'end', position: 15 * FRAME, endedAt: new Date().toISOString() });
+      const r = await b.ended;
+      expect(b.drops.n).toBe(0);
+      expect(r.ended?.droppedFrames).toBe(0);
+      expect(r.bytesReceived).toBe(15 * 320);
+      expect(r.messages.filter((m) => m.type === 'gap')).toEqual([]);
+    } finally {
+      b.spy.mockRestore();
+    }
+  });
+
+  it('drops what overflows the ring while the destination is backed up, counts it, and marks the hole with a gap', async () => {
+    let full = false;
+    const b = backedUp(0.1, () => full); // 5 frames
+    try {
+      await until(() => receiver.sessions.get(b.sessionId) !== undefined, 5000, 'the destination to connect');
+      b.send(5);
+      await until(() => (receiver.sessions.get(b.sessionId)?.bytesReceived ?? 0) >= 5 * 320);
+      full = true;
+      b.send(10); // the 5 oldest of these fall out of the ring unsent
+      full = false;
+      b.send(5);
+      await b.s.end({ reason: 'end', position: 20 * FRAME, endedAt: new Date().toISOString() });
+      const r = await b.ended;
+      expect(b.drops.n).toBe(5);
       expect(r.ended?.droppedFrames).toBe(5);
-      expect(r.bytesReceived).toBe(10 * 320);
+      expect(r.bytesReceived).toBe(15 * 320);
       expect(r.messages.filter((m) => m.type === 'gap')).toEqual([{ type: 'gap', from: formatDuration(5 * FRAME), to: formatDuration(10 * FRAME), reason: 'backpressure' }]);
     } finally {
-      spy.mockRestore();
+      b.spy.mockRestore();
     }
   });
 });
