@@ -158,7 +158,7 @@ export class ReadModel {
       segments: (tree?.segments ?? []).map((g) => ({
         participantId: g.participant_id,
         sessionId: g.session_id,
-        ordinal: g.ordinal,
+        ordinal: Number(g.ordinal),
         segmentType: g.segment_type,
         segmentStart: g.segment_start,
         segmentEnd: g.segment_end,
@@ -172,13 +172,14 @@ export class ReadModel {
         errorCode: g.error_code,
         properties: json(g.properties),
       })),
-      metrics: (tree?.metrics ?? []).map((m) => ({ participantId: m.participant_id, sessionId: m.session_id, ordinal: m.ordinal, name: m.name, value: m.value, emitDate: m.emit_date })),
+      metrics: (tree?.metrics ?? []).map((m) => ({ participantId: m.participant_id, sessionId: m.session_id, ordinal: Number(m.ordinal), name: m.name, value: Number(m.value), emitDate: m.emit_date })),
       recordings: (tree?.recordings ?? []).map((r) => ({
         recordingId: r.recording_id,
         objectKey: r.object_key,
         format: r.format,
         contentType: r.content_type,
-        size: r.size,
+        // PostgreSQL returns bigint columns as strings.
+        size: Number(r.size),
         sha256: r.sha256,
         media: r.media,
         startTime: r.start_time,
