@@ -7,6 +7,7 @@ import { z } from 'zod';
 // The sections come from each capability's config module, not its index: every CLI command loads the
 // configuration, and the indexes bring their whole runtime (ws, kysely, the Genesys client), which doubled
 // the CLI's start time. The config modules import only zod and platform/config.
+import { apiSchema } from '../api/config.js';
 import { audiohookSchema, recorderSchema, streamSchema } from '../capture/config.js';
 import { ingestSchema } from '../ingest/config.js';
 import {
@@ -58,6 +59,7 @@ export const configSchema = z
     dataDir: dataDirSchema,
     server: serverSchema,
     metrics: metricsSchema,
+    api: apiSchema,
     database: databaseSchema,
     objects: objectsSchema,
     queue: queueSchema,

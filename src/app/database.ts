@@ -5,6 +5,7 @@
  * The app, the CLI, the tests and the benchmarks open the database here.
  */
 import type { Kysely } from 'kysely';
+import { apiMigrations, type ApiTables } from '../api/index.js';
 import { conversationMigrations, type ConversationTables } from '../conversations/index.js';
 import type { IngestTables } from '../ingest/index.js';
 import { joinMigrations, openDatabase, type Db, type OpenOptions } from '../platform/db/index.js';
@@ -15,10 +16,10 @@ import { tenantMigrations, type TenantTables } from '../tenants/index.js';
 import type { TrackingTables } from '../tracking/index.js';
 
 /** Every table of the application. Two owners declaring one table differently would make its columns `never`. */
-export type Database = TenantTables & QueueTables & ConversationTables & IngestTables & TrackingTables;
+export type Database = TenantTables & QueueTables & ConversationTables & IngestTables & TrackingTables & ApiTables;
 
 /** Every migration, by name; Kysely runs them in name order, not in this order. */
-export const MIGRATIONS = joinMigrations(tenantMigrations, queueMigrations, conversationMigrations);
+export const MIGRATIONS = joinMigrations(tenantMigrations, queueMigrations, conversationMigrations, apiMigrations);
 
 /** Opens the database and runs the migrations not run yet. */
 export function openAppDatabase(url: string, options: Omit<OpenOptions, 'migrations'> = {}): Promise<Db> {

@@ -1,7 +1,8 @@
 /**
  * The public HTTP side of `hookline serve`: health, readiness and the upgrade
- * dispatch for WebSocket endpoints (AudioHook today). Nothing else: metrics
- * and any admin surface listen elsewhere (metrics-server.ts). Its connections
+ * dispatch for WebSocket endpoints (AudioHook today); serve.ts adds the Genesys
+ * Data Action route (token-authenticated, src/api). Nothing else: metrics and
+ * the read API listen elsewhere (admin-server.ts). Its connections
  * are bounded (connection-guard.ts) and slow requests time out.
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';

@@ -14,7 +14,7 @@
  *   held       stop watching held sessions in shared state
  *   tenants    stop refreshing tenants and keys
  *   http       close the public port (health and readiness answer until here)
- *   metrics    close the metrics listener
+ *   admin      close the admin listener (metrics, read API)
  *   queue      close the queue
  *   state      close shared state
  *   database   close the object store, then the database, last
@@ -26,6 +26,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sql } from 'kysely';
+import { ConversationContextService, ReadModel, SessionStatusStore, TokenStore, dataActionRoute, openApiDocument, readRoutes, recordingStatus, registerRoutes } from '../api/index.js';
 import { CaptureServer, RecorderSink, SinkDropMetrics, StreamSink, type Admission, type Sink } from '../capture/index.js';
 import { Gate, type GatePolicy } from '../gate/index.js';
 import type { GenesysClient } from '../genesys/index.js';
@@ -43,7 +44,7 @@ import { ConnectionGuard } from './connection-guard.js';
 import { openContext, type Context } from './context.js';
 import { createHttp } from './http.js';
 import { Lifecycle } from './lifecycle.js';
-import { startMetricsServer, type MetricsServer } from './metrics-server.js';
+import { startAdminServer, type AdminServer } from './admin-server.js';
 
 export interface Server {
   ctx: Context;
@@ -61,8 +62,8 @@ export interface Server {
   /** Base URL the server listens on, e.g. http://127.0.0.1:8080 */
   url: string;
   port: number;
-  /** The metrics listener, when enabled. */
-  metrics: MetricsServer | undefined;
+  /** The admin listener (metrics, read API), when either is enabled. */
+  metrics: AdminServer | undefined;
   /** Graceful stop: unready, drain sessions, close everything. */
   stop(drainMs?: number): Promise<void>;
 }
@@ -133,7 +134,7 @@ function sinks(s: Shared, drops: SinkDropMetrics): Sink[] {
 }
 
 /** The AudioHook endpoint with its admission (the gate) and sinks. */
-function buildCapture(s: Shared, guard: ConnectionGuard, onUnreachable: (orgId: string, conversationId: string) => void) {
+function buildCapture(s: Shared, guard: ConnectionGuard, status: SessionStatusStore | undefined, onUnreachable: (orgId: string, conversationId: string) => void) {
   const { config, logger, registry, state, replicaId, tenants } = s;
   // Held sessions go into shared state, so whichever replica leads the tenant can resolve them.
   const held = new HeldConversations({ state, replicaId, log: logger.child({ component: 'gate' }), onUnreachable: (c) => onUnreachable(c.orgId, c.conversationId) });
@@ -143,7 +144,8 @@ function buildCapture(s: Shared, guard: ConnectionGuard, onUnreachable: (orgId: 
     log: logger.child({ component: 'audiohook' }),
     registry,
     credentials: tenants,
-    admission: s.overrides.admission?.(gate) ?? gate,
+    // With the API on, every decision and state change is also recorded for the Data Action (off the audio path).
+    admission: status ? recordingStatus(s.overrides.admission?.(gate) ?? gate, status) : (s.overrides.admission?.(gate) ?? gate),
     sinks: sinks(s, new SinkDropMetrics(registry)),
     onAuthenticated: (socket) => guard.authenticated(socket),
     // With Redis, a signature used on one replica cannot open a session on another.
@@ -176,7 +178,7 @@ function buildPipelines(s: Shared, held: HeldConversations) {
     held,
     ...(overrides.genesysClient ? { client: overrides.genesysClient } : {}),
   });
-  return { store, directory, ingest, tracking, liveFeed };
+  return { store, live, directory, ingest, tracking, liveFeed };
 }
 
 /** Starts tracking, then keeps tracking and ingest following the tenants (now and on every refresh). */
@@ -216,6 +218,14 @@ function buildHttp(s: Shared, capture: CaptureServer, guard: ConnectionGuard) {
   return http;
 }
 
+/** The read API (admin listener) and the Data Action (public listener), over the conversation model. */
+function buildApi(s: Shared, store: ConversationStore, live: LiveStore, status: SessionStatusStore) {
+  const tokens = new TokenStore(s.ctx.db);
+  const routes = readRoutes({ read: new ReadModel(s.ctx.db, store, live), tokens });
+  const dataAction = dataActionRoute(new ConversationContextService({ store, live, status, recorderEnabled: s.config.recorder.enabled }));
+  return { tokens, routes, dataAction, openapi: openApiDocument([...routes, dataAction], '1.0.0') };
+}
+
 export async function startServer(config: Config, log?: Logger, overrides: ServerOverrides = {}): Promise<Server> {
   const ctx = await openContext(config, log, { syncTenants: { origin: overrides.configOrigin ?? CONFIG_ORIGIN } });
   const life = new Lifecycle<Shutdown>({ onStopError: (name, err) => ctx.log.error({ component: name, err: errorMessage(err) }, 'stop failed') });
@@ -245,16 +255,27 @@ async function compose(ctx: Context, config: Config, overrides: ServerOverrides,
   // it for sessions it holds, which need the public port, opened after tracking is built and started.
   const resolveLocally = (orgId: string, conversationId: string) =>
     void tracking.resolveLocally(orgId, conversationId).catch((err: unknown) => logger.warn({ orgId, conversationId, err: errorMessage(err) }, 'could not resolve a held session locally'));
-  const { held, gate, capture } = buildCapture(s, guard, resolveLocally);
-  const { store, directory, ingest, tracking, liveFeed } = buildPipelines(s, held);
+  const status = config.api.enabled ? new SessionStatusStore(state, logger.child({ component: 'api' })) : undefined;
+  const { held, gate, capture } = buildCapture(s, guard, status, resolveLocally);
+  const { store, live, directory, ingest, tracking, liveFeed } = buildPipelines(s, held);
   // Tracking's events feed the gate and, from the tenant's leader only, ingest.
   tracking.onEvent((e) => gate.onEvent(e));
   if (ingest) tracking.onLeaderEvent(ingest.onLeaderEvent);
   const http = buildHttp(s, capture, guard);
-  let metrics: MetricsServer | undefined;
+  const api = status ? buildApi(s, store, live, status) : undefined;
+  // The Data Action is called by Genesys from the cloud: it must be on the public port (docs/data-actions.md).
+  if (api) registerRoutes(http.app, [api.dataAction], { tokens: api.tokens, bodyLimit: 1024 });
+  let metrics: AdminServer | undefined;
 
   // Added in start order; stopped in reverse (the order is written down at the top of this file).
-  life.add({ name: 'metrics', start: async () => void (metrics = config.metrics.enabled ? await startMetricsServer(config.metrics, registry, logger.child({ component: 'metrics' })) : undefined), stop: () => metrics?.close() });
+  life.add({
+    name: 'admin',
+    start: async () => {
+      if (!config.metrics.enabled && !api) return;
+      metrics = await startAdminServer({ metrics: config.metrics, registry, log: logger.child({ component: 'admin' }), limits: config.server, api });
+    },
+    stop: () => metrics?.close(),
+  });
   life.add({ name: 'http', stop: () => http.app.close() });
   life.add({ name: 'tenants', start: () => s.tenants.start(config.audiohook.credentialRefreshMs), stop: () => s.tenants.stop() });
   life.add({ name: 'held', stop: () => held.stop() });

@@ -11,6 +11,7 @@ import { registerReceive } from './receive.js';
 import { registerServe } from './serve.js';
 import { registerSimulate } from './simulate.js';
 import { registerTenantCommands } from './tenants.js';
+import { registerTokenCommands } from './tokens.js';
 
 export function buildProgram(): Command {
   const program = new Command('hookline')
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerServe(program);
   registerTenantCommands(program);
+  registerTokenCommands(program);
   registerSimulate(program);
   registerEmulator(program);
   registerReceive(program);

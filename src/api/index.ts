@@ -1,0 +1,16 @@
+/**
+ * The API capability: per-tenant API tokens, the read API over the
+ * conversation model (admin listener), its OpenAPI document, and the Data
+ * Action endpoint Genesys Architect calls (public listener). Fastify is used
+ * through the instance the app passes in; nothing here opens a port.
+ */
+export { apiMigrations } from './migrations/index.js';
+export type { ApiTables, ApiTokensTable } from './tables.js';
+export { apiSchema, type ApiConfig } from './config.js';
+export { LAST_USED_RESOLUTION_MS, SCOPES, TOKEN_PREFIX, TokenError, TokenStore, allows, type Principal, type Scope, type TokenInfo } from './tokens.js';
+export { ReadModel } from './read.js';
+export { ConversationContextService, type ContextDeps } from './data-action.js';
+export { STATUS_TTL_MS, SessionStatusStore, recordingStatus, type SessionStatus } from './session-status.js';
+export { dataActionRoute, readRoutes, registerRoutes, type ReadDeps, type RegisterOptions, type RouteSpec } from './routes.js';
+export { openApiDocument } from './openapi.js';
+export { BadRequestError } from './errors.js';
