@@ -7,6 +7,8 @@
 import type { Kysely } from 'kysely';
 import { conversationMigrations, type ConversationTables } from '../conversations/index.js';
 import type { IngestTables } from '../ingest/index.js';
+// Not ingest's index: that loads the queue's AMQP client and the Genesys client, which database-only commands never need.
+import { ingestMigrations } from '../ingest/migrations/index.js';
 import { joinMigrations, openDatabase, type Db, type OpenOptions } from '../platform/db/index.js';
 // Not the queue's index: that loads the AMQP client, which the CLI's database-only commands never need.
 import { queueMigrations } from '../platform/queue/migrations/index.js';
@@ -18,7 +20,7 @@ import type { TrackingTables } from '../tracking/index.js';
 export type Database = TenantTables & QueueTables & ConversationTables & IngestTables & TrackingTables;
 
 /** Every migration, by name; Kysely runs them in name order, not in this order. */
-export const MIGRATIONS = joinMigrations(tenantMigrations, queueMigrations, conversationMigrations);
+export const MIGRATIONS = joinMigrations(tenantMigrations, queueMigrations, conversationMigrations, ingestMigrations);
 
 /** Opens the database and runs the migrations not run yet. */
 export function openAppDatabase(url: string, options: Omit<OpenOptions, 'migrations'> = {}): Promise<Db> {
