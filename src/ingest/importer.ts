@@ -161,16 +161,34 @@ export class Importer {
     this.d.log.info({ orgId, conversationId, recordings: recordings.length }, 'conversation imported');
   }
 
-  /** Renews the claim every third of its lease while the import runs (recordings can take long to download). */
+  /**
+   * Renews the claim every third of its lease while the import runs (recordings can take long to download).
+   * One renewal at a time: an overlapping one finishing late would move the lease back.
+   */
   private keepLease(orgId: string, conversationId: string, owner: string): { stop(): void } {
-    const timer = setInterval(() => {
-      this.d.claims.renew(orgId, conversationId, owner).then(
-        (held) => held || this.d.log.warn({ orgId, conversationId }, 'import claim lost to another consumer; this import will not hand off'),
-        (err: unknown) => this.d.log.warn({ orgId, conversationId, err: errorMessage(err) }, 'could not renew an import claim'),
-      );
-    }, this.d.renewEveryMs ?? this.d.claims.leaseMs / 3);
-    timer.unref();
-    return { stop: () => clearInterval(timer) };
+    let timer: NodeJS.Timeout | undefined;
+    let stopped = false;
+    const renew = async () => {
+      try {
+        const held = await this.d.claims.renew(orgId, conversationId, owner);
+        if (!held) return void this.d.log.warn({ orgId, conversationId }, 'import claim lost to another consumer; this import will not hand off');
+      } catch (err) {
+        this.d.log.warn({ orgId, conversationId, err: errorMessage(err) }, 'could not renew an import claim');
+      }
+      schedule();
+    };
+    const schedule = () => {
+      if (stopped) return;
+      timer = setTimeout(() => void renew(), this.d.renewEveryMs ?? this.d.claims.leaseMs / 3);
+      timer.unref();
+    };
+    schedule();
+    return {
+      stop: () => {
+        stopped = true;
+        clearTimeout(timer);
+      },
+    };
   }
 
   private async importRecordings(client: GenesysClient, orgId: string, conversationId: string, start: string): Promise<AnalysisJob['recordings']> {
