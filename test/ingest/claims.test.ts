@@ -140,6 +140,7 @@ describe.each([
       };
       runs = [first.handle(job(conversationId, 'ended')), second.handle(job(conversationId, 'gap'))];
       const results = await Promise.allSettled(runs);
+      expect(handOffs.get(conversationId), `round ${round}`).toHaveLength(1);
       const deferred = results.filter((r) => r.status === 'rejected');
       expect(deferred, `round ${round}`).toHaveLength(1);
       const reason = (deferred[0] as PromiseRejectedResult).reason as unknown;
