@@ -110,6 +110,7 @@ export class Importer {
    */
   async import(orgId: string, conversationId: string, opts: { reimport?: boolean } = {}): Promise<ImportResult> {
     const reimport = opts.reimport ?? true;
+    const tenant = tenantOf(this.d, orgId);
     const owner = randomUUID();
     const claim = await this.d.claims.acquire(orgId, conversationId, owner);
     if (!claim.won) {
@@ -129,7 +130,7 @@ export class Importer {
       if (claim.unconfirmedVersion) {
         this.d.log.warn({ orgId, conversationId }, 'an earlier consumer stopped during the hand-off; importing again (an unchanged import is handed off under the same message id)');
       }
-      await this.importUnderClaim(tenantOf(this.d, orgId), conversationId, owner);
+      await this.importUnderClaim(tenant, orgId, conversationId, owner);
       return 'imported';
     } finally {
       lease.stop();
@@ -137,8 +138,7 @@ export class Importer {
     }
   }
 
-  private async importUnderClaim(tenant: Tenant, conversationId: string, owner: string): Promise<void> {
-    const orgId = tenant.orgId;
+  private async importUnderClaim(tenant: Tenant, orgId: string, conversationId: string, owner: string): Promise<void> {
     const client = this.d.clients.get(tenant);
     const details = await client.analytics.conversation(conversationId);
     if (!details) throw new NotReadyError('analytics details not available yet');
