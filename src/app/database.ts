@@ -8,6 +8,8 @@ import type { Kysely } from 'kysely';
 import { apiMigrations, type ApiTables } from '../api/index.js';
 import { conversationMigrations, type ConversationTables } from '../conversations/index.js';
 import type { IngestTables } from '../ingest/index.js';
+// Not ingest's index: that loads the queue's AMQP client and the Genesys client, which database-only commands never need.
+import { ingestMigrations } from '../ingest/migrations/index.js';
 import { joinMigrations, openDatabase, type Db, type OpenOptions } from '../platform/db/index.js';
 // Not the queue's index: that loads the AMQP client, which the CLI's database-only commands never need.
 import { queueMigrations } from '../platform/queue/migrations/index.js';
@@ -19,7 +21,7 @@ import type { TrackingTables } from '../tracking/index.js';
 export type Database = TenantTables & QueueTables & ConversationTables & IngestTables & TrackingTables & ApiTables;
 
 /** Every migration, by name; Kysely runs them in name order, not in this order. */
-export const MIGRATIONS = joinMigrations(tenantMigrations, queueMigrations, conversationMigrations, apiMigrations);
+export const MIGRATIONS = joinMigrations(tenantMigrations, queueMigrations, conversationMigrations, ingestMigrations, apiMigrations);
 
 /** Opens the database and runs the migrations not run yet. */
 export function openAppDatabase(url: string, options: Omit<OpenOptions, 'migrations'> = {}): Promise<Db> {

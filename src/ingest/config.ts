@@ -22,8 +22,13 @@ export const ingestSchema = z
     reconcileSettleSeconds: z.number().min(0).default(60),
     /** After a notifications outage, reconcile its window this long later (analytics lag behind events), and again an hour later. */
     gapReconcileDelaySeconds: z.number().min(0).default(120),
+    /**
+     * Lease of a consumer's claim on a conversation it imports, renewed every third of it while it works: a
+     * crashed consumer's conversation is taken over after at most this long. Well above a database round trip.
+     */
+    claimLeaseSeconds: z.number().min(1).default(30),
   })
-  .transform((s) => inMs(s, ['firstAttemptDelaySeconds', 'retryBaseSeconds', 'retryMaxSeconds', 'reconcileSettleSeconds', 'gapReconcileDelaySeconds']))
+  .transform((s) => inMs(s, ['firstAttemptDelaySeconds', 'retryBaseSeconds', 'retryMaxSeconds', 'reconcileSettleSeconds', 'gapReconcileDelaySeconds', 'claimLeaseSeconds']))
   .prefault({});
 
 export type IngestConfig = DeepReadonly<z.infer<typeof ingestSchema>>;

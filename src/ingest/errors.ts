@@ -7,6 +7,7 @@
 import { MalformedConversationError } from '../conversations/index.js';
 import { GenesysApiError, GenesysResponseFormatError } from '../genesys/index.js';
 import { PermanentError, RetryLaterError } from '../platform/queue/index.js';
+import type { DeferReason } from './metrics.js';
 
 const RETRYABLE_4XX = new Set([404, 408, 409, 423, 429]);
 
@@ -21,4 +22,20 @@ export function classify(err: unknown, what: string): Error {
     return new Error(detail);
   }
   return err instanceof Error ? new Error(`${what}: ${err.message}`) : new Error(`${what}: ${String(err)}`);
+}
+
+/**
+ * Another consumer holds the conversation's import claim (or took it over from
+ * this one): retried later, neither imported here nor dropped, since the other
+ * may still fail. The retry acknowledges once the conversation is imported.
+ */
+export class ImportDeferredError extends RetryLaterError {
+  override name = 'ImportDeferredError';
+  constructor(
+    readonly reason: DeferReason,
+    delayMs: number,
+    message: string,
+  ) {
+    super(delayMs, message);
+  }
 }

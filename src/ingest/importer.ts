@@ -6,17 +6,23 @@
  * imported — the queue acknowledges when this resolves, so nothing is
  * acknowledged that is not durable. Idempotent by (tenant, conversation):
  * a redelivery replaces the same rows and objects, and hands the same import
- * to analysis under the same message id (see analysisMessageId).
+ * to analysis under the same message id (see analysisMessageId). Jobs for one
+ * conversation arrive from several paths at once (call ended, gap and nightly
+ * reconciliation, on any replica): a per-conversation claim (claims.ts) lets
+ * one import at a time, and records the hand-off so it is not repeated.
  */
+import { randomUUID } from 'node:crypto';
 import { normalize, type AnalyticsConversationLike, type ConversationStore, type LiveSink } from '../conversations/index.js';
 import type { GenesysClient, Recording } from '../genesys/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import { datePath, type ObjectStore } from '../platform/objects/index.js';
 import { PermanentError, type Message, type Queue } from '../platform/queue/index.js';
 import type { Tenant } from '../tenants/index.js';
+import { errorMessage } from '../platform/util/error-message.js';
+import type { ImportClaims } from './claims.js';
 import type { ClientPool } from './clients.js';
 import type { IngestConfig } from './config.js';
-import { classify } from './errors.js';
+import { ImportDeferredError, classify } from './errors.js';
 import { analysisMessageId, importVersion, jobKey, type AnalysisJob, type IngestJob } from './jobs.js';
 import type { IngestMetrics } from './metrics.js';
 
@@ -32,6 +38,10 @@ export interface ImporterDeps {
   log: Logger;
   /** The live conversation model: merges the analytics record and records `conversation.imported`. */
   live?: LiveSink | undefined;
+  /** Per-conversation import claims: one importer at a time, one hand-off. */
+  claims: ImportClaims;
+  /** How often a held claim is renewed; default a third of its lease. */
+  renewEveryMs?: number | undefined;
 }
 
 /** Not ready yet: retried with the queue's backoff. */
@@ -48,6 +58,17 @@ export function importKey(tenant: string, conversationStart: string, conversatio
   return `imports/${tenant}/${datePath(new Date(conversationStart))}/${conversationId}/${name}`;
 }
 
+export type ImportResult = 'imported' | 'already-imported';
+
+/** A deferred job comes back no sooner than this, however soon the holder's lease ends. */
+const MIN_DEFER_MS = 1000;
+
+function tenantOf(d: ImporterDeps, orgId: string): Tenant {
+  const tenant = d.tenant(orgId);
+  if (!tenant) throw new PermanentError(`unknown tenant ${orgId}`);
+  return tenant;
+}
+
 export class Importer {
   constructor(private readonly d: ImporterDeps) {}
 
@@ -55,7 +76,8 @@ export class Importer {
   readonly handle = async (msg: Message<IngestJob>): Promise<void> => {
     const { tenant: orgId, conversationId, source } = msg.payload;
     const started = Date.now();
-    if (!REIMPORT_SOURCES.has(source) && (await this.d.store.isImported(orgId, conversationId))) {
+    const reimport = REIMPORT_SOURCES.has(source);
+    if (!reimport && (await this.d.store.isImported(orgId, conversationId))) {
       // A second job for an imported call (call-ended and a takeover's gap reconcile, or an ack lost after
       // the import) writes nothing: the import happens once. An operator's backfill or manual run re-imports.
       this.d.metrics.imports.inc({ result: 'already-imported' });
@@ -63,10 +85,15 @@ export class Importer {
       return;
     }
     try {
-      const done = await this.import(orgId, conversationId, { yieldToOther: !REIMPORT_SOURCES.has(source) });
-      this.d.metrics.imports.inc({ result: done ? 'imported' : 'already-imported' });
-      this.d.metrics.importSeconds.observe((Date.now() - started) / 1000);
+      const result = await this.import(orgId, conversationId, { reimport });
+      this.d.metrics.imports.inc({ result });
+      if (result === 'imported') this.d.metrics.importSeconds.observe((Date.now() - started) / 1000);
     } catch (err) {
+      if (err instanceof ImportDeferredError) {
+        this.d.metrics.deferred.inc({ reason: err.reason });
+        this.d.log.info({ orgId, conversationId, source, attempt: msg.attempts, reason: err.reason, retryInMs: err.delayMs }, 'import deferred: another consumer holds the conversation');
+        throw err;
+      }
       const e = err instanceof NotReadyError ? err : classify(err, `conversation ${conversationId}`);
       this.d.metrics.imports.inc({ result: e instanceof PermanentError ? 'failed' : 'retry' });
       this.d.log.warn({ orgId, conversationId, attempt: msg.attempts, err: e.message }, e instanceof PermanentError ? 'import failed for good' : 'import will be retried');
@@ -75,13 +102,43 @@ export class Importer {
   };
 
   /**
-   * Imports the conversation; false when `yieldToOther` and another replica finished importing it meanwhile
-   * (a takeover's gap reconcile can queue a call whose import is still running elsewhere, and RabbitMQ gives
-   * no per-key exclusivity): the rows written here were the same, and the hand-off is that replica's.
+   * Imports the conversation under its import claim (claims.ts), so one consumer at a time imports it and hands
+   * it off, across replicas. Throws ImportDeferredError while another consumer holds the claim.
+   * 'already-imported' when, without `reimport`, the conversation turned out imported, or an earlier consumer
+   * had handed it off and died before marking it (marked now, not handed off again). `reimport` (backfill,
+   * an operator; the default for direct calls) imports and hands off again whatever was done before.
    */
-  async import(orgId: string, conversationId: string, opts: { yieldToOther?: boolean } = {}): Promise<boolean> {
-    const tenant = this.d.tenant(orgId);
-    if (!tenant) throw new PermanentError(`unknown tenant ${orgId}`);
+  async import(orgId: string, conversationId: string, opts: { reimport?: boolean } = {}): Promise<ImportResult> {
+    const reimport = opts.reimport ?? true;
+    const tenant = tenantOf(this.d, orgId);
+    const owner = randomUUID();
+    const claim = await this.d.claims.acquire(orgId, conversationId, owner);
+    if (!claim.won) {
+      if (!reimport && (await this.d.store.isImported(orgId, conversationId))) return 'already-imported';
+      const waitMs = Math.min(this.d.claims.leaseMs, Math.max(MIN_DEFER_MS, claim.leaseUntil - this.d.claims.now()));
+      throw new ImportDeferredError('claimed', waitMs, `conversation ${conversationId} is being imported by another consumer`);
+    }
+    const lease = this.keepLease(orgId, conversationId, owner);
+    try {
+      // Won after the holder finished (or after our own first check): nothing left to do.
+      if (!reimport && (await this.d.store.isImported(orgId, conversationId))) return 'already-imported';
+      if (!reimport && claim.handedOff) {
+        await this.d.store.markImported(orgId, conversationId, claim.handedOff.recordings, claim.handedOff.importedAt);
+        this.d.log.info({ orgId, conversationId }, 'hand-off was confirmed before its consumer stopped; marked imported, not handed off again');
+        return 'already-imported';
+      }
+      if (claim.unconfirmedVersion) {
+        this.d.log.warn({ orgId, conversationId }, 'an earlier consumer stopped during the hand-off; importing again (an unchanged import is handed off under the same message id)');
+      }
+      await this.importUnderClaim(tenant, orgId, conversationId, owner);
+      return 'imported';
+    } finally {
+      lease.stop();
+      await this.d.claims.release(orgId, conversationId, owner).catch((err: unknown) => this.d.log.warn({ orgId, conversationId, err: errorMessage(err) }, 'could not release an import claim; it expires with its lease'));
+    }
+  }
+
+  private async importUnderClaim(tenant: Tenant, orgId: string, conversationId: string, owner: string): Promise<void> {
     const client = this.d.clients.get(tenant);
     const details = await client.analytics.conversation(conversationId);
     if (!details) throw new NotReadyError('analytics details not available yet');
@@ -93,15 +150,45 @@ export class Importer {
     const version = importVersion(details, recordings);
     // Before markImported: a failed merge fails the job, whose retry imports again (the merge is idempotent).
     await this.d.live?.apply(orgId, { kind: 'analytics', conversation: details as unknown as AnalyticsConversationLike, importedAt: now });
-    if (opts.yieldToOther && (await this.d.store.isImported(orgId, conversationId))) {
-      this.d.log.debug({ orgId, conversationId }, 'imported meanwhile by another consumer; no second hand-off');
-      return false;
+    // The fence: a consumer whose lease ran out (a long stall) may have been taken over; it must not hand off.
+    if (!(await this.d.claims.beginHandOff(orgId, conversationId, owner, version))) {
+      throw new ImportDeferredError('claim-lost', this.d.claims.leaseMs, `conversation ${conversationId}: the import claim expired and was taken over before the hand-off`);
     }
     const job: AnalysisJob = { tenant: orgId, conversationId, importVersion: version, recordings, importedAt: now };
     await this.d.queue.publish(this.d.analysisQueue, job, { key: jobKey(orgId, conversationId), id: analysisMessageId(orgId, conversationId, version) });
+    await this.d.claims.confirmHandOff(orgId, conversationId, { version, recordings: recordings.length, importedAt: now });
     await this.d.store.markImported(orgId, conversationId, recordings.length, now);
     this.d.log.info({ orgId, conversationId, recordings: recordings.length }, 'conversation imported');
-    return true;
+  }
+
+  /**
+   * Renews the claim every third of its lease while the import runs (recordings can take long to download).
+   * One renewal at a time: an overlapping one finishing late would move the lease back.
+   */
+  private keepLease(orgId: string, conversationId: string, owner: string): { stop(): void } {
+    let timer: NodeJS.Timeout | undefined;
+    let stopped = false;
+    const renew = async () => {
+      try {
+        const held = await this.d.claims.renew(orgId, conversationId, owner);
+        if (!held) return void this.d.log.warn({ orgId, conversationId }, 'import claim lost to another consumer; this import will not hand off');
+      } catch (err) {
+        this.d.log.warn({ orgId, conversationId, err: errorMessage(err) }, 'could not renew an import claim');
+      }
+      schedule();
+    };
+    const schedule = () => {
+      if (stopped) return;
+      timer = setTimeout(() => void renew(), this.d.renewEveryMs ?? this.d.claims.leaseMs / 3);
+      timer.unref();
+    };
+    schedule();
+    return {
+      stop: () => {
+        stopped = true;
+        clearTimeout(timer);
+      },
+    };
   }
 
   private async importRecordings(client: GenesysClient, orgId: string, conversationId: string, start: string): Promise<AnalysisJob['recordings']> {

@@ -1,5 +1,9 @@
 import { Counter, Histogram, type Registry } from '../platform/metrics/index.js';
 
+/** The fixed label set of `hookline_ingest_deferred_total`. */
+export const DEFER_REASONS = ['claimed', 'claim-lost'] as const;
+export type DeferReason = (typeof DEFER_REASONS)[number];
+
 export class IngestMetrics {
   readonly imports: Counter<'result'>;
   readonly importSeconds: Histogram;
@@ -7,6 +11,7 @@ export class IngestMetrics {
   readonly recordingsSkipped: Counter<'state'>;
   readonly enqueued: Counter<'source'>;
   readonly reconcileRuns: Counter<'result'>;
+  readonly deferred: Counter<'reason'>;
 
   constructor(registry: Registry) {
     this.imports = new Counter({ name: 'hookline_ingest_imports_total', help: 'Import attempts by result: imported, already-imported (skipped), retry, failed (dead-lettered)', labelNames: ['result'], registers: [registry] });
@@ -14,6 +19,8 @@ export class IngestMetrics {
     this.recordingBytes = new Counter({ name: 'hookline_ingest_recording_bytes_total', help: 'Recording bytes stored', registers: [registry] });
     this.recordingsSkipped = new Counter({ name: 'hookline_ingest_recordings_skipped_total', help: 'Recordings not importable (archived, deleted, error), by file state', labelNames: ['state'], registers: [registry] });
     this.enqueued = new Counter({ name: 'hookline_ingest_enqueued_total', help: 'Conversations queued for import, by source', labelNames: ['source'], registers: [registry] });
+    this.deferred = new Counter({ name: 'hookline_ingest_deferred_total', help: 'Imports deferred for a retry by contention: claimed (another consumer holds the conversation), claim-lost (this lease ran out before the hand-off)', labelNames: ['reason'], registers: [registry] });
+    for (const reason of DEFER_REASONS) this.deferred.inc({ reason }, 0);
     this.reconcileRuns = new Counter({ name: 'hookline_reconcile_runs_total', help: 'Reconciliation runs by result', labelNames: ['result'], registers: [registry] });
   }
 }

@@ -13,6 +13,7 @@ import type { SharedState } from '../platform/state/index.js';
 import { errorMessage } from '../platform/util/error-message.js';
 import type { Tenant } from '../tenants/index.js';
 import type { Directory, TenantEvent } from '../tracking/index.js';
+import { ImportClaims } from './claims.js';
 import { ClientPool } from './clients.js';
 import type { IngestConfig } from './config.js';
 import { Importer } from './importer.js';
@@ -59,7 +60,8 @@ export class IngestService {
     this.queues = queueNames(d.config.namespace);
     const clients = d.clients ?? new ClientPool(d.log);
     const common = { tenant: d.tenant, clients, store: d.store, queue: d.queue, metrics: this.metrics, log: d.log };
-    this.importer = new Importer({ ...common, objects: d.objects, analysisQueue: this.queues.analysis, settings: d.config.ingest, live: d.live });
+    const claims = new ImportClaims(d.db, { leaseMs: d.config.ingest.claimLeaseMs });
+    this.importer = new Importer({ ...common, objects: d.objects, analysisQueue: this.queues.analysis, settings: d.config.ingest, live: d.live, claims });
     this.reconciler = new Reconciler({ ...common, directory: d.directory, ingestQueue: this.queues.ingest, db: d.db, settleMs: d.config.ingest.reconcileSettleMs });
     this.scheduler = new ReconcileScheduler({ state: d.state, replicaId: d.replicaId, overlapMinutes: d.config.ingest.reconcileOverlapMinutes, log: d.log, run: (orgId, from, to) => this.reconcile(orgId, from, to, 'nightly') });
   }

@@ -67,7 +67,8 @@ describe('importer killed mid-download', () => {
       queueLeaseSeconds: 2,
       recorder: { enabled: false },
       tracking: { syncIntervalSeconds: 30, leaseTtlSeconds: 2 },
-      ingest: { firstAttemptDelaySeconds: 0, retryBaseSeconds: 0.2, retryMaxSeconds: 1 },
+      // The killed process's import claims run out as soon as its queue leases do.
+      ingest: { firstAttemptDelaySeconds: 0, retryBaseSeconds: 0.2, retryMaxSeconds: 1, claimLeaseSeconds: 2 },
       tenants: [
         {
           orgId: org.orgId,

@@ -99,7 +99,7 @@ function replicaConfig(name: string, org: { clientId: string; clientSecret: stri
       logging: { level: 'info' },
       recorder: { enabled: false },
       tracking: { syncIntervalSeconds: 2, leaseTtlSeconds: 2 },
-      ingest: { firstAttemptDelaySeconds: 0, retryBaseSeconds: 0.2, retryMaxSeconds: 2, gapReconcileDelaySeconds: 2, reconcileSettleSeconds: 0 },
+      ingest: { firstAttemptDelaySeconds: 0, retryBaseSeconds: 0.2, retryMaxSeconds: 2, gapReconcileDelaySeconds: 2, reconcileSettleSeconds: 0, claimLeaseSeconds: 5 },
       tenants: [
         {
           orgId,

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openAppDatabase } from '../../src/app/database.js';
 import { ConversationStore } from '../../src/conversations/index.js';
 import type { GenesysClient } from '../../src/genesys/index.js';
-import { ClientPool, analysisMessageId, type AnalysisJob } from '../../src/ingest/index.js';
+import { ClientPool, ImportClaims, analysisMessageId, type AnalysisJob } from '../../src/ingest/index.js';
 import { Importer } from '../../src/ingest/importer.js';
 import { IngestMetrics } from '../../src/ingest/metrics.js';
 import { configSchema } from '../../src/app/config.js';
@@ -18,7 +18,7 @@ import type { Db } from '../../src/platform/db/index.js';
 import { createLogger } from '../../src/platform/logging/index.js';
 import { createRegistry } from '../../src/platform/metrics/index.js';
 import { FsObjectStore } from '../../src/platform/objects/index.js';
-import { openQueue, type Message, type Queue } from '../../src/platform/queue/index.js';
+import { RetryLaterError, openQueue, type Message, type Queue } from '../../src/platform/queue/index.js';
 import { TenantStore } from '../../src/tenants/index.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -61,6 +61,7 @@ beforeAll(async () => {
     settings: configSchema.parse({}).ingest,
     metrics: new IngestMetrics(createRegistry(false)),
     log,
+    claims: new ImportClaims(db, { leaseMs: 30_000 }),
   };
   importer = new Importer(deps);
 });
@@ -120,32 +121,35 @@ describe('analysis hand-off', () => {
     expect(detailReads).toBe(2);
   });
 
-  it('hands off once when two jobs for the same call import it at the same time (a takeover gap reconcile during the import)', async () => {
+  it('hands off once when two jobs for the same call arrive at the same time (a takeover gap reconcile during the import); the second is retried, not lost', async () => {
     const other = randomUUID();
     let listed = 0;
-    let bothListing!: () => void;
-    const together = new Promise<void>((resolve) => (bothListing = resolve));
+    let secondSettled!: () => void;
+    const settled = new Promise<void>((resolve) => (secondSettled = resolve));
     const racing = {
       ...client,
       analytics: { conversation: async () => ({ ...structuredClone(genesys.details), conversationId: other }) },
       recordings: {
         ...client.recordings,
-        // Both jobs passed the already-imported check before either finished: hold each until both are here.
+        // The first import holds here until the second job has had its go: both are in flight together.
         list: async (...args: Parameters<GenesysClient['recordings']['list']>) => {
-          if (++listed === 2) bothListing();
-          await together;
+          if (++listed === 1) await settled;
           return client.recordings.list(...args);
         },
       },
     } as unknown as GenesysClient;
     const a = new Importer({ ...deps, clients: new ClientPool(log, () => racing) });
     const b = new Importer({ ...deps, clients: new ClientPool(log, () => racing) });
-    const job = (source: 'ended' | 'gap') => ({ id: randomUUID(), key: other, attempts: 1, payload: { tenant: orgId, conversationId: other, source } }) as unknown as Message<{ tenant: string; conversationId: string; source: 'ended' | 'gap' }>;
+    const job = (source: 'ended' | 'gap', attempts = 1) => ({ id: randomUUID(), key: other, attempts, payload: { tenant: orgId, conversationId: other, source } }) as unknown as Message<{ tenant: string; conversationId: string; source: 'ended' | 'gap' }>;
     // Counted at publish: the embedded queue would fold two unacked messages with one id, RabbitMQ does not.
     const publish = vi.spyOn(queue, 'publish');
     try {
-      await Promise.all([a.handle(job('ended')), b.handle(job('gap'))]);
-      expect(listed).toBe(2);
+      const first = a.handle(job('ended'));
+      const second = b.handle(job('gap')).finally(secondSettled);
+      await expect(second).rejects.toBeInstanceOf(RetryLaterError);
+      await first;
+      await b.handle(job('gap', 2)); // the queue's retry: imported by now, acknowledged
+      expect(listed).toBe(1);
       const handOffs = publish.mock.calls.filter(([name, payload]) => name === analysis && (payload as AnalysisJob).conversationId === other);
       expect(handOffs).toHaveLength(1);
     } finally {
