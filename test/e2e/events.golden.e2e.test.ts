@@ -100,6 +100,24 @@ const GOLDEN: Record<string, string[]> = {
     'updated resume agent A',
     'conversation.imported',
   ],
+  // The known limit, shown: A's alerting is delivered in order, then windows of 11 s released newest first put
+  // the "held" snapshot before the pre-hold "connected" one, and the real "resumed" one after the end's.
+  // Snapshots carry no resume time and the stale pre-hold snapshot is identical to a resume's, so it is taken as
+  // the resume (timed at its arrival: early); the real resume then changes nothing. Still exactly one hold and
+  // one resume per participant, and nothing for the merge to add.
+  'stale pre-hold': [
+    ...OPENED,
+    'participant.added agent A',
+    'updated hold customer',
+    'updated participant.disconnected acd',
+    'agent.connected A',
+    'updated hold agent A',
+    'updated resume customer',
+    'updated resume agent A',
+    ...hangup('A'),
+    WRAP_A,
+    'conversation.imported',
+  ],
   // The leader's socket is dropped hard after A answered and comes back only after the hold is over: the hold
   // and its resume were never seen live, so the merge derives both, at the analytics segment's start and end,
   // participant by participant, before conversation.imported.
@@ -327,6 +345,23 @@ describe('golden event sequences through emulator + serve (embedded)', () => {
       expect(sent.every((n) => n.fault === 'reordered')).toBe(true);
       await toImported(call);
       expect(await outcome(call)).toEqual(GOLDEN['out of order']);
+      await expectLiveEqualsAnalytics(s.t.server, call.conversationId);
+    } finally {
+      await s.control.clearNotificationFaults();
+    }
+  }, 30_000);
+
+  it('out-of-order notifications: a stale pre-hold snapshot after the hold\'s (the known limit)', async () => {
+    const call = await start({ scenario: 'hold', agentIds: [A()], durations: D });
+    const a = call.participants.find((p) => p.userId === A())!;
+    await to(a.startMs + 100);
+    await until(async () => (await state()(call.conversationId))?.participants.some((p) => p.userId === A()), 10_000, 'A alerting live');
+    await s.control.addNotificationFault({ kind: 'reorder', orgId: s.orgId, windowMs: 11_000, order: 'newest-first' });
+    try {
+      await to(call.finalMs + 11_000);
+      await until(async () => wrapped(call, await state()(call.conversationId)), 10_000, 'wrap-ups live');
+      await toImported(call);
+      expect(await outcome(call)).toEqual(GOLDEN['stale pre-hold']);
       await expectLiveEqualsAnalytics(s.t.server, call.conversationId);
     } finally {
       await s.control.clearNotificationFaults();
