@@ -54,6 +54,8 @@ export interface Server {
   ingest: IngestService | undefined;
   tenants: TenantCache;
   store: ConversationStore;
+  /** Hands the leader's snapshots to the live conversation model (`idle()` waits until applied). */
+  liveFeed: LiveFeed;
   directory: Directory;
   queue: Queue;
   state: SharedState;
@@ -307,6 +309,7 @@ async function compose(ctx: Context, config: Config, overrides: ServerOverrides,
     ingest,
     tenants: s.tenants,
     store,
+    liveFeed,
     directory,
     queue,
     state,

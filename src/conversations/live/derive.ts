@@ -9,13 +9,18 @@
  * the state has seen is stale for that participant and changes nothing except
  * late facts (a wrap-up code). A hold is identified by its `startHoldTime`, so
  * a repeated or stale "held" snapshot is recognised; a snapshot without the
- * hold after one was seen counts as the resume (snapshots carry no resume
- * time: a stale pre-hold snapshot arriving late moves the resume earlier, it
- * never adds one).
+ * hold after one was seen counts as the resume, timed at its arrival.
+ * Snapshots carry no resume time and nothing else tells a stale pre-hold
+ * snapshot from the resume's (they are identical), so a stale pre-hold
+ * snapshot arriving after the hold's is taken as the resume, early; it never
+ * adds one.
  *
  * Analytics ("Analytics conversation detail model", Genesys Cloud docs) wins on
  * conflict: its participant facts overwrite the live ones, silently when they
- * only correct a time; changes it reveals that live missed produce their events.
+ * only correct a time; changes it reveals that live missed produce their events
+ * — holds and resumes included, at the hold segment's start and end (a socket
+ * that was down during the hold, or a resume whose snapshot came before the
+ * hold's).
  */
 import type { AgentRef, DerivedEvent, ParticipantRef, UpdateChange } from './events.js';
 import { EVENT_VERSION, type CommonEvent } from './events.js';
@@ -111,7 +116,10 @@ function applyReading(w: Work, r: Reading, base: Base, emit: Emit): void {
   } else identity(p, r, w.analytics);
   if (STAGE_RANK[r.stage] >= STAGE_RANK[p.stage]) advance(w, p, r, base, emit);
   if (r.consultParticipantId !== undefined) p.consultParticipantId = r.consultParticipantId;
-  if (w.analytics) correct(p, r);
+  if (w.analytics) {
+    missedHolds(p, r, base, emit);
+    correct(p, r);
+  }
   if (r.wrapupCode !== undefined && r.wrapupCode !== p.wrapupCode) {
     p.wrapupCode = r.wrapupCode;
     emit(update(base, r.wrapupAt ?? w.now, { change: 'wrapup', participant: participantRef(p), agent: isAgent(p) ? agentRef(p) : undefined, code: r.wrapupCode }));
@@ -131,7 +139,28 @@ function correct(p: LiveParticipant, r: Reading): void {
   for (const k of ['startTime', 'connectedTime', 'endTime', 'disconnectType'] as const) {
     if (r[k] !== undefined) p[k] = r[k];
   }
-  for (const h of r.holdStarts) if (!p.holdStarts.includes(h)) p.holdStarts.push(h);
+}
+
+/**
+ * The holds analytics shows that live did not report in full: a hold never
+ * seen gets its hold and resume, a hold seen without its resume gets the
+ * resume. A hold that lasted until the participant left was never resumed.
+ */
+function missedHolds(p: LiveParticipant, r: Reading, base: Base, emit: Emit): void {
+  const endTime = r.endTime ?? p.endTime;
+  const resumedAt = (h: { end?: string | undefined }) => (h.end !== undefined && (endTime === undefined || h.end < endTime) ? h.end : undefined);
+  for (const h of r.holds ?? []) {
+    const seen = p.holdStarts.includes(h.start);
+    if (seen && p.heldSince !== h.start) continue;
+    if (!seen) {
+      p.holdStarts.push(h.start);
+      emit(update(base, h.start, { change: 'hold', participant: participantRef(p) }));
+    }
+    const at = resumedAt(h);
+    if (at !== undefined) emit(update(base, at, { change: 'resume', participant: participantRef(p) }));
+    if (at !== undefined || p.heldSince === h.start) p.heldSince = undefined;
+  }
+  if (p.stage === 'ended') p.heldSince = undefined;
 }
 
 function advance(w: Work, p: LiveParticipant, r: Reading, base: Base, emit: Emit): void {
@@ -145,7 +174,7 @@ function advance(w: Work, p: LiveParticipant, r: Reading, base: Base, emit: Emit
     p.stage = 'ended';
     p.endTime = r.endTime;
     p.disconnectType = r.disconnectType;
-    p.heldSince = undefined;
+    // A hold still open here is kept: if it was resumed before the end, the analytics merge says so.
     ended(w, p, base, emit);
   }
 }

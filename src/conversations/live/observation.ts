@@ -63,6 +63,8 @@ export interface ParticipantFacts {
 export interface Reading extends ParticipantFacts {
   /** Snapshots only: analytics describes the past, where nobody is on hold. */
   held?: { since: string } | undefined;
+  /** Analytics only: each hold segment, with its end (a snapshot never says when a hold ended). */
+  holds?: { start: string; end?: string | undefined }[] | undefined;
   wrapupAt?: string | undefined;
   direction?: string | undefined;
   ani?: string | undefined;
@@ -140,6 +142,7 @@ export function readAnalyticsParticipant(p: NonNullable<AnalyticsConversationLik
     disconnectType: topicDisconnectType(text(call.findLast((g) => typeof g.disconnectType === 'string')?.disconnectType)),
     held: undefined,
     holdStarts: call.filter((g) => g.segmentType === 'hold').flatMap((g) => text(g.segmentStart) ?? []),
+    holds: call.filter((g) => g.segmentType === 'hold' && text(g.segmentStart) !== undefined).map((g) => ({ start: text(g.segmentStart) as string, end: text(g.segmentEnd) })),
     wrapupCode: text(wrapup?.wrapUpCode),
     wrapupAt: text(wrapup?.segmentEnd),
     direction: text(session?.direction),

@@ -6,6 +6,7 @@
 import type { StartCallRequest } from '../calls/start.js';
 import type { LoadRequest, LoadStatus } from '../calls/load.js';
 import type { FaultSpec, Fault } from '../http/faults.js';
+import type { DeliveryFault, DeliveryFaultSpec } from '../notify/delivery-faults.js';
 import type { AudioHookEntry, HappeningEntry, NotificationEntry, NotificationQuery } from '../log/event-log.js';
 import type { Settings } from '../settings.js';
 import type { SeededOrg, SeedInput } from '../state/seed.js';
@@ -158,6 +159,17 @@ export class EmulatorControl {
   }
   dropSocket(channelId: string): Promise<unknown> {
     return this.call('POST', `/channels/${channelId}/drop`, {});
+  }
+  /** Duplicate or out-of-order delivery of notification frames, for an org, a channel or every channel. */
+  addNotificationFault(spec: DeliveryFaultSpec): Promise<DeliveryFault> {
+    return this.call('POST', '/notifications/faults', spec);
+  }
+  notificationFaults(): Promise<DeliveryFault[]> {
+    return this.call('GET', '/notifications/faults');
+  }
+  /** Held frames are released (in the fault's order) before the faults go. */
+  clearNotificationFaults(): Promise<unknown> {
+    return this.call('DELETE', '/notifications/faults');
   }
   expireChannel(channelId: string): Promise<unknown> {
     return this.call('POST', `/channels/${channelId}/expire`, {});

@@ -10,6 +10,7 @@ import { LoadRun, parseLoad } from '../calls/load.js';
 import type { EmulatorContext } from '../context.js';
 import { ControlError, controlNotFound, describeIssues } from '../errors.js';
 import { faultSchema } from '../http/faults.js';
+import { deliveryFaultSchema } from '../notify/delivery-faults.js';
 import { q1, queryOf, type WithParams } from '../http/request.js';
 import { addHistory } from './history.js';
 import { callSummary, startCall } from './ops.js';
@@ -169,6 +170,17 @@ function channelRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
     if (!n.sockets?.drop(ch.id)) throw new ControlError(`channel ${ch.id} has no connected socket`, 409, 'not_connected');
     ctx.log.happening(ctx.nowIso(), 'channel.dropped', { channelId: ch.id });
     return { dropped: true };
+  });
+  app.post('/notifications/faults', async (req) => {
+    const spec = parse(deliveryFaultSchema, req.body, 'notification fault');
+    const fault = n.deliveryFaults.add(spec);
+    ctx.log.happening(ctx.nowIso(), 'notifications.fault', { ...fault });
+    return fault;
+  });
+  app.get('/notifications/faults', async () => n.deliveryFaults.list());
+  app.delete('/notifications/faults', async () => {
+    n.clearDeliveryFaults();
+    return { cleared: true };
   });
   app.post<WithParams<'id'>>('/channels/:id/expire', async (req) => {
     n.expire(channelOf(req.params.id), 'expired by the control API');

@@ -27,6 +27,7 @@ export class Scheduler {
   private armed: unknown;
   private armedAt = Infinity;
   private running = false;
+  private current: number | undefined;
   private stopped = false;
   private readonly waiters = new Set<() => void>();
 
@@ -38,6 +39,15 @@ export class Scheduler {
 
   get size(): number {
     return this.heap.length;
+  }
+
+  /**
+   * The virtual time the running entry was due at, while one runs: after a
+   * jump (`advance`) the clock reads the jump's end, but each entry stands for
+   * its own instant, and timers it sets should count from there.
+   */
+  get dueAt(): number | undefined {
+    return this.current;
   }
 
   at(at: number, fn: () => void): Timer {
@@ -105,10 +115,13 @@ export class Scheduler {
       for (let e = this.heap[0]; e !== undefined && e.at <= now; e = this.heap[0]) {
         pop(this.heap);
         if (e.cancelled) continue;
+        this.current = e.at;
         try {
           e.fn();
         } catch (err) {
           this.onError(err);
+        } finally {
+          this.current = undefined;
         }
       }
     } finally {

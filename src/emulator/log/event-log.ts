@@ -16,6 +16,8 @@ export interface NotificationEntry {
   body: unknown;
   /** Real time the frame was handed to the socket (epoch ms, sub-ms); `at` is virtual time. */
   sentAtMs: number;
+  /** A delivery fault acted on this send: the repeat of a duplicated frame, or a frame released out of order. */
+  fault?: 'duplicate' | 'reordered';
 }
 
 export interface AudioHookEntry {

@@ -11,6 +11,7 @@ import { ApiError, badRequest } from '../errors.js';
 import type { EventLog } from '../log/event-log.js';
 import type { Settings } from '../settings.js';
 import { ChannelRegistry, type Channel, type ChannelOwner } from './channels.js';
+import { DeliveryFaults, releaseOrder } from './delivery-faults.js';
 import type { NotificationSockets } from './sockets.js';
 import { isKnownTopic, rejectionFor } from './topics.js';
 
@@ -29,9 +30,22 @@ export interface NotificationDeps {
   rng: Rng;
 }
 
+/** One frame on its way to one channel. */
+interface Outgoing {
+  ch: Channel;
+  frame: string;
+  topic: string;
+  correlationId: string;
+  body: unknown;
+}
+
 export class Notifications {
   readonly registry = new ChannelRegistry();
+  /** Duplicate and out-of-order delivery (control API `notifications/faults`). */
+  readonly deliveryFaults = new DeliveryFaults();
   private readonly expiry = new Map<string, Timer>();
+  /** Frames a reorder fault holds back, per channel, with the timer that releases them. */
+  private readonly held = new Map<string, { frames: Outgoing[]; timer: Timer }>();
   sockets: NotificationSockets | undefined;
 
   constructor(private readonly deps: NotificationDeps) {}
@@ -93,12 +107,55 @@ export class Notifications {
     const frame = JSON.stringify({ topicName: topic, version: '2', eventBody, metadata: { CorrelationId: correlationId } });
     let sent = 0;
     for (const ch of this.registry.subscribers(orgId, topic)) {
-      const sentAtMs = wallMs();
-      if (!this.sockets?.send(ch.id, frame)) continue;
-      sent++;
-      this.deps.log.notification({ at: this.at(), orgId, channelId: ch.id, topic, correlationId, body: eventBody, sentAtMs });
+      const out: Outgoing = { ch, frame, topic, correlationId, body: eventBody };
+      if (this.hold(out)) sent++;
+      else if (this.send(out)) sent++;
     }
     return sent;
+  }
+
+  /** Releases every frame a reorder fault holds, then forgets the faults. */
+  clearDeliveryFaults(): void {
+    for (const channelId of [...this.held.keys()]) this.release(channelId);
+    this.deliveryFaults.clear();
+  }
+
+  /** Sends one frame (twice when a duplicate fault says so) and logs each send; false when no socket took it. */
+  private send(o: Outgoing, fault?: 'reordered'): boolean {
+    const sentAtMs = wallMs();
+    if (!this.sockets?.send(o.ch.id, o.frame)) return false;
+    const entry = { at: this.at(), orgId: o.ch.orgId, channelId: o.ch.id, topic: o.topic, correlationId: o.correlationId, body: o.body };
+    this.deps.log.notification({ ...entry, sentAtMs, ...(fault ? { fault } : {}) });
+    if (this.deliveryFaults.duplicate(o.ch.orgId, o.ch.id) && this.sockets.send(o.ch.id, o.frame)) {
+      this.deps.log.notification({ ...entry, sentAtMs: wallMs(), fault: 'duplicate' });
+    }
+    return true;
+  }
+
+  /** Holds the frame when a reorder fault covers its channel; the first held frame opens the window. */
+  private hold(o: Outgoing): boolean {
+    const r = this.deliveryFaults.reorder(o.ch.orgId, o.ch.id);
+    if (!r || !this.sockets?.isConnected(o.ch.id)) return false;
+    r.fault.applied++;
+    const pending = this.held.get(o.ch.id);
+    if (pending) pending.frames.push(o);
+    else {
+      // From the instant the frame stands for: after a jump of the clock, the window still spans call time.
+      const from = this.deps.scheduler.dueAt ?? this.deps.now();
+      this.held.set(o.ch.id, { frames: [o], timer: this.deps.scheduler.at(from + r.fault.windowMs, () => this.release(o.ch.id)) });
+    }
+    return true;
+  }
+
+  private release(channelId: string): void {
+    const pending = this.held.get(channelId);
+    if (!pending) return;
+    this.held.delete(channelId);
+    pending.timer.cancel();
+    const first = pending.frames[0] as Outgoing;
+    const r = this.deliveryFaults.reorder(first.ch.orgId, channelId);
+    // Frames held while no socket is connected at release are lost, like any other.
+    for (const o of r ? releaseOrder(pending.frames, r.fault.order, r.rng) : pending.frames) this.send(o, 'reordered');
   }
 
   private check(topic: string): ChannelTopicResult {
@@ -109,6 +166,8 @@ export class Notifications {
   }
 
   private forget(ch: Channel, reason: string): void {
+    this.held.get(ch.id)?.timer.cancel();
+    this.held.delete(ch.id);
     this.expiry.get(ch.id)?.cancel();
     this.expiry.delete(ch.id);
     this.registry.remove(ch.id);

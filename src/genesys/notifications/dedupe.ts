@@ -1,13 +1,24 @@
 /**
  * Drops an event already delivered within the last `ttlMs`. During a handover
  * both channels carry the same topics, so every event in the overlap arrives
- * twice. Payloads are full snapshots, so "same topic + same body" is the same
- * event; suppressing a genuinely repeated identical snapshot loses nothing.
+ * twice, as the same frame: same topic, body and `metadata.CorrelationId`.
+ *
+ * The body alone does not identify an event: a snapshot after a hold ends is
+ * byte for byte the snapshot before the hold began (Genesys snapshots carry no
+ * resume time), so keying on the body dropped every resume within the window.
+ * The frame's correlation id tells two such events apart; frames without one
+ * fall back to topic + body.
  */
 import { createHash } from 'node:crypto';
 
-export function eventKey(topicName: string, eventBody: unknown): string {
-  return createHash('sha1').update(topicName).update('\u0000').update(JSON.stringify(eventBody) ?? '').digest('base64');
+export function eventKey(topicName: string, eventBody: unknown, correlationId?: string): string {
+  return createHash('sha1')
+    .update(topicName)
+    .update('\u0000')
+    .update(correlationId ?? '')
+    .update('\u0000')
+    .update(JSON.stringify(eventBody) ?? '')
+    .digest('base64');
 }
 
 export class Deduper {

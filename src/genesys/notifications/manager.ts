@@ -250,7 +250,7 @@ export class NotificationsManager {
     const kind = classifyTopic(topicName);
     // After an unsubscribe, a draining socket may still carry the old topics.
     if (kind.kind !== 'system' && !this.desired.has(topicName)) return;
-    if (!this.deduper.firstSeen(eventKey(topicName, envelope.eventBody), receivedAt)) return;
+    if (!this.deduper.firstSeen(eventKey(topicName, envelope.eventBody, envelope.metadata?.CorrelationId), receivedAt)) return;
     const base = { topicName, correlationId: envelope.metadata?.CorrelationId, receivedAt };
     switch (kind.kind) {
       case 'user-calls':

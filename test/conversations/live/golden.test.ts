@@ -155,6 +155,58 @@ describe('out of order and lost notifications', () => {
     expect(lines(run(all.slice(i).map(snap), gap.state).events).slice(0, 2)).toEqual(['participant.added agent', 'agent.transferred blind ua->ub']);
   });
 
+  const isHeld = (o: Observation) => o.kind === 'snapshot' && (o.snapshot.participants ?? []).some((p) => p.held === true);
+  const holdMerge = (): Observation => ({ kind: 'analytics', conversation: analytics(timeline('hold')), importedAt: '2024-05-01T12:00:00.000Z' });
+  /** The hold as the timeline has it, per participant purpose: [start, end] ISO. */
+  const holdSpan = () => {
+    const leg = timeline('hold').legs.find((l) => l.purpose === 'customer');
+    const h = leg?.spans.find((x) => x.kind === 'hold');
+    return [new Date(h?.start as number).toISOString(), new Date(h?.end as number).toISOString()];
+  };
+
+  it('a hold live never saw (the socket was down) is reported by the merge, at its analytics start and end', () => {
+    const all = live('hold');
+    const held = all.flatMap((o, i) => (isHeld(o) ? [i] : []));
+    // Every snapshot from the hold's through the resume's is lost.
+    const seen = [...all.slice(0, held[0]), ...all.slice((held.at(-1) as number) + 2)];
+    const { state } = run(seen);
+    const merged = run([holdMerge()], state).events;
+    expect(lines(merged)).toEqual(['updated hold customer', 'updated resume customer', 'updated hold agent', 'updated resume agent', 'conversation.imported']);
+    const [start, end] = holdSpan();
+    expect(merged.filter((e) => e.type === 'conversation.updated').map((e) => e.occurredAt)).toEqual([start, end, start, end]);
+  });
+
+  it('a resume whose snapshot came before the hold\'s: the hold is reported live, the resume by the merge at the hold\'s end', () => {
+    const all = live('hold');
+    const first = all.findIndex(isHeld);
+    const last = all.findLastIndex(isHeld);
+    const swapped = [...all.slice(0, first), all[last + 1] as Observation, ...all.slice(first, last + 1), ...all.slice(last + 2)];
+    const { state, events } = run(swapped);
+    expect(lines(events).filter((l) => l.startsWith('updated hold') || l.startsWith('updated resume'))).toEqual(['updated hold customer', 'updated hold agent']);
+    const merged = run([holdMerge()], state).events;
+    expect(lines(merged)).toEqual(['updated resume customer', 'updated resume agent', 'conversation.imported']);
+    expect(merged.slice(0, 2).map((e) => e.occurredAt)).toEqual([holdSpan()[1], holdSpan()[1]]);
+    expect(run([holdMerge()], run([holdMerge()], state).state).events).toEqual([]);
+  });
+
+  it('a participant who leaves while held was never resumed: the merge adds no resume', () => {
+    const all = live('hold');
+    const last = all.findLastIndex(isHeld);
+    // The resume is never seen, and analytics shows the customer's hold lasting to its end.
+    const { state } = run(all.slice(0, last + 1));
+    const record = holdMerge();
+    if (record.kind !== 'analytics') throw new Error('unreachable');
+    const customer = record.conversation.participants?.find((p) => p.purpose === 'customer');
+    const segments = customer?.sessions?.[0]?.segments ?? [];
+    const hold = segments.find((g) => g.segmentType === 'hold');
+    const end = segments.at(-1)?.segmentEnd;
+    if (hold) hold.segmentEnd = end;
+    customer!.sessions![0]!.segments = segments.filter((g) => g === hold || g.segmentStart! < hold!.segmentStart!);
+    const merged = lines(run([record], state).events);
+    expect(merged.filter((l) => l === 'updated resume customer')).toEqual([]);
+    expect(merged).toContain('updated resume agent');
+  });
+
   it('times come from Genesys: the same snapshot derived at another clock reading gives the same events', () => {
     const all = live('blind-transfer');
     const at = (ms: number) => {

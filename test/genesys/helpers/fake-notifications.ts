@@ -53,9 +53,11 @@ export class FakeNotifications {
   /** Sends an event to every connected channel subscribed to `topic`; returns how many sockets got it. */
   publish(topicName: string, eventBody: { id: string } & Record<string, unknown>): number {
     let n = 0;
+    // One event, one correlation id, whichever channels carry it (as the emulator does).
+    const frame = JSON.stringify({ topicName, version: '2', eventBody, metadata: { CorrelationId: randomUUID() } });
     for (const c of this.channels.values()) {
       if (!c.topics.has(topicName) || c.socket?.readyState !== WebSocket.OPEN) continue;
-      c.socket.send(JSON.stringify({ topicName, version: '2', eventBody, metadata: { CorrelationId: randomUUID() } }));
+      c.socket.send(frame);
       n++;
     }
     this.sends.set(eventBody.id, (this.sends.get(eventBody.id) ?? 0) + n);

@@ -248,4 +248,14 @@ describe('frames and topics', () => {
     expect(d.firstSeen(eventKey('t2', { id: 1, state: 'connected' }), 999)).toBe(true);
     expect(d.firstSeen(k, 1000)).toBe(true);
   });
+
+  it('tells apart two events with the same body (a resume repeats the pre-hold snapshot) by their correlation ids', () => {
+    const d = new Deduper(120_000);
+    const preHold = { id: 'c', participants: [{ id: 'p', state: 'connected', held: false }] };
+    const held = { id: 'c', participants: [{ id: 'p', state: 'connected', held: true, startHoldTime: '2024-05-01T10:00:00.000Z' }] };
+    expect(d.firstSeen(eventKey('t', preHold, 'corr-1'), 0)).toBe(true);
+    expect(d.firstSeen(eventKey('t', held, 'corr-2'), 1)).toBe(true);
+    expect(d.firstSeen(eventKey('t', structuredClone(preHold), 'corr-3'), 2)).toBe(true); // the resume
+    expect(d.firstSeen(eventKey('t', structuredClone(preHold), 'corr-3'), 3)).toBe(false); // the same frame again
+  });
 });
