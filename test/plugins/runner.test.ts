@@ -81,10 +81,13 @@ describe('before commit', () => {
     expect(logs.text()).toContain('"plugin":"throws","err":"boom"');
   });
 
-  it('rate-limits the failure log: a plugin failing on every change logs once per window', async () => {
-    const { runner, logs, registry } = setup([{ name: 'throws', beforeCommit: () => { throw new Error('boom'); } }]);
+  it('rate-limits the failure log per plugin: a plugin failing on every change logs once per window', async () => {
+    const { runner, logs, registry } = setup([
+      { name: 'throws', beforeCommit: () => { throw new Error('boom'); } },
+      { name: 'also', beforeCommit: () => { throw new Error('bang'); } },
+    ]);
     for (let i = 0; i < 50; i++) await runner.beforeCommit(change());
-    expect(logs.text().match(/before-commit threw/g)).toHaveLength(1);
+    expect(logs.text().match(/before-commit threw/g)).toHaveLength(2); // one per plugin: one plugin's noise does not hide another's
     expect(await count(registry, 'hookline_plugin_before_commit_total', { plugin: 'throws', outcome: 'error' })).toBe(50);
   });
 
