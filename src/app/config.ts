@@ -3,6 +3,7 @@
  * owns (the composition root is the one place that knows them all), with the
  * public listener's own `server` section, and `loadConfig` for the CLI.
  */
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 // The sections come from each capability's config module, not its index: every CLI command loads the
 // configuration, and the indexes bring their whole runtime (ws, kysely, the Genesys client), which doubled
@@ -28,6 +29,7 @@ import {
   withDataDirDefaults,
   type LoadOptions,
 } from '../platform/config/index.js';
+import { pluginsSchema, resolvePluginModules } from '../plugins/config.js';
 import { tenantSchema } from '../tenants/config.js';
 import { trackingSchema } from '../tracking/config.js';
 
@@ -74,6 +76,7 @@ export const configSchema = z
     tracking: trackingSchema,
     ingest: ingestSchema,
     tenants: z.array(tenantSchema).default([]),
+    plugins: pluginsSchema,
   })
   .transform(withDataDirDefaults)
   .transform((c) => inMs(c, ['queueLeaseSeconds']))
@@ -84,5 +87,9 @@ export type ServerConfig = Config['server'];
 
 /** defaults < YAML file < environment < overrides, validated by the whole schema (see platform/config/load.ts). */
 export function loadConfig(options: LoadOptions = {}): Config {
-  return loadConfigFile(configSchema, options);
+  const config = loadConfigFile(configSchema, options);
+  if (config.plugins.length === 0) return config;
+  // A relative plugin module is relative to the file that names it (else to the working directory).
+  const file = options.file ?? (options.env ?? process.env).HOOKLINE_CONFIG;
+  return deepFreeze({ ...config, plugins: resolvePluginModules(config.plugins, file ? dirname(resolve(file)) : process.cwd()) });
 }

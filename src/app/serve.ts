@@ -10,6 +10,7 @@
  *   tracking   leave the tenants' leadership and notification channels
  *   live-model apply the snapshots tracking fed the live conversation model
  *   ingest     finish the imports under way
+ *   plugins    let the after-commit queues empty, then close the plugins (loaded at start before ingest)
  *   gate       drop its timers (held sessions were drained above)
  *   held       stop watching held sessions in shared state
  *   tenants    stop refreshing tenants and keys
@@ -31,6 +32,7 @@ import { CaptureServer, RecorderSink, SinkDropMetrics, StreamSink, type Admissio
 import { Gate, type GatePolicy } from '../gate/index.js';
 import type { GenesysClient } from '../genesys/index.js';
 import { ClientPool, IngestService } from '../ingest/index.js';
+import { loadPlugins, PluginRunner } from '../plugins/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import { createRegistry, type Registry } from '../platform/metrics/index.js';
 import { openQueue, type Queue } from '../platform/queue/index.js';
@@ -52,6 +54,8 @@ export interface Server {
   gate: Gate;
   tracking: TrackingService;
   ingest: IngestService | undefined;
+  /** The loaded in-process plugins (after start). */
+  plugins: PluginRunner;
   tenants: TenantCache;
   store: ConversationStore;
   /** Hands the leader's snapshots to the live conversation model (`idle()` waits until applied). */
@@ -160,9 +164,16 @@ function buildCapture(s: Shared, guard: ConnectionGuard, status: SessionStatusSt
 function buildPipelines(s: Shared, held: HeldConversations) {
   const { config, logger, ctx, registry, replicaId, state, queue, tenants, overrides } = s;
   const store = new ConversationStore(ctx.db);
+  // In-process plugins see each change of the live model before it commits (within their budgets) and after.
+  const plugins = new PluginRunner({ registry, log: logger.child({ component: 'plugins' }) });
   // The live conversation model: the leader's snapshots reach it through a bounded feed, off the gate's path.
-  const live = new LiveStore(ctx.db);
-  const liveFeed = new LiveFeed({ sink: live, log: logger.child({ component: 'live-model' }) });
+  const live = new LiveStore(ctx.db, {
+    ...(config.plugins.length > 0 ? { beforeCommit: plugins.beforeCommit } : {}),
+    onCommit: (events) => {
+      plugins.afterCommit(events);
+    },
+  });
+  const liveFeed = new LiveFeed({ sink: live, log: logger.child({ component: 'live-model' }), registry });
   const directory = new Directory(ctx.db);
   const clients = new ClientPool(logger.child({ component: 'genesys' }), overrides.genesysClient);
   const ingest = config.ingest.enabled
@@ -180,7 +191,7 @@ function buildPipelines(s: Shared, held: HeldConversations) {
     held,
     ...(overrides.genesysClient ? { client: overrides.genesysClient } : {}),
   });
-  return { store, live, directory, ingest, tracking, liveFeed };
+  return { store, live, directory, ingest, tracking, liveFeed, plugins };
 }
 
 /** Starts tracking, then keeps tracking and ingest following the tenants (now and on every refresh). */
@@ -259,7 +270,7 @@ async function compose(ctx: Context, config: Config, overrides: ServerOverrides,
     void tracking.resolveLocally(orgId, conversationId).catch((err: unknown) => logger.warn({ orgId, conversationId, err: errorMessage(err) }, 'could not resolve a held session locally'));
   const status = config.api.enabled ? new SessionStatusStore(state, logger.child({ component: 'api' })) : undefined;
   const { held, gate, capture } = buildCapture(s, guard, status, resolveLocally);
-  const { store, live, directory, ingest, tracking, liveFeed } = buildPipelines(s, held);
+  const { store, live, directory, ingest, tracking, liveFeed, plugins } = buildPipelines(s, held);
   // Tracking's events feed the gate and, from the tenant's leader only, ingest.
   tracking.onEvent((e) => gate.onEvent(e));
   if (ingest) tracking.onLeaderEvent(ingest.onLeaderEvent);
@@ -282,6 +293,7 @@ async function compose(ctx: Context, config: Config, overrides: ServerOverrides,
   life.add({ name: 'tenants', start: () => s.tenants.start(config.audiohook.credentialRefreshMs), stop: () => s.tenants.stop() });
   life.add({ name: 'held', stop: () => held.stop() });
   life.add({ name: 'gate', stop: () => gate.stop() });
+  life.add({ name: 'plugins', start: async () => plugins.use(await loadPlugins(config.plugins, { log: logger.child({ component: 'plugins' }) })), stop: () => plugins.close() });
   life.add({ name: 'ingest', start: () => ingest?.start(), stop: ({ drainMs }) => ingest?.stop(Math.max(drainMs, 1000)) });
   life.add({ name: 'live-model', stop: () => liveFeed.idle() });
   life.add({ name: 'tracking', start: () => startTracking(s, tracking, ingest), stop: () => tracking.stop() });
@@ -300,13 +312,14 @@ async function compose(ctx: Context, config: Config, overrides: ServerOverrides,
   const addr = http.app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.server.port;
   const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
-  logger.info({ port, metricsPort: metrics?.port ?? null, path: config.audiohook.path, tenants: s.tenants.all().length, keys: s.tenants.size, replicaId, queue: queue.kind, state: state.kind }, 'hookline serving');
+  logger.info({ port, metricsPort: metrics?.port ?? null, path: config.audiohook.path, tenants: s.tenants.all().length, keys: s.tenants.size, replicaId, queue: queue.kind, state: state.kind, plugins: plugins.names }, 'hookline serving');
   return {
     ctx,
     capture,
     gate,
     tracking,
     ingest,
+    plugins,
     tenants: s.tenants,
     store,
     liveFeed,

@@ -34,6 +34,10 @@ const base = {
   conversationId: z.string(),
   seq: z.int().min(1).describe('Position in this conversation\'s event sequence, from 1, without gaps'),
   occurredAt: z.iso.datetime(),
+  enrichment: z
+    .record(z.string(), z.record(z.string(), z.unknown()))
+    .optional()
+    .describe('Data attached by in-process plugins before the event was recorded, by plugin name (docs/plugins.md); absent when none did'),
 };
 
 export const conversationCreated = z.object({

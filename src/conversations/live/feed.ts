@@ -9,6 +9,7 @@
  */
 import { setImmediate } from 'node:timers/promises';
 import type { Logger } from '../../platform/logging/index.js';
+import { Counter, type Registry } from '../../platform/metrics/index.js';
 import { errorMessage } from '../../platform/util/error-message.js';
 import type { Observation } from './observation.js';
 
@@ -21,18 +22,24 @@ export interface LiveFeedOptions {
   log: Logger;
   /** Most observations waiting; more are dropped. */
   capacity?: number;
+  /** Where the drop counter (hookline_live_feed_dropped_total) is published. */
+  registry?: Registry;
 }
 
 export class LiveFeed {
   private readonly queue: { tenant: string; obs: Observation }[] = [];
   private draining: Promise<void> | undefined;
   private dropped = 0;
+  private readonly drops: Counter | undefined;
 
-  constructor(private readonly o: LiveFeedOptions) {}
+  constructor(private readonly o: LiveFeedOptions) {
+    this.drops = o.registry && new Counter({ name: 'hookline_live_feed_dropped_total', help: 'Notification snapshots the live model dropped because its queue was full', registers: [o.registry] });
+  }
 
   /** Never waits; false when the observation was dropped (queue full). */
   offer(tenant: string, obs: Observation): boolean {
     if (this.queue.length >= (this.o.capacity ?? 10_000)) {
+      this.drops?.inc();
       if (this.dropped++ % 1000 === 0) this.o.log.warn({ dropped: this.dropped }, 'live model behind: dropping notification snapshots');
       return false;
     }

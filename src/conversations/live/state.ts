@@ -36,6 +36,8 @@ export interface LiveState {
   evaluations: string[];
   /** When ingest merged the analytics record (first time). */
   importedAt?: string | undefined;
+  /** What plugins keep with the conversation (their before-commit `enrich.state`), by plugin name. */
+  enrichment?: Record<string, Record<string, unknown>> | undefined;
 }
 
 export function emptyState(tenant: string, conversationId: string): LiveState {

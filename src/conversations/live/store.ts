@@ -19,6 +19,19 @@ export class LiveConflictError extends Error {
   override name = 'LiveConflictError';
 }
 
+/** A change about to be committed: what the deriver made of an observation. */
+export interface LiveChange {
+  tenant: string;
+  conversationId: string;
+  source: Observation['kind'];
+  previous: LiveState | undefined;
+  state: LiveState;
+  events: CommonEvent[];
+}
+
+/** Whether the change commits, and what (the state and events, possibly enriched). */
+export type LiveVerdict = { commit: false } | { commit: true; state: LiveState; events: CommonEvent[] };
+
 export interface LiveStoreOptions {
   now?: () => number;
   /** Attempts before giving up when other writers keep winning the same conversation. */
@@ -29,6 +42,12 @@ export interface LiveStoreOptions {
    * Must return at once and not throw: the writer does not wait for it.
    */
   onCommit?: (events: readonly CommonEvent[]) => void;
+  /**
+   * Between derive and write (in-process plugins): may veto the change (nothing
+   * is written; the next observation derives it again) or return it enriched.
+   * The writer waits for it, so it must bound its own time.
+   */
+  beforeCommit?: (change: LiveChange) => Promise<LiveVerdict>;
 }
 
 interface Row {
@@ -41,12 +60,14 @@ export class LiveStore {
   private readonly now: () => number;
   private readonly maxAttempts: number;
   private readonly onCommit: ((events: readonly CommonEvent[]) => void) | undefined;
+  private readonly beforeCommit: ((change: LiveChange) => Promise<LiveVerdict>) | undefined;
 
   constructor(db: Db, o: LiveStoreOptions = {}) {
     this.k = db.kysely.withTables<ConversationTables>();
     this.now = o.now ?? Date.now;
     this.maxAttempts = o.maxAttempts ?? 8;
     this.onCommit = o.onCommit;
+    this.beforeCommit = o.beforeCommit;
   }
 
   /** Applies one observation; returns the events this call recorded (none when another writer already had). */
@@ -56,9 +77,11 @@ export class LiveStore {
       const row = await this.read(tenant, conversationId);
       const next = derive(row?.state, obs, { tenant, now: this.now });
       if (next.events.length === 0 && JSON.stringify(next.state) === JSON.stringify(row?.state ?? next.state)) return [];
-      if (await this.write(row, next.state, next.events)) {
-        if (next.events.length > 0) this.onCommit?.(next.events);
-        return next.events;
+      const verdict = this.beforeCommit ? await this.beforeCommit({ tenant, conversationId, source: obs.kind, previous: row?.state, ...next }) : { commit: true as const, ...next };
+      if (!verdict.commit) return [];
+      if (await this.write(row, verdict.state, verdict.events)) {
+        if (verdict.events.length > 0) this.onCommit?.(verdict.events);
+        return verdict.events;
       }
     }
     throw new LiveConflictError(`conversation ${conversationId}: still contended after ${this.maxAttempts} attempts`);

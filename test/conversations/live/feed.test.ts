@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { LiveFeed, type Observation } from '../../../src/conversations/index.js';
 import { createLogger } from '../../../src/platform/logging/index.js';
+import { createRegistry } from '../../../src/platform/metrics/index.js';
 
 const obs = (id: string): Observation => ({ kind: 'snapshot', snapshot: { id } });
 const log = createLogger({ level: 'silent' });
@@ -11,8 +12,10 @@ describe('LiveFeed', () => {
     const applied: string[] = [];
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
+    const registry = createRegistry(false);
     const feed = new LiveFeed({
       log,
+      registry,
       capacity: 2,
       sink: {
         apply: async (_t, o) => {
@@ -25,6 +28,8 @@ describe('LiveFeed', () => {
     expect(applied).toEqual([]);
     expect(feed.offer('org', obs('b'))).toBe(true);
     expect(feed.offer('org', obs('c'))).toBe(false);
+    expect(feed.offer('org', obs('c'))).toBe(false);
+    expect((await registry.getSingleMetric('hookline_live_feed_dropped_total')?.get())?.values[0]?.value).toBe(2);
     release();
     await feed.idle();
     expect(applied).toEqual(['a', 'b']);

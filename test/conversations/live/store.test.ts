@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { openAppDatabase } from '../../../src/app/database.js';
-import { derive, LiveStore, type CommonEvent, type LiveState, type Observation } from '../../../src/conversations/index.js';
+import { derive, LiveStore, type CommonEvent, type LiveChange, type LiveState, type Observation } from '../../../src/conversations/index.js';
 import type { Db } from '../../../src/platform/db/index.js';
 import { dropPgSchema, pgUrlWithFreshSchema } from '../../helpers/services.js';
 import { tempDir } from '../../helpers/tmp.js';
@@ -93,6 +93,61 @@ describe.each([
       for (const o of [...obs, ...obs]) await store.apply('org', o);
       expect(committed.flat()).toEqual(expected(obs).map((e) => e.seq));
       expect(committed.every((seqs) => seqs.length > 0)).toBe(true);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('a vetoed change writes nothing (state, outbox, onCommit) and is derived again from the next observation', async () => {
+    const id = '00000000-0000-4000-8000-00000000a006';
+    const obs = observations(id);
+    const db = await openAppDatabase(url());
+    try {
+      let veto = true;
+      const seen: LiveChange[] = [];
+      const committed: number[] = [];
+      const store = new LiveStore(db, {
+        now,
+        onCommit: (events) => committed.push(...events.map((e) => e.seq)),
+        beforeCommit: async (change) => {
+          seen.push(change);
+          return veto ? { commit: false } : { commit: true, state: change.state, events: change.events };
+        },
+      });
+      expect(await store.apply('org', obs[0] as Observation)).toEqual([]);
+      expect(await store.get('org', id)).toBeUndefined();
+      expect(await store.events('org', id)).toEqual([]);
+      expect(committed).toEqual([]);
+      veto = false;
+      const first = expected(obs.slice(0, 1));
+      expect(await store.apply('org', obs[0] as Observation)).toEqual(first); // the same change again, now committed
+      expect(seen.map((c) => [c.source, c.previous === undefined, c.events.map((e) => e.seq)])).toEqual([
+        ['snapshot', true, first.map((e) => e.seq)],
+        ['snapshot', true, first.map((e) => e.seq)],
+      ]);
+      expect(await store.events('org', id)).toEqual(first);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('commits what beforeCommit returns: enriched events in the outbox and onCommit, enriched state', async () => {
+    const id = '00000000-0000-4000-8000-00000000a007';
+    const obs = observations(id);
+    const db = await openAppDatabase(url());
+    try {
+      const told: CommonEvent[] = [];
+      const store = new LiveStore(db, {
+        now,
+        onCommit: (events) => told.push(...events),
+        beforeCommit: async (c) => ({ commit: true, state: { ...c.state, enrichment: { crm: { n: c.state.seq } } }, events: c.events.map((e) => ({ ...e, enrichment: { crm: { caseId: 'C-1' } } })) }),
+      });
+      for (const o of obs) await store.apply('org', o);
+      const stored = await store.events('org', id);
+      expect(stored.map((e) => e.seq)).toEqual(expected(obs).map((e) => e.seq));
+      expect(stored.every((e) => e.enrichment?.crm?.caseId === 'C-1')).toBe(true);
+      expect(told).toEqual(stored);
+      expect((await store.get('org', id))?.enrichment).toEqual({ crm: { n: stored.length } });
     } finally {
       await db.close();
     }
