@@ -29,6 +29,7 @@ import {
 } from '../platform/config/index.js';
 import { tenantSchema } from '../tenants/config.js';
 import { trackingSchema } from '../tracking/config.js';
+import { webhooksSchema } from '../webhooks/config.js';
 
 export const serverSchema = z
   .strictObject({
@@ -71,6 +72,7 @@ export const configSchema = z
     stream: streamSchema,
     tracking: trackingSchema,
     ingest: ingestSchema,
+    webhooks: webhooksSchema,
     tenants: z.array(tenantSchema).default([]),
   })
   .transform(withDataDirDefaults)

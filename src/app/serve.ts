@@ -12,6 +12,7 @@
  *   ingest     finish the imports under way
  *   gate       drop its timers (held sessions were drained above)
  *   held       stop watching held sessions in shared state
+ *   webhooks   stop sweeping; requests in flight get up to 2 s, the rest are retried later
  *   tenants    stop refreshing tenants and keys
  *   http       close the public port (health and readiness answer until here)
  *   metrics    close the metrics listener
@@ -38,6 +39,7 @@ import { errorMessage } from '../platform/util/error-message.js';
 import { ConversationStore, LiveFeed, LiveStore } from '../conversations/index.js';
 import { CONFIG_ORIGIN, TenantCache, type ConfigOrigin, type Tenant } from '../tenants/index.js';
 import { Directory, HeldConversations, TrackingService, isTracked } from '../tracking/index.js';
+import { WebhookDispatcher } from '../webhooks/index.js';
 import type { Config } from './config.js';
 import { ConnectionGuard } from './connection-guard.js';
 import { openContext, type Context } from './context.js';
@@ -156,8 +158,12 @@ function buildCapture(s: Shared, guard: ConnectionGuard, onUnreachable: (orgId: 
 function buildPipelines(s: Shared, held: HeldConversations) {
   const { config, logger, ctx, registry, replicaId, state, queue, tenants, overrides } = s;
   const store = new ConversationStore(ctx.db);
+  // Outbound webhooks read the live model's outbox in their own loop; a commit here only wakes them.
+  const webhooks = config.webhooks.enabled
+    ? new WebhookDispatcher({ db: ctx.db, tenants, config: config.webhooks, replicaId, log: logger.child({ component: 'webhooks' }), registry })
+    : undefined;
   // The live conversation model: the leader's snapshots reach it through a bounded feed, off the gate's path.
-  const live = new LiveStore(ctx.db);
+  const live = new LiveStore(ctx.db, { onCommit: () => webhooks?.wake() });
   const liveFeed = new LiveFeed({ sink: live, log: logger.child({ component: 'live-model' }) });
   const directory = new Directory(ctx.db);
   const clients = new ClientPool(logger.child({ component: 'genesys' }), overrides.genesysClient);
@@ -176,7 +182,7 @@ function buildPipelines(s: Shared, held: HeldConversations) {
     held,
     ...(overrides.genesysClient ? { client: overrides.genesysClient } : {}),
   });
-  return { store, directory, ingest, tracking, liveFeed };
+  return { store, directory, ingest, tracking, liveFeed, webhooks };
 }
 
 /** Starts tracking, then keeps tracking and ingest following the tenants (now and on every refresh). */
@@ -246,7 +252,7 @@ async function compose(ctx: Context, config: Config, overrides: ServerOverrides,
   const resolveLocally = (orgId: string, conversationId: string) =>
     void tracking.resolveLocally(orgId, conversationId).catch((err: unknown) => logger.warn({ orgId, conversationId, err: errorMessage(err) }, 'could not resolve a held session locally'));
   const { held, gate, capture } = buildCapture(s, guard, resolveLocally);
-  const { store, directory, ingest, tracking, liveFeed } = buildPipelines(s, held);
+  const { store, directory, ingest, tracking, liveFeed, webhooks } = buildPipelines(s, held);
   // Tracking's events feed the gate and, from the tenant's leader only, ingest.
   tracking.onEvent((e) => gate.onEvent(e));
   if (ingest) tracking.onLeaderEvent(ingest.onLeaderEvent);
@@ -257,6 +263,7 @@ async function compose(ctx: Context, config: Config, overrides: ServerOverrides,
   life.add({ name: 'metrics', start: async () => void (metrics = config.metrics.enabled ? await startMetricsServer(config.metrics, registry, logger.child({ component: 'metrics' })) : undefined), stop: () => metrics?.close() });
   life.add({ name: 'http', stop: () => http.app.close() });
   life.add({ name: 'tenants', start: () => s.tenants.start(config.audiohook.credentialRefreshMs), stop: () => s.tenants.stop() });
+  life.add({ name: 'webhooks', start: () => webhooks?.start(), stop: ({ drainMs }) => webhooks?.stop(Math.min(drainMs, 2000)) });
   life.add({ name: 'held', stop: () => held.stop() });
   life.add({ name: 'gate', stop: () => gate.stop() });
   life.add({ name: 'ingest', start: () => ingest?.start(), stop: ({ drainMs }) => ingest?.stop(Math.max(drainMs, 1000)) });

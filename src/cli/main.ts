@@ -11,6 +11,7 @@ import { registerReceive } from './receive.js';
 import { registerServe } from './serve.js';
 import { registerSimulate } from './simulate.js';
 import { registerTenantCommands } from './tenants.js';
+import { registerWebhooks } from './webhooks.js';
 
 export function buildProgram(): Command {
   const program = new Command('hookline')
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerEmulator(program);
   registerReceive(program);
   registerIngest(program);
+  registerWebhooks(program);
   registerDemo(program);
   program
     .command('keygen')
