@@ -167,9 +167,10 @@ export class WebhookDispatcher {
     const me = this.o.replicaId;
     for (let i = 0; i < EVENTS_PER_CLAIM; i++) {
       const endpoint = this.endpoint(key);
-      const head = endpoint ? await this.store.head(key) : undefined;
       const iso = () => new Date(this.now()).toISOString();
-      if (!endpoint || !head) return this.store.release(key, me, null, iso());
+      if (!endpoint) return this.store.release(key, me, null, iso(), false);
+      const head = await this.store.head(key);
+      if (!head) return this.store.release(key, me, null, iso());
       if (!head.redelivery && !matchesEvent(endpoint.events, head.type)) {
         if (!(await this.store.advance(key, me, head.seq + 1, iso(), iso()))) return;
         continue;

@@ -171,10 +171,15 @@ export class DeliveryStore {
     return r.numUpdatedRows === 1n;
   }
 
-  /** Gives the lease back; the stream is due at `dueAt`, or idle when null and nothing is left to send. */
-  async release(key: StreamKey, me: string, dueAt: string | null, now: string): Promise<void> {
+  /**
+   * Gives the lease back; the stream is due at `dueAt`, or idle when null.
+   * `recheck`: an idle stream with events left (committed while we looked) is
+   * due again at once; off for an endpoint that is gone or disabled, whose
+   * streams wait idle until a sweep finds it enabled again.
+   */
+  async release(key: StreamKey, me: string, dueAt: string | null, now: string, recheck = true): Promise<void> {
     await this.byKey(this.k.updateTable('webhook_streams').set({ leased_by: null, leased_until: null, next_attempt_at: dueAt, updated_at: now }), key).where('leased_by', '=', me).execute();
-    if (dueAt !== null) return;
+    if (dueAt !== null || !recheck) return;
     // An event committed while we looked: due again now rather than at the next sweep.
     await this.byKey(this.k.updateTable('webhook_streams').set({ next_attempt_at: now }), key)
       .where('next_attempt_at', 'is', null)
