@@ -144,9 +144,12 @@ describe.each([
         const [a, b] = [randomUUID(), randomUUID()];
         one.respond = (q) => (sent(q).conversationId === a ? 503 : 200);
         await addEvents(db, orgId, a, TYPES.slice(0, 3), T0);
-        await addEvents(db, orgId, b, TYPES.slice(0, 3), T0);
+        await addEvents(db, orgId, b, TYPES.slice(0, 1), T0);
         const d = dispatcher(db, tenants(orgId, [hook('one', one.url), hook('two', two.url)]), now);
         await runUntil([d], clock, 10_000, T0 + 10 * MIN);
+        // A is waiting minutes for its next retry; B's new events go out at once.
+        await addEvents(db, orgId, b, TYPES.slice(1, 3), clock.t, 2);
+        await d.runOnce();
         const okOne = one.requests.filter((q) => q.status === 200).map(sent);
         expect(okOne.map((e) => [e.conversationId, e.seq])).toEqual([[b, 1], [b, 2], [b, 3]]);
         expect(new Set(one.requests.filter((q) => q.status === 503).map((q) => sent(q).seq))).toEqual(new Set([1]));
