@@ -40,6 +40,8 @@ export async function startReceiver(respond: TestReceiver['respond'] = () => 200
       else answer();
     });
   });
+  // Idle keep-alive sockets stay open longer than the sender's pool keeps them: no reset race between tests' steps.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   r.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
   r.close = () =>
