@@ -32,6 +32,7 @@ import {
 import { pluginsSchema, resolvePluginModules } from '../plugins/config.js';
 import { tenantSchema } from '../tenants/config.js';
 import { trackingSchema } from '../tracking/config.js';
+import { webhooksSchema } from '../webhooks/config.js';
 
 export const serverSchema = z
   .strictObject({
@@ -75,6 +76,7 @@ export const configSchema = z
     stream: streamSchema,
     tracking: trackingSchema,
     ingest: ingestSchema,
+    webhooks: webhooksSchema,
     tenants: z.array(tenantSchema).default([]),
     plugins: pluginsSchema,
   })

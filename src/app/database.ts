@@ -16,12 +16,15 @@ import { queueMigrations } from '../platform/queue/migrations/index.js';
 import type { QueueTables } from '../platform/queue/tables.js';
 import { tenantMigrations, type TenantTables } from '../tenants/index.js';
 import type { TrackingTables } from '../tracking/index.js';
+// The migrations module, not the index: the index loads the dispatcher, which database-only commands never need.
+import { webhookMigrations } from '../webhooks/migrations/index.js';
+import type { WebhookTables } from '../webhooks/tables.js';
 
 /** Every table of the application. Two owners declaring one table differently would make its columns `never`. */
-export type Database = TenantTables & QueueTables & ConversationTables & IngestTables & TrackingTables & ApiTables;
+export type Database = TenantTables & QueueTables & ConversationTables & IngestTables & TrackingTables & ApiTables & WebhookTables;
 
 /** Every migration, by name; Kysely runs them in name order, not in this order. */
-export const MIGRATIONS = joinMigrations(tenantMigrations, queueMigrations, conversationMigrations, ingestMigrations, apiMigrations);
+export const MIGRATIONS = joinMigrations(tenantMigrations, queueMigrations, conversationMigrations, ingestMigrations, webhookMigrations, apiMigrations);
 
 /** Opens the database and runs the migrations not run yet. */
 export function openAppDatabase(url: string, options: Omit<OpenOptions, 'migrations'> = {}): Promise<Db> {

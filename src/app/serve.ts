@@ -13,6 +13,7 @@
  *   plugins    let the after-commit queues empty, then close the plugins (loaded at start before ingest)
  *   gate       drop its timers (held sessions were drained above)
  *   held       stop watching held sessions in shared state
+ *   webhooks   stop sweeping; requests in flight get up to 2 s, the rest are retried later
  *   tenants    stop refreshing tenants and keys
  *   http       close the public port (health and readiness answer until here)
  *   admin      close the admin listener (metrics, read API)
@@ -41,6 +42,7 @@ import { errorMessage } from '../platform/util/error-message.js';
 import { ConversationStore, LiveFeed, LiveStore } from '../conversations/index.js';
 import { CONFIG_ORIGIN, TenantCache, type ConfigOrigin, type Tenant } from '../tenants/index.js';
 import { Directory, HeldConversations, TrackingService, isTracked } from '../tracking/index.js';
+import { WebhookDispatcher } from '../webhooks/index.js';
 import type { Config } from './config.js';
 import { ConnectionGuard } from './connection-guard.js';
 import { openContext, type Context } from './context.js';
@@ -166,11 +168,16 @@ function buildPipelines(s: Shared, held: HeldConversations) {
   const store = new ConversationStore(ctx.db);
   // In-process plugins see each change of the live model before it commits (within their budgets) and after.
   const plugins = new PluginRunner({ registry, log: logger.child({ component: 'plugins' }) });
+  // Outbound webhooks read the live model's outbox in their own loop; a commit here only wakes them.
+  const webhooks = config.webhooks.enabled
+    ? new WebhookDispatcher({ db: ctx.db, tenants, config: config.webhooks, replicaId, log: logger.child({ component: 'webhooks' }), registry })
+    : undefined;
   // The live conversation model: the leader's snapshots reach it through a bounded feed, off the gate's path.
   const live = new LiveStore(ctx.db, {
     ...(config.plugins.length > 0 ? { beforeCommit: plugins.beforeCommit } : {}),
     onCommit: (events) => {
       plugins.afterCommit(events);
+      webhooks?.wake();
     },
   });
   const liveFeed = new LiveFeed({ sink: live, log: logger.child({ component: 'live-model' }), registry });
@@ -191,7 +198,7 @@ function buildPipelines(s: Shared, held: HeldConversations) {
     held,
     ...(overrides.genesysClient ? { client: overrides.genesysClient } : {}),
   });
-  return { store, live, directory, ingest, tracking, liveFeed, plugins };
+  return { store, live, directory, ingest, tracking, liveFeed, plugins, webhooks };
 }
 
 /** Starts tracking, then keeps tracking and ingest following the tenants (now and on every refresh). */
@@ -270,7 +277,7 @@ async function compose(ctx: Context, config: Config, overrides: ServerOverrides,
     void tracking.resolveLocally(orgId, conversationId).catch((err: unknown) => logger.warn({ orgId, conversationId, err: errorMessage(err) }, 'could not resolve a held session locally'));
   const status = config.api.enabled ? new SessionStatusStore(state, logger.child({ component: 'api' })) : undefined;
   const { held, gate, capture } = buildCapture(s, guard, status, resolveLocally);
-  const { store, live, directory, ingest, tracking, liveFeed, plugins } = buildPipelines(s, held);
+  const { store, live, directory, ingest, tracking, liveFeed, plugins, webhooks } = buildPipelines(s, held);
   // Tracking's events feed the gate and, from the tenant's leader only, ingest.
   tracking.onEvent((e) => gate.onEvent(e));
   if (ingest) tracking.onLeaderEvent(ingest.onLeaderEvent);
@@ -291,6 +298,7 @@ async function compose(ctx: Context, config: Config, overrides: ServerOverrides,
   });
   life.add({ name: 'http', stop: () => http.app.close() });
   life.add({ name: 'tenants', start: () => s.tenants.start(config.audiohook.credentialRefreshMs), stop: () => s.tenants.stop() });
+  life.add({ name: 'webhooks', start: () => webhooks?.start(), stop: ({ drainMs }) => webhooks?.stop(Math.min(drainMs, 2000)) });
   life.add({ name: 'held', stop: () => held.stop() });
   life.add({ name: 'gate', stop: () => gate.stop() });
   life.add({ name: 'plugins', start: async () => plugins.use(await loadPlugins(config.plugins, { log: logger.child({ component: 'plugins' }) })), stop: () => plugins.close() });

@@ -12,6 +12,7 @@ import { registerServe } from './serve.js';
 import { registerSimulate } from './simulate.js';
 import { registerTenantCommands } from './tenants.js';
 import { registerTokenCommands } from './tokens.js';
+import { registerWebhooks } from './webhooks.js';
 
 export function buildProgram(): Command {
   const program = new Command('hookline')
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerEmulator(program);
   registerReceive(program);
   registerIngest(program);
+  registerWebhooks(program);
   registerDemo(program);
   program
     .command('keygen')

@@ -88,6 +88,7 @@ export function redactTenant(t: Tenant): Record<string, unknown> {
       bearerToken: d.bearerToken ? mask(d.bearerToken) : undefined,
       header: d.header ? { name: d.header.name, value: mask(d.header.value) } : undefined,
     })),
+    webhooks: (t.webhooks ?? []).map((w) => ({ ...w, secret: mask(w.secret) })),
   };
 }
 

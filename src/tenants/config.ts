@@ -5,6 +5,7 @@
  * configuration by src/app/config.ts.
  */
 import { z } from 'zod';
+import { EVENT_TYPES } from '../conversations/index.js';
 import { base64 } from '../platform/config/index.js';
 
 /** Stored and compared lower-case: Genesys sends either case, lookups are exact. */
@@ -58,6 +59,30 @@ export const downstreamSchema = z.strictObject({
 
 /** A destination's `batchMs` when it sets none. */
 export const DEFAULT_BATCH_MS = 100;
+/** An event type, `prefix.*` over known types, or `*`: a typo would otherwise silently match nothing. */
+const eventPattern = z.string().superRefine((p, ctx) => {
+  const known = p === '*' || (EVENT_TYPES as readonly string[]).includes(p) || (p.endsWith('.*') && EVENT_TYPES.some((t) => t.startsWith(p.slice(0, -1))));
+  if (!known) ctx.addIssue({ code: 'custom', message: `"${p}" is not an event type (${EVENT_TYPES.join(', ')}) or a glob like agent.* or *` });
+});
+
+/** Standard Webhooks secret: whsec_ and base64 of 24–64 random bytes (https://www.standardwebhooks.com). */
+const webhookSecret = z.string().superRefine((s, ctx) => {
+  const fail = (why: string) => ctx.addIssue({ code: 'custom', message: `${why} (Standard Webhooks format: whsec_ + base64 of 24–64 random bytes, e.g. whsec_$(openssl rand -base64 32))` });
+  if (!s.startsWith('whsec_')) return fail('must start with whsec_');
+  const b64 = s.slice(6);
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 !== 0) return fail('must be base64 after whsec_');
+  const n = Buffer.from(b64, 'base64').length;
+  if (n < 24 || n > 64) fail(`decodes to ${n} bytes, needs 24 to 64`);
+});
+
+export const webhookSchema = z.strictObject({
+  /** Stable identity of the endpoint in the delivery log; renaming it starts a new log. */
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be 1–63 lower-case letters, digits or -, starting with a letter or digit'),
+  url: z.string().regex(/^https?:\/\//, 'must be an http:// or https:// URL').pipe(z.url()).refine(noUserinfo, 'must not contain user:password@ (the secret signs every request)'),
+  events: z.array(eventPattern).min(1).default(['*']),
+  secret: webhookSecret,
+  enabled: z.boolean().default(true),
+});
 
 export const genesysSchema = z.strictObject({
   clientId: z.string().min(1),
@@ -80,6 +105,11 @@ export const tenantSchema = z.strictObject({
   onGateTimeout: z.enum(['disconnect', 'keep-paused']).default('disconnect'),
   onTransferAway: z.enum(['keep', 'pause']).default('keep'),
   downstream: z.array(downstreamSchema).default([]),
+  webhooks: z.array(webhookSchema).default([]).superRefine((list, ctx) => {
+    list.forEach((w, i) => {
+      if (list.findIndex((x) => x.name === w.name) !== i) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `"${w.name}" is used by another webhook of this tenant: names must be unique` });
+    });
+  }),
   reconcile: z
     .strictObject({ cron: z.string().default('0 2 * * *'), timezone: z.string().default('UTC'), enabled: z.boolean().default(true) })
     .default({ cron: '0 2 * * *', timezone: 'UTC', enabled: true }),
@@ -89,3 +119,4 @@ export type TenantConfig = z.infer<typeof tenantSchema>;
 export type ApiKeyConfig = z.infer<typeof apiKeySchema>;
 export type DownstreamConfig = z.infer<typeof downstreamSchema>;
 export type GenesysConfig = z.infer<typeof genesysSchema>;
+export type WebhookConfig = z.infer<typeof webhookSchema>;

@@ -8,10 +8,11 @@ import type { Tenant } from './tenant.js';
 interface TenantSecrets {
   genesysClientSecret?: string;
   downstream?: { bearerToken?: string; headerValue?: string }[];
+  webhooks?: { secret: string }[];
 }
 
 export function splitSecrets(t: DeepReadonly<Tenant>): { settings: Record<string, unknown>; secrets: TenantSecrets } {
-  const { orgId: _o, name: _n, genesys, downstream, ...rest } = t;
+  const { orgId: _o, name: _n, genesys, downstream, webhooks = [], ...rest } = t;
   const secrets: TenantSecrets = {};
   const settings: Record<string, unknown> = { ...rest };
   if (genesys) {
@@ -27,6 +28,8 @@ export function splitSecrets(t: DeepReadonly<Tenant>): { settings: Record<string
     ...(d.bearerToken !== undefined ? { bearerToken: d.bearerToken } : {}),
     ...(d.header ? { headerValue: d.header.value } : {}),
   }));
+  settings.webhooks = webhooks.map(({ secret: _s, ...w }) => w);
+  secrets.webhooks = webhooks.map((w) => ({ secret: w.secret }));
   return { settings, secrets };
 }
 
@@ -40,7 +43,9 @@ export function joinSecrets(orgId: string, name: string, settings: Record<string
       ...(d.header ? { header: { name: d.header.name, value: sec.headerValue ?? '' } } : {}),
     };
   });
-  const tenant = { ...s, orgId, name, downstream } as Tenant;
+  // Stored before webhooks existed: none.
+  const webhooks = (s.webhooks ?? []).map((w, i) => ({ ...w, secret: secrets.webhooks?.[i]?.secret ?? '' }));
+  const tenant = { ...s, orgId, name, downstream, webhooks } as Tenant;
   if (s.genesys) tenant.genesys = { ...s.genesys, clientSecret: secrets.genesysClientSecret ?? '' };
   return tenant;
 }
