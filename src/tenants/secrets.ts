@@ -8,10 +8,11 @@ import type { Tenant } from './tenant.js';
 interface TenantSecrets {
   genesysClientSecret?: string;
   downstream?: { bearerToken?: string; headerValue?: string }[];
+  eventBridgeSecret?: string;
 }
 
 export function splitSecrets(t: DeepReadonly<Tenant>): { settings: Record<string, unknown>; secrets: TenantSecrets } {
-  const { orgId: _o, name: _n, genesys, downstream, ...rest } = t;
+  const { orgId: _o, name: _n, genesys, downstream, notifications, ...rest } = t;
   const secrets: TenantSecrets = {};
   const settings: Record<string, unknown> = { ...rest };
   if (genesys) {
@@ -27,6 +28,10 @@ export function splitSecrets(t: DeepReadonly<Tenant>): { settings: Record<string
     ...(d.bearerToken !== undefined ? { bearerToken: d.bearerToken } : {}),
     ...(d.header ? { headerValue: d.header.value } : {}),
   }));
+  if (notifications.eventbridge) {
+    settings.notifications = { ...notifications, eventbridge: { header: notifications.eventbridge.header } };
+    secrets.eventBridgeSecret = notifications.eventbridge.secret;
+  } else settings.notifications = notifications;
   return { settings, secrets };
 }
 
@@ -42,5 +47,8 @@ export function joinSecrets(orgId: string, name: string, settings: Record<string
   });
   const tenant = { ...s, orgId, name, downstream } as Tenant;
   if (s.genesys) tenant.genesys = { ...s.genesys, clientSecret: secrets.genesysClientSecret ?? '' };
+  // Tenants stored before notification sources existed read as the WebSocket default.
+  const n = s.notifications ?? { source: 'websocket' };
+  tenant.notifications = n.eventbridge ? { ...n, eventbridge: { header: n.eventbridge.header, secret: secrets.eventBridgeSecret ?? '' } } : n;
   return tenant;
 }
