@@ -1,6 +1,7 @@
 /**
  * The public HTTP side of `hookline serve`: health, readiness and the upgrade
- * dispatch for WebSocket endpoints (AudioHook today). Nothing else: metrics
+ * dispatch for WebSocket endpoints (AudioHook today); serve.ts adds the
+ * EventBridge endpoint (tracking/eventbridge.ts). Nothing else: metrics
  * and any admin surface listen elsewhere (metrics-server.ts). Its connections
  * are bounded (connection-guard.ts) and slow requests time out.
  */
