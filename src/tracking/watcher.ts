@@ -77,6 +77,7 @@ export class TenantWatcher {
   private timers: NodeJS.Timeout[] = [];
   /** EventBridge delivers at least once (and Genesys retries): the same window as a channel's handover dedupe. */
   private readonly intakeDedupe = new Deduper();
+  private intakeOpen = false;
   private readonly now: () => number;
   private readonly orgId: string;
 
@@ -100,6 +101,7 @@ export class TenantWatcher {
     };
     this.started = s;
     await this.syncDirectory(s);
+    this.intakeOpen = true;
     // With Amazon EventBridge, Genesys pushes the topics to AWS and the events come in through intake().
     if ((t.notifications?.source ?? 'websocket') === 'websocket') await this.openChannels(s);
     // Events between the previous leader's end and our subscription are lost.
@@ -135,9 +137,9 @@ export class TenantWatcher {
     if (n.eventType === CUSTOMER_END) this.apply(s.tracker.endFromDetail(n.conversationId, typeof n.event.eventTime === 'number' ? n.event.eventTime : this.now()));
   }
 
-  /** True once start() has built the tracker: intake() can take events. */
+  /** True once start() knows the monitored agents: intake() can take events. */
   get ready(): boolean {
-    return this.started !== undefined;
+    return this.intakeOpen;
   }
 
   /**
@@ -148,7 +150,7 @@ export class TenantWatcher {
    */
   intake(envelope: NotificationEnvelope): IntakeResult {
     const s = this.started;
-    if (!s || !this.wanted(envelope.topicName)) return 'ignored';
+    if (!s || !this.intakeOpen || !this.wanted(envelope.topicName)) return 'ignored';
     const now = this.now();
     if (!this.intakeDedupe.firstSeen(eventKey(envelope.topicName, envelope.eventBody), now)) return 'duplicate';
     const d = decodeNotification(envelope, now);

@@ -85,7 +85,7 @@ function postHuge(orgId: string, headers: Record<string, string>, total: number)
 describe('EventBridge endpoint: authentication', () => {
   it('refuses a wrong or missing secret before reading a huge body', async () => {
     const total = 64 * 1024 * 1024;
-    for (const headers of [{ [HEADER]: 'wrong-secret-0123456789abcdef' }, {}]) {
+    for (const headers of [{ [HEADER]: 'wrong-secret-0123456789abcdef' }, {}] as Record<string, string>[]) {
       const r = await postHuge(ebOrg, headers, total);
       expect(r.status).toBe(401);
       expect(r.sentWhenAnswered).toBeLessThan(total);

@@ -25,6 +25,12 @@ export const eventBridgeSinkSchema = z.strictObject({
   secret: z.string().min(1),
   /** The partner event source's suffix: `aws.partner/genesys.com/cloud/{orgId}/{suffix}`. */
   suffix: z.string().min(1).default('hookline'),
+  /**
+   * The integration's topic filters (`eventFilter`, with `{id}` as the
+   * wildcard), e.g. `v2.users.{id}.conversations.calls`; absent: every
+   * conversation topic.
+   */
+  topics: z.array(z.string().min(1)).optional(),
   account: z.string().default('123456789012'),
   region: z.string().default('us-east-1'),
 });
@@ -68,13 +74,14 @@ export class EventBridgeSink {
   constructor(private readonly d: EventBridgeDeps) {}
 
   wants(orgId: string, topic: string): boolean {
-    return this.d.sink(orgId) !== undefined && isForwarded(topic);
+    const sink = this.d.sink(orgId);
+    return sink !== undefined && isForwarded(topic) && (sink.topics === undefined || sink.topics.includes(topicTemplate(topic)));
   }
 
   /** Queues the event in its envelope; delivery happens in the background. */
   offer(orgId: string, topic: string, eventBody: unknown): void {
     const sink = this.d.sink(orgId);
-    if (!sink || !isForwarded(topic) || this.abort.signal.aborted) return;
+    if (!sink || !this.wants(orgId, topic) || this.abort.signal.aborted) return;
     const time = new Date(this.d.now()).toISOString();
     const envelope = {
       version: '0',
