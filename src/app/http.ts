@@ -1,8 +1,9 @@
 /**
  * The public HTTP side of `hookline serve`: health, readiness and the upgrade
  * dispatch for WebSocket endpoints (AudioHook today); serve.ts adds the Genesys
- * Data Action route (token-authenticated, src/api). Nothing else: metrics and
- * the read API listen elsewhere (admin-server.ts). Its connections
+ * Data Action route (token-authenticated, src/api) and the EventBridge endpoint
+ * (tracking/eventbridge.ts). Nothing else: metrics and the read API listen
+ * elsewhere (admin-server.ts). Its connections
  * are bounded (connection-guard.ts) and slow requests time out.
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';

@@ -35,13 +35,13 @@ import type { GenesysClient } from '../genesys/index.js';
 import { ClientPool, IngestService } from '../ingest/index.js';
 import { loadPlugins, PluginRunner } from '../plugins/index.js';
 import type { Logger } from '../platform/logging/index.js';
-import { createRegistry, type Registry } from '../platform/metrics/index.js';
+import { Counter, createRegistry, type Registry } from '../platform/metrics/index.js';
 import { openQueue, type Queue } from '../platform/queue/index.js';
 import { openState, type SharedState } from '../platform/state/index.js';
 import { errorMessage } from '../platform/util/error-message.js';
 import { ConversationStore, LiveFeed, LiveStore } from '../conversations/index.js';
 import { CONFIG_ORIGIN, TenantCache, type ConfigOrigin, type Tenant } from '../tenants/index.js';
-import { Directory, HeldConversations, TrackingService, isTracked } from '../tracking/index.js';
+import { Directory, HeldConversations, TrackingService, isTracked, registerEventBridge, type IntakeResult } from '../tracking/index.js';
 import { WebhookDispatcher } from '../webhooks/index.js';
 import type { Config } from './config.js';
 import { ConnectionGuard } from './connection-guard.js';
@@ -195,10 +195,17 @@ function buildPipelines(s: Shared, held: HeldConversations) {
     leaseTtlMs: config.tracking.leaseTtlMs,
     onGap: (orgId, from, to) => ingest?.onGap(orgId, from, to),
     observe: (orgId, snapshot) => void liveFeed.offer(orgId, { kind: 'snapshot', snapshot }),
+    onIntake: intakeCounter(registry),
     held,
     ...(overrides.genesysClient ? { client: overrides.genesysClient } : {}),
   });
   return { store, live, directory, ingest, tracking, liveFeed, plugins, webhooks };
+}
+
+/** What tenant leaders did with EventBridge notifications. */
+function intakeCounter(registry: Registry): (result: IntakeResult) => void {
+  const c = new Counter({ name: 'hookline_eventbridge_intake_total', help: 'EventBridge notifications at the tenant leader: applied, ignored (not a monitored agent\'s or followed call\'s topic), duplicate', labelNames: ['result'], registers: [registry] });
+  return (result) => c.inc({ result });
 }
 
 /** Starts tracking, then keeps tracking and ingest following the tenants (now and on every refresh). */
@@ -285,6 +292,8 @@ async function compose(ctx: Context, config: Config, overrides: ServerOverrides,
   const api = status ? buildApi(s, store, live, status) : undefined;
   // The Data Action is called by Genesys from the cloud: it must be on the public port (docs/data-actions.md).
   if (api) registerRoutes(http.app, [api.dataAction], { tokens: api.tokens, bodyLimit: 1024 });
+  // Public, like AudioHook: an EventBridge API destination calls from AWS (docs/eventbridge.md).
+  registerEventBridge(http.app, { tenant: (orgId) => s.tenants.tenant(orgId), handOver: (orgId, e) => tracking.handOver(orgId, e), onAuthenticated: (socket) => guard.authenticated(socket), registry, log: logger });
   let metrics: AdminServer | undefined;
 
   // Added in start order; stopped in reverse (the order is written down at the top of this file).

@@ -82,6 +82,7 @@ export function redactTenant(t: Tenant): Record<string, unknown> {
   return {
     ...t,
     genesys: t.genesys ? { ...t.genesys, clientSecret: mask(t.genesys.clientSecret) } : undefined,
+    notifications: t.notifications.eventbridge ? { ...t.notifications, eventbridge: { ...t.notifications.eventbridge, secret: mask(t.notifications.eventbridge.secret) } } : t.notifications,
     downstream: t.downstream.map((d) => ({
       ...d,
       url: redactUrl(d.url), // stored before user:password@ was refused

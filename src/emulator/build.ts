@@ -18,6 +18,7 @@ import { FaultInjector } from './http/faults.js';
 import { RateLimiter } from './http/rate-limit.js';
 import { IntegrationStore } from './integrations/store.js';
 import { EventLog } from './log/event-log.js';
+import { EventBridgeSink } from './notify/eventbridge.js';
 import { Notifications } from './notify/service.js';
 import { NotificationSockets } from './notify/sockets.js';
 import { BatchService } from './recordings/batch.js';
@@ -64,13 +65,20 @@ export function buildContext(o: BuildOptions): Built {
   notifications.sockets = new NotificationSockets({ channels: notifications.registry, scheduler, now, heartbeatMs: () => settings.notifications.heartbeatSeconds * 1000, log, rng });
   const media = new MediaSigner(() => urls.http, now, () => settings.recordings.mediaUrlTtlMs);
   const orgs = new OrgRegistry();
+  // Its own id stream: an org with a sink must not shift the ids of everything else.
+  const eventBridge = new EventBridgeSink({ sink: (orgId) => orgs.get(orgId)?.eventBridge, now, rng: new Rng(`eventbridge:${o.idSeed}`), log });
   // Late-bound: the dialler needs the engine, and the engine reports new calls to the dialler.
   const late: { dialer?: Dialer } = {};
   const calls = new CallEngine({
     onCall: (call) => late.dialer?.planCall(call),
     scheduler,
     clips: () => (clips ??= loadSpeechClips(o.speechDir)),
-    publish: (org, topic, body) => notifications.publish(org, topic, body),
+    publish: (org, topic, body) => {
+      if (!eventBridge.wants(org, topic)) return notifications.publish(org, topic, body);
+      const eventBody = typeof body === 'function' ? (body as () => unknown)() : body;
+      eventBridge.offer(org, topic, eventBody);
+      return notifications.publish(org, topic, eventBody);
+    },
     recordingReadyAt: (t) => readyAt(t, settings.recordings.transcodeDelayMs),
     onRecordingReady: (call) => {
       const t = call.timeline;
@@ -99,6 +107,7 @@ export function buildContext(o: BuildOptions): Built {
     setSettings: (s) => void (settings = s),
     tokens: new TokenStore(rng),
     notifications,
+    eventBridge,
     jobs: new JobService(view, now, getSettings, rng),
     batches: new BatchService(calls, now, getSettings, rng),
     dialer,

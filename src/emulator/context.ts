@@ -15,6 +15,7 @@ import type { FaultInjector } from './http/faults.js';
 import type { RateLimiter } from './http/rate-limit.js';
 import type { IntegrationStore } from './integrations/store.js';
 import type { EventLog } from './log/event-log.js';
+import type { EventBridgeSink } from './notify/eventbridge.js';
 import type { Notifications } from './notify/service.js';
 import type { Settings } from './settings.js';
 import type { OrgRegistry } from './state/orgs.js';
@@ -47,6 +48,7 @@ export interface EmulatorContext {
   orgs: OrgRegistry;
   tokens: TokenStore;
   notifications: Notifications;
+  eventBridge: EventBridgeSink;
   calls: CallEngine;
   jobs: JobService;
   batches: BatchService;

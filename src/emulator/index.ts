@@ -123,6 +123,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         ctx.dialer.stop();
         ctx.scheduler.stop();
         ctx.notifications.sockets?.closeAll();
+        ctx.eventBridge.close();
         await app.close();
       })();
       return stopping;

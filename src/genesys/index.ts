@@ -47,6 +47,8 @@ export { NotificationsManager, type NotificationsOptions } from './notifications
 export type { ConversationNotification, DetailNotification, NotificationsEventName, NotificationsEvents } from './notifications/events.js';
 export type { SlotStatus as ChannelStatus } from './notifications/slot.js';
 export { classifyTopic, topics, type TopicKind } from './notifications/topics.js';
+export { decodeNotification, type DecodedNotification } from './notifications/decode.js';
+export { Deduper, eventKey } from './notifications/dedupe.js';
 
 export type * from './models/common.js';
 export type * from './models/directory.js';

@@ -94,6 +94,21 @@ export const genesysSchema = z.strictObject({
   loginUrl: z.string().url().refine(noUserinfo, USERINFO_MESSAGE).optional(),
 });
 
+/** An EventBridge API destination sends this secret in `header` (its connection's API-key auth). */
+export const MIN_EVENTBRIDGE_SECRET = 24;
+export const EVENTBRIDGE_HEADER = 'x-hookline-eventbridge-key';
+const eventBridgeSchema = z.strictObject({
+  header: z.string().regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name (letters, digits, -)').transform((h) => h.toLowerCase()).default(EVENTBRIDGE_HEADER),
+  secret: z.string().min(MIN_EVENTBRIDGE_SECRET, `must be at least ${MIN_EVENTBRIDGE_SECRET} characters (\`openssl rand -base64 32\`)`),
+});
+
+/** Where the tenant leader gets conversation notifications: its own WebSocket channels, or Amazon EventBridge (docs/eventbridge.md). */
+export const notificationsSchema = z
+  .strictObject({ source: z.enum(['websocket', 'eventbridge']).default('websocket'), eventbridge: eventBridgeSchema.optional() })
+  .superRefine((n, ctx) => {
+    if (n.source === 'eventbridge' && !n.eventbridge) ctx.addIssue({ code: 'custom', path: ['eventbridge', 'secret'], message: 'required when source is eventbridge' });
+  });
+
 export const tenantSchema = z.strictObject({
   orgId: uuid,
   name: z.string().min(1),
@@ -110,6 +125,7 @@ export const tenantSchema = z.strictObject({
       if (list.findIndex((x) => x.name === w.name) !== i) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `"${w.name}" is used by another webhook of this tenant: names must be unique` });
     });
   }),
+  notifications: notificationsSchema.default({ source: 'websocket' }),
   reconcile: z
     .strictObject({ cron: z.string().default('0 2 * * *'), timezone: z.string().default('UTC'), enabled: z.boolean().default(true) })
     .default({ cron: '0 2 * * *', timezone: 'UTC', enabled: true }),
@@ -120,3 +136,4 @@ export type ApiKeyConfig = z.infer<typeof apiKeySchema>;
 export type DownstreamConfig = z.infer<typeof downstreamSchema>;
 export type GenesysConfig = z.infer<typeof genesysSchema>;
 export type WebhookConfig = z.infer<typeof webhookSchema>;
+export type NotificationsConfig = z.infer<typeof notificationsSchema>;

@@ -9,10 +9,11 @@ interface TenantSecrets {
   genesysClientSecret?: string;
   downstream?: { bearerToken?: string; headerValue?: string }[];
   webhooks?: { secret: string }[];
+  eventBridgeSecret?: string;
 }
 
 export function splitSecrets(t: DeepReadonly<Tenant>): { settings: Record<string, unknown>; secrets: TenantSecrets } {
-  const { orgId: _o, name: _n, genesys, downstream, webhooks = [], ...rest } = t;
+  const { orgId: _o, name: _n, genesys, downstream, webhooks = [], notifications, ...rest } = t;
   const secrets: TenantSecrets = {};
   const settings: Record<string, unknown> = { ...rest };
   if (genesys) {
@@ -30,6 +31,10 @@ export function splitSecrets(t: DeepReadonly<Tenant>): { settings: Record<string
   }));
   settings.webhooks = webhooks.map(({ secret: _s, ...w }) => w);
   secrets.webhooks = webhooks.map((w) => ({ secret: w.secret }));
+  if (notifications.eventbridge) {
+    settings.notifications = { ...notifications, eventbridge: { header: notifications.eventbridge.header } };
+    secrets.eventBridgeSecret = notifications.eventbridge.secret;
+  } else settings.notifications = notifications;
   return { settings, secrets };
 }
 
@@ -47,5 +52,8 @@ export function joinSecrets(orgId: string, name: string, settings: Record<string
   const webhooks = (s.webhooks ?? []).map((w, i) => ({ ...w, secret: secrets.webhooks?.[i]?.secret ?? '' }));
   const tenant = { ...s, orgId, name, downstream, webhooks } as Tenant;
   if (s.genesys) tenant.genesys = { ...s.genesys, clientSecret: secrets.genesysClientSecret ?? '' };
+  // Tenants stored before notification sources existed read as the WebSocket default.
+  const n = s.notifications ?? { source: 'websocket' };
+  tenant.notifications = n.eventbridge ? { ...n, eventbridge: { header: n.eventbridge.header, secret: secrets.eventBridgeSecret ?? '' } } : n;
   return tenant;
 }

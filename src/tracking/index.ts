@@ -3,7 +3,8 @@ export { HELD_CHANNEL, HeldConversations, type HeldAnnouncement } from './held.j
 export { LeaderLease } from './leader.js';
 export { EVENTS_CHANNEL, TrackingService, isTracked, type TrackingOptions } from './service.js';
 export { ConversationTracker, type CallSnapshot, type SnapshotParticipant } from './tracker.js';
-export { TenantWatcher, WatcherError } from './watcher.js';
+export { TenantWatcher, WatcherError, type IntakeResult } from './watcher.js';
+export { EVENTBRIDGE_BODY_LIMIT, EVENTBRIDGE_PATH, registerEventBridge, type EventBridgeDeps } from './eventbridge.js';
 export type { AgentRef, ConversationEvent, MonitoringChanged, TenantEvent } from './events.js';
 export type { AgentsTable, TrackingTables } from './tables.js';
 export { trackingSchema, type TrackingConfig } from './config.js';

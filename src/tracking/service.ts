@@ -6,7 +6,7 @@
  * handed to the leader's own consumers (the ingest producer) once.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createGenesysClient, type GenesysClient } from '../genesys/index.js';
+import { createGenesysClient, type GenesysClient, type NotificationEnvelope } from '../genesys/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import type { SharedState, Unsubscribe } from '../platform/state/index.js';
 import { backoffDelay } from '../platform/util/backoff.js';
@@ -17,9 +17,11 @@ import type { Directory } from './directory.js';
 import type { HeldConversations } from './held.js';
 import { LeaderLease } from './leader.js';
 import { ConversationTracker, type CallSnapshot } from './tracker.js';
-import { TenantWatcher } from './watcher.js';
+import { TenantWatcher, type IntakeResult } from './watcher.js';
 
 export const EVENTS_CHANNEL = 'tenant-events';
+/** Where a replica hands an EventBridge notification to the tenant's leader (subscribed only while it can take them). */
+const intakeChannel = (orgId: string) => `eventbridge-intake:${orgId.toLowerCase()}`;
 
 export interface TrackingOptions {
   state: SharedState;
@@ -32,6 +34,8 @@ export interface TrackingOptions {
   /** The leader's conversation snapshots, for the live conversation model (must return at once). */
   observe?: (orgId: string, snapshot: CallSnapshot) => void;
   client?: (tenant: Tenant) => GenesysClient;
+  /** What the leader did with each EventBridge notification (for a metric). */
+  onIntake?: (result: IntakeResult) => void;
   /** Sessions held on any replica: a leader resolves them on election and when announced. */
   held?: HeldConversations;
   now?: () => number;
@@ -56,6 +60,8 @@ interface Running {
   leading: boolean;
   /** Writes "a leader is alive" while leading. */
   heartbeat: NodeJS.Timeout | undefined;
+  /** The leader's subscription to EventBridge notifications other replicas received. */
+  intake?: Unsubscribe | undefined;
 }
 
 /** Watching a tenant again: 1 s doubling, at most 30 s. */
@@ -74,7 +80,7 @@ const aliveKey = (orgId: string) => `leader-alive:${orgId.toLowerCase()}`;
 
 /** What makes a running watcher stale: credentials, endpoints or the group changed. */
 function fingerprint(t: Tenant): string {
-  return JSON.stringify([t.genesys, t.monitoredGroupId]);
+  return JSON.stringify([t.genesys, t.monitoredGroupId, t.notifications?.source]);
 }
 
 /** A tenant with Genesys credentials and a monitored group: the ones this service watches. */
@@ -140,6 +146,52 @@ export class TrackingService {
   }
 
   /**
+   * An EventBridge notification for the tenant, received on this replica:
+   * handled here when this replica leads, otherwise handed to the leader
+   * through shared state. False when no leader can take it now (none elected
+   * yet, its watcher still starting, shared state down): the caller answers
+   * 503 so EventBridge delivers it again.
+   */
+  async handOver(orgId: string, envelope: NotificationEnvelope): Promise<boolean> {
+    const w = this.readyWatcher(orgId);
+    if (w) {
+      this.intake(w, envelope);
+      return true;
+    }
+    try {
+      return (await this.o.state.publish(intakeChannel(orgId), JSON.stringify(envelope))) > 0;
+    } catch (err) {
+      this.o.log.warn({ orgId, err: errorMessage(err) }, 'could not hand an EventBridge notification to the leader');
+      return false;
+    }
+  }
+
+  private readyWatcher(orgId: string): TenantWatcher | undefined {
+    const r = this.running.get(orgId);
+    return r?.leading && r.watcher?.ready ? r.watcher : undefined;
+  }
+
+  private intake(w: TenantWatcher, envelope: NotificationEnvelope): void {
+    this.o.onIntake?.(w.intake(envelope));
+  }
+
+  /** While this replica leads an EventBridge tenant, notifications received by other replicas come here. */
+  private async listenForIntake(r: Running, orgId: string): Promise<void> {
+    if (r.tenant.notifications?.source !== 'eventbridge') return;
+    try {
+      const unsubscribe = await this.o.state.subscribe(intakeChannel(orgId), (message) => {
+        const w = this.readyWatcher(orgId);
+        if (w) this.intake(w, JSON.parse(message) as NotificationEnvelope);
+      });
+      if (r.leading) r.intake = unsubscribe;
+      else await unsubscribe();
+    } catch (err) {
+      // Other replicas answer 503 meanwhile, so EventBridge retries; the next election subscribes again.
+      this.o.log.warn({ orgId, err: errorMessage(err) }, 'could not listen for EventBridge notifications from other replicas');
+    }
+  }
+
+  /**
    * Shared state is unreachable, so neither the leader nor an announcement can
    * reach this replica: it looks its own held session up in Genesys and tells
    * only its own gate. The leader (this replica or another) takes over again
@@ -201,6 +253,9 @@ export class TrackingService {
         r.leading = false;
         clearInterval(r.heartbeat);
         r.heartbeat = undefined;
+        const intake = r.intake;
+        r.intake = undefined;
+        await intake?.().catch(() => undefined);
         const w = r.watcher;
         r.watcher = undefined;
         await w?.stop();
@@ -276,6 +331,7 @@ export class TrackingService {
       try {
         await w.start();
         if (!r.leading) await w.stop();
+        else await this.listenForIntake(r, tenant.orgId);
         return;
       } catch (err) {
         const delay = backoffDelay(attempt, WATCH_RETRY);

@@ -5,7 +5,21 @@
  * every replica. One source of truth for the gate, the ingest producer and
  * integrators.
  */
-import { createGenesysClient, detailsQuery, topics, type GenesysClient, type NotificationsManager, type User } from '../genesys/index.js';
+import {
+  classifyTopic,
+  createGenesysClient,
+  decodeNotification,
+  Deduper,
+  detailsQuery,
+  eventKey,
+  topics,
+  type ConversationNotification,
+  type DetailNotification,
+  type GenesysClient,
+  type NotificationEnvelope,
+  type NotificationsManager,
+  type User,
+} from '../genesys/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import { errorMessage } from '../platform/util/error-message.js';
 import type { ConversationEvent, TenantEvent } from './events.js';
@@ -40,6 +54,9 @@ export class WatcherError extends Error {
 
 const CUSTOMER_END = 'customer.end';
 
+/** What became of a notification handed over from Amazon EventBridge. */
+export type IntakeResult = 'applied' | 'ignored' | 'duplicate';
+
 /** What exists only once start() has checked the tenant: set together, never half. */
 interface Started {
   client: GenesysClient;
@@ -58,6 +75,9 @@ export class TenantWatcher {
   /** Conversations whose monitored agents left before the end: followed by their detail topic. */
   private followed = new Set<string>();
   private timers: NodeJS.Timeout[] = [];
+  /** EventBridge delivers at least once (and Genesys retries): the same window as a channel's handover dedupe. */
+  private readonly intakeDedupe = new Deduper();
+  private intakeOpen = false;
   private readonly now: () => number;
   private readonly orgId: string;
 
@@ -81,22 +101,9 @@ export class TenantWatcher {
     };
     this.started = s;
     await this.syncDirectory(s);
-    const manager = s.client.notifications.createManager({ topics: this.topicSet() });
-    this.manager = manager;
-    manager.on('conversation', (n) => {
-      this.apply(s.tracker.apply(n.conversation));
-      this.d.observe?.(n.conversation);
-    });
-    manager.on('detail', (n) => {
-      // Event bodies are not validated (genesys/models/normalize.ts): a missing eventTime means now.
-      if (n.eventType === CUSTOMER_END) this.apply(s.tracker.endFromDetail(n.conversationId, typeof n.event.eventTime === 'number' ? n.event.eventTime : this.now()));
-    });
-    manager.on('gap', (g) => {
-      this.d.log.warn({ orgId: this.orgId, from: new Date(g.from).toISOString(), to: new Date(g.to).toISOString(), reason: g.reason }, 'notification gap; reconciling the window');
-      this.d.onGap(this.orgId, new Date(g.from), new Date(g.to));
-    });
-    manager.on('error', (e) => this.d.log.error({ orgId: this.orgId, during: e.during, err: e.error.message }, 'notifications error'));
-    await manager.start();
+    this.intakeOpen = true;
+    // With Amazon EventBridge, Genesys pushes the topics to AWS and the events come in through intake().
+    if ((t.notifications?.source ?? 'websocket') === 'websocket') await this.openChannels(s);
     // Events between the previous leader's end and our subscription are lost.
     // Held sessions first: their agents wait for audio, and analytics lags the
     // newest calls. Then the calls analytics knows, so they are tracked too.
@@ -105,6 +112,58 @@ export class TenantWatcher {
     this.every(this.d.syncIntervalMs, () => this.resync());
     this.every(60_000, () => s.tracker.sweep());
     this.d.log.info({ orgId: this.orgId, monitored: this.monitored.size }, 'watching the monitored agents');
+  }
+
+  private async openChannels(s: Started): Promise<void> {
+    const manager = s.client.notifications.createManager({ topics: this.topicSet() });
+    this.manager = manager;
+    manager.on('conversation', (n) => this.onConversation(s, n));
+    manager.on('detail', (n) => this.onDetail(s, n));
+    manager.on('gap', (g) => {
+      this.d.log.warn({ orgId: this.orgId, from: new Date(g.from).toISOString(), to: new Date(g.to).toISOString(), reason: g.reason }, 'notification gap; reconciling the window');
+      this.d.onGap(this.orgId, new Date(g.from), new Date(g.to));
+    });
+    manager.on('error', (e) => this.d.log.error({ orgId: this.orgId, during: e.during, err: e.error.message }, 'notifications error'));
+    await manager.start();
+  }
+
+  private onConversation(s: Started, n: ConversationNotification): void {
+    this.apply(s.tracker.apply(n.conversation));
+    this.d.observe?.(n.conversation);
+  }
+
+  private onDetail(s: Started, n: DetailNotification): void {
+    // Event bodies are not validated (genesys/models/normalize.ts): a missing eventTime means now.
+    if (n.eventType === CUSTOMER_END) this.apply(s.tracker.endFromDetail(n.conversationId, typeof n.event.eventTime === 'number' ? n.event.eventTime : this.now()));
+  }
+
+  /** True once start() knows the monitored agents: intake() can take events. */
+  get ready(): boolean {
+    return this.intakeOpen;
+  }
+
+  /**
+   * A notification from Amazon EventBridge, whose topic filters (`{id}` is a
+   * wildcard there) cover every user and conversation of the organization:
+   * only the topics a channel of ours would carry are handled, each once,
+   * exactly as if it had come over the channel.
+   */
+  intake(envelope: NotificationEnvelope): IntakeResult {
+    const s = this.started;
+    if (!s || !this.intakeOpen || !this.wanted(envelope.topicName)) return 'ignored';
+    const now = this.now();
+    if (!this.intakeDedupe.firstSeen(eventKey(envelope.topicName, envelope.eventBody, envelope.metadata?.CorrelationId), now)) return 'duplicate';
+    const d = decodeNotification(envelope, now);
+    if (d.event === 'conversation') this.onConversation(s, d.payload);
+    else if (d.event === 'detail') this.onDetail(s, d.payload);
+    return 'applied';
+  }
+
+  /** The topics subscribed over a channel: monitored agents' calls, and the customer end of followed calls. */
+  private wanted(topicName: string): boolean {
+    const k = classifyTopic(topicName);
+    if (k.kind === 'user-calls') return this.monitored.has(k.userId.toLowerCase());
+    return k.kind === 'detail' && k.eventType === CUSTOMER_END && this.followed.has(k.conversationId.toLowerCase());
   }
 
   async stop(): Promise<void> {

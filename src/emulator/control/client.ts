@@ -8,6 +8,7 @@ import type { LoadRequest, LoadStatus } from '../calls/load.js';
 import type { FaultSpec, Fault } from '../http/faults.js';
 import type { DeliveryFault, DeliveryFaultSpec } from '../notify/delivery-faults.js';
 import type { AudioHookEntry, HappeningEntry, NotificationEntry, NotificationQuery } from '../log/event-log.js';
+import type { EventBridgeSinkInput } from '../notify/eventbridge.js';
 import type { Settings } from '../settings.js';
 import type { SeededOrg, SeedInput } from '../state/seed.js';
 import type { HistoryRequest, HistoryResult } from './history.js';
@@ -70,6 +71,10 @@ export class EmulatorControl {
   }
   addIntegrations(orgId: string, items: { connectionUri: string; apiKey: string; clientSecret?: string; name?: string; enabled?: boolean; probe?: boolean }[]): Promise<IntegrationState[]> {
     return this.call('POST', `/orgs/${orgId}/integrations`, items);
+  }
+  /** Every conversation notification of the org is also POSTed there as Amazon EventBridge would; null removes it. */
+  setEventBridge(orgId: string, sink: EventBridgeSinkInput | null): Promise<unknown> {
+    return this.call('PUT', `/orgs/${orgId}/eventbridge`, sink);
   }
   integration(orgId: string, integrationId: string): Promise<IntegrationState> {
     return this.call('GET', `/orgs/${orgId}/integrations/${integrationId}`);

@@ -10,6 +10,7 @@ import type { WithParams } from '../http/request.js';
 import { addMembers, removeMembers } from '../state/directory.js';
 import { applySeed, describeOrg, seedClient, seedGroup, seedIntegration, seedUser } from '../state/apply-seed.js';
 import { parseSeed, seedClientSchema, seedGroupSchema, seedIntegrationSchema, seedUserSchema } from '../state/seed.js';
+import { eventBridgeSinkSchema } from '../notify/eventbridge.js';
 import { dialOutSchema, rateLimitSchema } from '../settings.js';
 import { patchSettings } from './ops.js';
 
@@ -93,6 +94,14 @@ export function setupRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
     if (b.dialOut === null) delete org.dialOut;
     else if (b.dialOut) org.dialOut = b.dialOut;
     return { rateLimit: org.rateLimit ?? null, dialOut: org.dialOut ?? null };
+  });
+
+  // The org's EventBridge sink (null removes it); answers the sink with its secret masked.
+  app.put<WithParams<'orgId'>>('/orgs/:orgId/eventbridge', async (req) => {
+    const org = ctx.orgs.require(req.params.orgId);
+    if (req.body === null) delete org.eventBridge;
+    else org.eventBridge = parse(eventBridgeSinkSchema, req.body, 'EventBridge sink');
+    return org.eventBridge ? { ...org.eventBridge, secret: '****' } : null;
   });
 
   app.get('/settings', async () => ctx.settings());

@@ -39,6 +39,7 @@ function seedOrg(ctx: EmulatorContext, o: SeedOrg): SeededOrg {
   for (const g of o.groups) seedGroup(ctx, org, g);
   if (o.rateLimit) org.rateLimit = o.rateLimit;
   if (o.dialOut) org.dialOut = o.dialOut;
+  if (o.eventBridge) org.eventBridge = o.eventBridge;
   ctx.orgs.add(org);
   for (const s of o.integrations) seedIntegration(ctx, org, s);
   return describeOrg(ctx, org);

@@ -1,3 +1,4 @@
+import type { EventBridgeSinkConfig } from '../notify/eventbridge.js';
 /**
  * The emulated organisations and their directory objects, in memory.
  */
@@ -69,6 +70,8 @@ export interface Org {
   /** Per-org overrides of the global settings. */
   rateLimit?: Partial<RateLimitSettings>;
   dialOut?: Partial<DialOutSettings>;
+  /** Where the org's conversation notifications also go, as Amazon EventBridge would POST them (notify/eventbridge.ts). */
+  eventBridge?: EventBridgeSinkConfig;
 }
 
 export function newOrg(id: string, name: string, env: string, divisionId: string): Org {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ControlError, describeIssues } from '../errors.js';
+import { eventBridgeSinkSchema } from '../notify/eventbridge.js';
 import { dialOutSchema, rateLimitSchema } from '../settings.js';
 import { DEFAULT_ENV } from './model.js';
 
@@ -47,6 +48,8 @@ export const seedOrgSchema = z.strictObject({
   integrations: z.array(seedIntegrationSchema).default([]),
   rateLimit: rateLimitSchema.partial().optional(),
   dialOut: dialOutSchema.partial().optional(),
+  /** Also POST every conversation notification as Amazon EventBridge would (docs/emulator.md). */
+  eventBridge: eventBridgeSinkSchema.optional(),
 });
 
 export const seedSchema = z.strictObject({

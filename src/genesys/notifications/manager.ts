@@ -8,9 +8,9 @@ import type { ChannelsApi } from '../api/channels.js';
 import { GenesysApiError, GenesysAuthError, type TopicRejectedError } from '../errors.js';
 import type { BackoffSettings } from '../http/retry-policy.js';
 import type { GenesysLogger } from '../log.js';
-import { normalizeCallConversation, normalizeConversation, normalizeDetailEvent } from '../models/normalize.js';
 import type { NotificationEnvelope } from '../models/notifications.js';
 import type { Clock, Sleep } from '../time.js';
+import { decodeNotification } from './decode.js';
 import { Deduper, eventKey } from './dedupe.js';
 import { TypedEmitter, type NotificationsEventName, type NotificationsEvents } from './events.js';
 import { GENESYS_LIMITS, planAssignment, type PlanLimits } from './plan.js';
@@ -251,16 +251,10 @@ export class NotificationsManager {
     // After an unsubscribe, a draining socket may still carry the old topics.
     if (kind.kind !== 'system' && !this.desired.has(topicName)) return;
     if (!this.deduper.firstSeen(eventKey(topicName, envelope.eventBody, envelope.metadata?.CorrelationId), receivedAt)) return;
-    const base = { topicName, correlationId: envelope.metadata?.CorrelationId, receivedAt };
-    switch (kind.kind) {
-      case 'user-calls':
-        return this.emitter.emit('conversation', { ...base, kind: 'calls', userId: kind.userId, conversation: normalizeCallConversation(envelope.eventBody) });
-      case 'user-conversations':
-        return this.emitter.emit('conversation', { ...base, kind: 'all', userId: kind.userId, conversation: normalizeConversation(envelope.eventBody) });
-      case 'detail':
-        return this.emitter.emit('detail', { ...base, conversationId: kind.conversationId, eventType: kind.eventType, event: normalizeDetailEvent(envelope.eventBody) });
-      default:
-        return this.emitter.emit('notification', { ...base, envelope });
-    }
+    const d = decodeNotification(envelope, receivedAt);
+    // One emit per kind keeps the emitter's name and payload types paired.
+    if (d.event === 'conversation') this.emitter.emit('conversation', d.payload);
+    else if (d.event === 'detail') this.emitter.emit('detail', d.payload);
+    else this.emitter.emit('notification', d.payload);
   }
 }

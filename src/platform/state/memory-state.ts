@@ -40,8 +40,10 @@ export class MemoryState implements SharedState {
     if (this.live(this.leases, name)?.value === owner) this.leases.delete(name);
   }
 
-  async publish(channel: string, message: string): Promise<void> {
-    for (const { handler } of this.channels.get(channel) ?? []) deliver(handler, message, channel, this.logger);
+  async publish(channel: string, message: string): Promise<number> {
+    const subscribers = this.channels.get(channel) ?? new Set();
+    for (const { handler } of subscribers) deliver(handler, message, channel, this.logger);
+    return subscribers.size;
   }
 
   async subscribe(channel: string, handler: MessageHandler): Promise<Unsubscribe> {

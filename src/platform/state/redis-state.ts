@@ -70,8 +70,8 @@ export class RedisState implements SharedState {
     await this.client.eval(RELEASE_IF_OWNER, 1, `${this.prefix}lease:${name}`, owner);
   }
 
-  async publish(channel: string, message: string): Promise<void> {
-    await this.client.publish(this.channelName(channel), message);
+  async publish(channel: string, message: string): Promise<number> {
+    return this.client.publish(this.channelName(channel), message);
   }
 
   async subscribe(channel: string, handler: MessageHandler): Promise<Unsubscribe> {

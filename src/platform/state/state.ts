@@ -22,8 +22,10 @@ export interface SharedState {
   /**
    * Best effort, at most once: subscribers connected now receive it (this
    * replica's included); one that is disconnected meanwhile misses it.
+   * Resolves to how many subscriptions it reached (Redis: subscribed
+   * connections, one per replica), so a sender can tell "nobody listens".
    */
-  publish(channel: string, message: string): Promise<void>;
+  publish(channel: string, message: string): Promise<number>;
   /** Resolves once subscribed. Handlers run asynchronously; what they throw is logged. */
   subscribe(channel: string, handler: MessageHandler): Promise<Unsubscribe>;
   set(key: string, value: string, ttlMs: number): Promise<void>;

@@ -108,6 +108,17 @@ describe.each(backends)('shared state in %s', (_name, open) => {
     expect(second).toEqual(['m1', 'm2']);
   });
 
+  it('says how many subscribers a message reached: none before a subscription and after it ends', async () => {
+    const channel = uniqueName('intake');
+    expect(await a.publish(channel, 'nobody')).toBe(0);
+    const got: string[] = [];
+    const stop = await b.subscribe(channel, (m) => void got.push(m));
+    expect(await a.publish(channel, 'one')).toBe(1);
+    await vi.waitFor(() => expect(got).toEqual(['one']), POLL);
+    await stop();
+    expect(await a.publish(channel, 'nobody again')).toBe(0);
+  });
+
   it('keeps a failing handler from affecting the other subscribers', async () => {
     const channel = uniqueName('events');
     const got: string[] = [];
