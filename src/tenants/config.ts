@@ -5,7 +5,7 @@
  * configuration by src/app/config.ts.
  */
 import { z } from 'zod';
-import { EVENT_TYPES } from '../conversations/index.js';
+import { EVENT_TYPES } from '../protocol/events/index.js';
 import { base64 } from '../platform/config/index.js';
 
 /** Stored and compared lower-case: Genesys sends either case, lookups are exact. */

@@ -10,6 +10,7 @@
  * sequence (1, 2, 3 … without gaps): consumers order and de-duplicate by
  * (conversationId, seq).
  */
+import { EVENT_TYPES, type EventType } from '../../protocol/events/index.js';
 import { z } from 'zod';
 
 export const EVENT_VERSION = 1 as const;
@@ -96,10 +97,9 @@ export const EVENT_SCHEMAS = {
   'conversation.ended': conversationEnded,
   'conversation.imported': conversationImported,
   'conversation.updated': conversationUpdated,
-} as const;
+} as const satisfies Record<EventType, z.ZodType>;
 
-export type EventType = keyof typeof EVENT_SCHEMAS;
-export const EVENT_TYPES = Object.keys(EVENT_SCHEMAS) as EventType[];
+export { EVENT_TYPES, type EventType };
 
 export type ParticipantRef = z.infer<typeof participant>;
 export type AgentRef = z.infer<typeof agent>;
