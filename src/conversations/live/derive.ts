@@ -9,11 +9,15 @@
  * the state has seen is stale for that participant and changes nothing except
  * late facts (a wrap-up code). A hold is identified by its `startHoldTime`, so
  * a repeated or stale "held" snapshot is recognised; a snapshot without the
- * hold after one was seen counts as the resume, timed at its arrival.
+ * hold after one was seen counts as the resume, timed at its arrival — unless
+ * the snapshot is provably older than what the model knows (see `isStale`):
+ * a stale snapshot only adds facts (participants, stages, holds, wrap-ups),
+ * never removes one, so it cannot resume a hold and a later repeat of a newer
+ * snapshot is no change. A hold still open when its participant ended is left
+ * to the analytics merge (a resume seen only after the end proves nothing).
  * Snapshots carry no resume time and nothing else tells a stale pre-hold
- * snapshot from the resume's (they are identical), so a stale pre-hold
- * snapshot arriving after the hold's is taken as the resume, early; it never
- * adds one.
+ * snapshot from the resume's when they are identical, so such a snapshot
+ * arriving after the hold's is taken as the resume, early; it never adds one.
  *
  * Analytics ("Analytics conversation detail model", Genesys Cloud docs) wins on
  * conflict: its participant facts overwrite the live ones, silently when they
@@ -48,12 +52,20 @@ interface Work {
   out: DerivedEvent[];
   now: string;
   analytics: boolean;
+  /** A snapshot older than what the model knows: it may add facts, never take one back (a hold's end). */
+  stale: boolean;
 }
 
 export function derive(prev: LiveState | undefined, obs: Observation, ctx: DeriveContext): Derived {
   const conversationId = obs.kind === 'snapshot' ? obs.snapshot.id : obs.conversation.conversationId;
-  const w: Work = { s: prev ? structuredClone(prev) : emptyState(ctx.tenant, conversationId), out: [], now: new Date(ctx.now()).toISOString(), analytics: obs.kind === 'analytics' };
   const readings = obs.kind === 'snapshot' ? (obs.snapshot.participants ?? []).map(readSnapshotParticipant) : readAnalytics(obs.conversation);
+  const w: Work = {
+    s: prev ? structuredClone(prev) : emptyState(ctx.tenant, conversationId),
+    out: [],
+    now: new Date(ctx.now()).toISOString(),
+    analytics: obs.kind === 'analytics',
+    stale: obs.kind === 'snapshot' && prev !== undefined && isStale(prev, readings),
+  };
   if (!prev && readings.length === 0 && obs.kind === 'snapshot') return { state: w.s, events: [] };
   const base = { version: EVENT_VERSION, tenant: w.s.tenant, conversationId };
   const emit: Emit = (e) => w.out.push(e);
@@ -72,6 +84,24 @@ type Base = { version: typeof EVENT_VERSION; tenant: string; conversationId: str
 
 function readAnalytics(c: Extract<Observation, { kind: 'analytics' }>['conversation']): Reading[] {
   return (c.participants ?? []).map((p) => readAnalyticsParticipant(p, c.conversationEnd !== undefined));
+}
+
+/**
+ * Whether a snapshot is older than what the model knows. Only monotonic facts
+ * count, as Genesys keeps them in every later snapshot: a participant once
+ * seen stays listed, its state only moves forward, its wrap-up code stays, and
+ * a participant shown held since an earlier start than its latest hold's is in
+ * a hold that already ended.
+ */
+function isStale(prev: LiveState, readings: Reading[]): boolean {
+  const byId = new Map(readings.map((r) => [r.id, r]));
+  return prev.participants.some((p) => {
+    const r = byId.get(p.id);
+    if (!r) return true;
+    if (STAGE_RANK[r.stage] < STAGE_RANK[p.stage]) return true;
+    if (p.wrapupCode !== undefined && r.wrapupCode === undefined) return true;
+    return r.held !== undefined && p.holdStarts.some((h) => h > r.held!.since);
+  });
 }
 
 function created(w: Work, readings: Reading[], obs: Observation, base: Base, emit: Emit): void {
@@ -184,7 +214,7 @@ function hold(w: Work, p: LiveParticipant, r: Reading, base: Base, emit: Emit): 
     p.holdStarts.push(r.held.since);
     p.heldSince = r.held.since;
     emit(update(base, r.held.since, { change: 'hold', participant: participantRef(p) }));
-  } else if (!r.held && p.heldSince !== undefined && !w.analytics) {
+  } else if (!r.held && p.heldSince !== undefined && !w.analytics && !w.stale) {
     p.heldSince = undefined;
     emit(update(base, w.now, { change: 'resume', participant: participantRef(p) }));
   }
