@@ -84,6 +84,23 @@ export class ConversationStore {
     return out;
   }
 
+  /**
+   * Imported conversations that ended at or after `since` (ISO), by id after `after`, `limit` at a time,
+   * with their stored analytics record (the late-attachments pass compares it with a fresh one).
+   */
+  async importedEndedSince(tenantId: string, since: string, after: string, limit: number): Promise<{ conversation_id: string; raw: string }[]> {
+    return this.k
+      .selectFrom('conversations')
+      .select(['conversation_id', 'raw'])
+      .where('tenant_id', '=', tenantId)
+      .where('imported_at', 'is not', null)
+      .where('conversation_end', '>=', since)
+      .where('conversation_id', '>', after)
+      .orderBy('conversation_id')
+      .limit(limit)
+      .execute();
+  }
+
   async isImported(tenantId: string, conversationId: string): Promise<boolean> {
     return (await this.importedAmong(tenantId, [conversationId])).has(conversationId);
   }
