@@ -3,14 +3,14 @@
  * a survey and an evaluation added in Genesys after the import (the emulator's control API, virtual time past
  * the analytics lag). The pass re-reads the analytics details and merges them: one `conversation.updated` per
  * attachment in the outbox, and the stored analytics tree holds them; a second pass adds nothing; a conversation
- * that ended before the window is not read; two replicas firing in one slot run it once, and two passes racing
- * (a replica running `run` by hand) still record each attachment once.
+ * that ended before the window is not read; two replicas firing in one slot run it once, and a pass that runs
+ * twice anyway (a replica that read the stored tree before the other wrote it) records each attachment once.
  *
  * The server's own timer keeps its default hour of real time, which a run of this file never reaches: each pass
  * here is started by the test, at the emulator's virtual time, so what a pass finds is fixed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LiveStore, type CommonEvent } from '../../src/conversations/index.js';
+import { LiveStore, type CommonEvent, type ConversationStore } from '../../src/conversations/index.js';
 import type { CallSummary } from '../../src/emulator/index.js';
 import { ClientPool, IngestMetrics, LateAttachments } from '../../src/ingest/index.js';
 import { createLogger } from '../../src/platform/logging/index.js';
@@ -52,13 +52,13 @@ const stored = async (id: string) => {
 };
 
 /** Another replica's pass: its own client pool and metrics, the same database, shared state and interval. */
-function replica(name: string, windowMs = 72 * HOUR): LateAttachments {
+function replica(name: string, windowMs = 72 * HOUR, store: Partial<ConversationStore> = {}): LateAttachments {
   const server = s.t.server;
   const log = createLogger({ level: 'silent' });
   return new LateAttachments({
     tenant: (orgId) => server.tenants.tenant(orgId),
     clients: new ClientPool(log),
-    store: server.store,
+    store: Object.assign(Object.create(server.store) as ConversationStore, store),
     live: new LiveStore(server.ctx.db),
     state: server.state,
     replicaId: name,
@@ -78,6 +78,7 @@ afterAll(() => s?.stop());
 
 describe('late-attachments pass (emulator + serve, embedded)', () => {
   let first: CallSummary;
+  let recent: CallSummary;
 
   it('merges a survey and an evaluation added after the import: one conversation.updated each, and the stored tree', async () => {
     first = await importedCall();
@@ -104,7 +105,7 @@ describe('late-attachments pass (emulator + serve, embedded)', () => {
 
   it('does not read a conversation that ended before the window', async () => {
     await to((await now()) + HOUR);
-    const recent = await importedCall();
+    recent = await importedCall();
     await attach('evaluation', first.conversationId);
     await attach('evaluation', recent.conversationId);
     const oldBefore = await live.events(s.orgId, first.conversationId);
@@ -130,13 +131,18 @@ describe('late-attachments pass (emulator + serve, embedded)', () => {
     expect(await stored(first.conversationId)).toEqual({ surveys: 2, evaluations: 2 });
   }, 30_000);
 
-  it('two passes racing (run by hand on two replicas) record each attachment once', async () => {
+  it('a pass that runs twice (the second read the stored tree before the first wrote it) records each attachment once', async () => {
     await attach('evaluation', first.conversationId);
     const before = await live.events(s.orgId, first.conversationId);
+    const recentBefore = await live.events(s.orgId, recent.conversationId);
     const at = await now();
-    await Promise.all([s.t.server.ingest!.attachments.run(s.orgId, at), replica('racer').run(s.orgId, at)]);
+    expect(await s.t.server.ingest!.attachments.run(s.orgId, at)).toMatchObject({ changed: 1 });
+    // The late one still sees the old stored records, so it merges both conversations again.
+    const stale = replica('late', 72 * HOUR, { importedEndedSince: async (...a) => (await s.t.server.store.importedEndedSince(...a)).map((r) => ({ ...r, raw: '{}' })) });
+    expect(await stale.run(s.orgId, at)).toMatchObject({ read: 2, changed: 2, failed: 0 });
     const added = (await live.events(s.orgId, first.conversationId)).slice(before.length);
     expect(changes(added)).toEqual(['evaluation']);
+    expect(await live.events(s.orgId, recent.conversationId)).toEqual(recentBefore);
     expect(await stored(first.conversationId)).toEqual({ surveys: 2, evaluations: 3 });
   }, 30_000);
 });
