@@ -93,6 +93,37 @@ describe.each([
   });
 });
 
+describe.each([
+  ['sqlite', () => `sqlite:${tmp.dir}/window.db`],
+  ['postgres', () => pg.url],
+])('late-attachments window on %s', (_name, url) => {
+  it('lists imported conversations that ended since a time, by id, a page at a time, with their stored record', async () => {
+    const db = await openAppDatabase(url());
+    const store = new ConversationStore(db);
+    const tenant = '8a1c3f4e-0000-4000-8000-000000000001';
+    const id = (n: number) => `00000000-0000-4000-8000-00000000000${n}`;
+    try {
+      const ends = ['2024-05-01T09:00:00.000Z', '2024-05-01T11:00:00.000Z', '2024-05-01T12:00:00.000Z', '2024-05-01T13:00:00.000Z', undefined];
+      for (const [n, end] of ends.entries()) {
+        await store.replace(normalize(tenant, call({ conversationId: id(n), ...(end ? { conversationEnd: end } : {}) }), '2024-05-01T14:00:00.000Z'));
+        // The third is not imported (yet): the import owns it.
+        if (n !== 2) await store.markImported(tenant, id(n), 0, '2024-05-01T14:00:00.000Z');
+      }
+      await store.replace(normalize(TENANT, call({ conversationId: id(9), conversationEnd: '2024-05-01T13:00:00.000Z' }), '2024-05-01T14:00:00.000Z'));
+      await store.markImported(TENANT, id(9), 0, '2024-05-01T14:00:00.000Z');
+
+      const since = '2024-05-01T10:00:00.000Z';
+      const firstPage = await store.importedEndedSince(tenant, since, '', 1);
+      expect(firstPage.map((r) => r.conversation_id)).toEqual([id(1)]);
+      expect(JSON.parse(firstPage[0]!.raw).conversationEnd).toBe('2024-05-01T11:00:00.000Z');
+      expect((await store.importedEndedSince(tenant, since, id(1), 10)).map((r) => r.conversation_id)).toEqual([id(3)]);
+      expect(await store.importedEndedSince(tenant, since, id(3), 10)).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
 describe('normalize', () => {
   it('rejects records that are not conversations, with the reason', () => {
     expect(() => normalize(TENANT, {} as AnalyticsConversationLike, 'x')).toThrow(MalformedConversationError);
