@@ -85,20 +85,19 @@ export class ConversationStore {
   }
 
   /**
-   * Imported conversations that ended at or after `since` (ISO), by id after `after`, `limit` at a time,
-   * with their stored analytics record (the late-attachments pass compares it with a fresh one).
+   * Imported conversations that started at or after `since` (ISO), after the `after` position, `limit` at a time,
+   * with their stored analytics record (the late-attachments pass compares it with a fresh one). Pages run in
+   * (start, id) order, the `conversations_start` index's, so each page reads only its own rows.
    */
-  async importedEndedSince(tenantId: string, since: string, after: string, limit: number): Promise<{ conversation_id: string; raw: string }[]> {
-    return this.k
+  async importedStartedSince(tenantId: string, since: string, after: { start: string; id: string } | undefined, limit: number): Promise<{ conversation_id: string; conversation_start: string; raw: string }[]> {
+    let q = this.k
       .selectFrom('conversations')
-      .select(['conversation_id', 'raw'])
+      .select(['conversation_id', 'conversation_start', 'raw'])
       .where('tenant_id', '=', tenantId)
-      .where('imported_at', 'is not', null)
-      .where('conversation_end', '>=', since)
-      .where('conversation_id', '>', after)
-      .orderBy('conversation_id')
-      .limit(limit)
-      .execute();
+      .where('conversation_start', '>=', since)
+      .where('imported_at', 'is not', null);
+    if (after) q = q.where((eb) => eb.or([eb('conversation_start', '>', after.start), eb.and([eb('conversation_start', '=', after.start), eb('conversation_id', '>', after.id)])]));
+    return q.orderBy('conversation_start').orderBy('conversation_id').limit(limit).execute();
   }
 
   async isImported(tenantId: string, conversationId: string): Promise<boolean> {

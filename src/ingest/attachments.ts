@@ -2,8 +2,8 @@
  * The late-attachments pass: analytics details keep changing after a call is
  * imported (a wrap-up code entered late, a survey answered or an evaluation
  * finished hours later). For each tenant, every `attachmentsIntervalSeconds`,
- * one replica re-reads the details of the conversations that ended within the
- * window, in batches through the multi-get (`GET
+ * one replica re-reads the details of the imported conversations that started
+ * within the window, in batches through the multi-get (`GET
  * /api/v2/analytics/conversations/details?id=…`; the client keeps to the rate
  * limits and retries 429s), and merges each record that changed: the stored
  * analytics tree is replaced (analytics wins) and the live model records one
@@ -33,7 +33,7 @@ export interface AttachmentsDeps {
   replicaId: string;
   metrics: IngestMetrics;
   log: Logger;
-  /** Conversations that ended this long ago or less are re-read. */
+  /** Imported conversations that started this long ago or less are re-read. */
   windowMs: number;
   /** Time between passes; the run-once slot is this long. */
   intervalMs: number;
@@ -87,10 +87,11 @@ export class LateAttachments {
       if (!tenant?.genesys) throw new AttachmentsError(`tenant ${orgId} is unknown or has no Genesys client`);
       const client = this.d.clients.get(tenant);
       const since = new Date(at - this.d.windowMs).toISOString();
-      for (let after = ''; ; ) {
-        const page = await this.d.store.importedEndedSince(orgId, since, after, PAGE);
+      for (let after: { start: string; id: string } | undefined; ; ) {
+        const page = await this.d.store.importedStartedSince(orgId, since, after, PAGE);
         if (page.length === 0) break;
-        after = page.at(-1)!.conversation_id;
+        const last = page.at(-1)!;
+        after = { start: last.conversation_start, id: last.conversation_id };
         for (let i = 0; i < page.length; i += PER_GET) {
           const batch = page.slice(i, i + PER_GET);
           const records = await client.analytics.conversations(batch.map((r) => r.conversation_id));

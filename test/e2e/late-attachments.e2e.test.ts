@@ -3,7 +3,7 @@
  * a survey and an evaluation added in Genesys after the import (the emulator's control API, virtual time past
  * the analytics lag). The pass re-reads the analytics details and merges them: one `conversation.updated` per
  * attachment in the outbox, and the stored analytics tree holds them; a second pass adds nothing; a conversation
- * that ended before the window is not read; two replicas firing in one slot run it once, and a pass that runs
+ * that started before the window is not read; two replicas firing in one slot run it once, and a pass that runs
  * twice anyway (a replica that read the stored tree before the other wrote it) records each attachment once.
  *
  * The server's own timer keeps its default hour of real time, which a run of this file never reaches: each pass
@@ -103,7 +103,7 @@ describe('late-attachments pass (emulator + serve, embedded)', () => {
     expect(await stored(first.conversationId)).toEqual({ surveys: 1, evaluations: 1 });
   }, 30_000);
 
-  it('does not read a conversation that ended before the window', async () => {
+  it('does not read a conversation that started before the window', async () => {
     await to((await now()) + HOUR);
     recent = await importedCall();
     await attach('evaluation', first.conversationId);
@@ -138,7 +138,7 @@ describe('late-attachments pass (emulator + serve, embedded)', () => {
     const at = await now();
     expect(await s.t.server.ingest!.attachments.run(s.orgId, at)).toMatchObject({ changed: 1 });
     // The late one still sees the old stored records, so it merges both conversations again.
-    const stale = replica('late', 72 * HOUR, { importedEndedSince: async (...a) => (await s.t.server.store.importedEndedSince(...a)).map((r) => ({ ...r, raw: '{}' })) });
+    const stale = replica('late', 72 * HOUR, { importedStartedSince: async (...a) => (await s.t.server.store.importedStartedSince(...a)).map((r) => ({ ...r, raw: '{}' })) });
     expect(await stale.run(s.orgId, at)).toMatchObject({ read: 2, changed: 2, failed: 0 });
     const added = (await live.events(s.orgId, first.conversationId)).slice(before.length);
     expect(changes(added)).toEqual(['evaluation']);
