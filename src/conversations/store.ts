@@ -84,6 +84,22 @@ export class ConversationStore {
     return out;
   }
 
+  /**
+   * Imported conversations that started at or after `since` (ISO), after the `after` position, `limit` at a time,
+   * with their stored analytics record (the late-attachments pass compares it with a fresh one). Pages run in
+   * (start, id) order, the `conversations_start` index's, so each page reads only its own rows.
+   */
+  async importedStartedSince(tenantId: string, since: string, after: { start: string; id: string } | undefined, limit: number): Promise<{ conversation_id: string; conversation_start: string; raw: string }[]> {
+    let q = this.k
+      .selectFrom('conversations')
+      .select(['conversation_id', 'conversation_start', 'raw'])
+      .where('tenant_id', '=', tenantId)
+      .where('conversation_start', '>=', since)
+      .where('imported_at', 'is not', null);
+    if (after) q = q.where((eb) => eb.or([eb('conversation_start', '>', after.start), eb.and([eb('conversation_start', '=', after.start), eb('conversation_id', '>', after.id)])]));
+    return q.orderBy('conversation_start').orderBy('conversation_id').limit(limit).execute();
+  }
+
   async isImported(tenantId: string, conversationId: string): Promise<boolean> {
     return (await this.importedAmong(tenantId, [conversationId])).has(conversationId);
   }

@@ -27,8 +27,15 @@ export const ingestSchema = z
      * crashed consumer's conversation is taken over after at most this long. Well above a database round trip.
      */
     claimLeaseSeconds: z.number().min(1).default(30),
+    /** Imported conversations that started this many hours ago or less are re-read for late wrap-ups, surveys and evaluations. */
+    attachmentsWindowHours: z.number().positive().default(72),
+    /** Time between late-attachments passes (once across replicas); 0 turns the pass off. */
+    attachmentsIntervalSeconds: z.number().min(0).default(3600),
   })
-  .transform((s) => inMs(s, ['firstAttemptDelaySeconds', 'retryBaseSeconds', 'retryMaxSeconds', 'reconcileSettleSeconds', 'gapReconcileDelaySeconds', 'claimLeaseSeconds']))
+  .transform((s) => {
+    const { attachmentsWindowHours, ...rest } = inMs(s, ['firstAttemptDelaySeconds', 'retryBaseSeconds', 'retryMaxSeconds', 'reconcileSettleSeconds', 'gapReconcileDelaySeconds', 'claimLeaseSeconds', 'attachmentsIntervalSeconds']);
+    return { ...rest, attachmentsWindowMs: attachmentsWindowHours * 3600_000 };
+  })
   .prefault({});
 
 export type IngestConfig = DeepReadonly<z.infer<typeof ingestSchema>>;

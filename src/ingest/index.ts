@@ -1,4 +1,6 @@
+export { AttachmentsError, LateAttachments, type AttachmentsDeps, type AttachmentsReport } from './attachments.js';
 export { ClientPool } from './clients.js';
+export { IngestMetrics } from './metrics.js';
 export { Importer, NotReadyError, importKey, type ImportResult } from './importer.js';
 export { ImportClaims, type ClaimResult, type ConfirmedHandOff } from './claims.js';
 export { ImportDeferredError } from './errors.js';

@@ -1,7 +1,8 @@
 /**
  * Post-call ingest in one process: the producer (ended conversations of
  * monitored agents → the ingest queue), the importer consuming it, the nightly
- * reconciliation and gap reconciliation after a notifications outage.
+ * reconciliation and gap reconciliation after a notifications outage, and the
+ * late-attachments pass (attachments.ts).
  */
 import type { ConversationStore, LiveSink } from '../conversations/index.js';
 import type { Db } from '../platform/db/index.js';
@@ -13,6 +14,7 @@ import type { SharedState } from '../platform/state/index.js';
 import { errorMessage } from '../platform/util/error-message.js';
 import type { Tenant } from '../tenants/index.js';
 import type { Directory, TenantEvent } from '../tracking/index.js';
+import { LateAttachments } from './attachments.js';
 import { ImportClaims } from './claims.js';
 import { ClientPool } from './clients.js';
 import type { IngestConfig } from './config.js';
@@ -50,10 +52,14 @@ export class IngestService {
   readonly reconciler: Reconciler;
   readonly importer: Importer;
   readonly queues: { ingest: string; analysis: string };
+  readonly attachments: LateAttachments;
   private readonly scheduler: ReconcileScheduler;
   private consumer: Consumer | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
+  private tenants: Tenant[] = [];
+  private attachmentsTimer: NodeJS.Timeout | undefined;
+  private passing = false;
 
   constructor(private readonly d: IngestDeps) {
     this.metrics = new IngestMetrics(d.registry);
@@ -63,6 +69,8 @@ export class IngestService {
     const claims = new ImportClaims(d.db, { leaseMs: d.config.ingest.claimLeaseMs });
     this.importer = new Importer({ ...common, objects: d.objects, analysisQueue: this.queues.analysis, settings: d.config.ingest, live: d.live, claims });
     this.reconciler = new Reconciler({ ...common, directory: d.directory, ingestQueue: this.queues.ingest, db: d.db, settleMs: d.config.ingest.reconcileSettleMs });
+    const { attachmentsWindowMs: windowMs, attachmentsIntervalMs: intervalMs } = d.config.ingest;
+    this.attachments = new LateAttachments({ ...common, live: d.live, state: d.state, replicaId: d.replicaId, windowMs, intervalMs: Math.max(intervalMs, 1000) });
     this.scheduler = new ReconcileScheduler({ state: d.state, replicaId: d.replicaId, overlapMinutes: d.config.ingest.reconcileOverlapMinutes, log: d.log, run: (orgId, from, to) => this.reconcile(orgId, from, to, 'nightly') });
   }
 
@@ -73,10 +81,26 @@ export class IngestService {
       maxAttempts: s.maxAttempts,
       backoff: exponentialBackoff({ baseMs: s.retryBaseMs, maxMs: s.retryMaxMs }),
     });
+    if (s.attachmentsIntervalMs > 0) {
+      this.attachmentsTimer = setInterval(() => void this.attachmentsPass(), s.attachmentsIntervalMs);
+      this.attachmentsTimer.unref();
+    }
+  }
+
+  /** Every tenant with a Genesys client, one after the other; a pass still running when the next is due is not doubled. */
+  private async attachmentsPass(): Promise<void> {
+    if (this.passing) return;
+    this.passing = true;
+    try {
+      for (const t of this.tenants) if (t.genesys && !this.stopped) await this.attachments.fire(t.orgId);
+    } finally {
+      this.passing = false;
+    }
   }
 
   /** Tenants changed: reschedule their nightly runs. */
   update(tenants: Tenant[]): void {
+    this.tenants = tenants;
     this.scheduler.update(tenants);
   }
 
@@ -142,6 +166,7 @@ export class IngestService {
   async stop(timeoutMs = 10_000): Promise<void> {
     this.stopped = true;
     this.scheduler.stop();
+    clearInterval(this.attachmentsTimer);
     for (const t of this.timers) clearTimeout(t);
     if (!this.consumer) return;
     let timer: NodeJS.Timeout | undefined;

@@ -93,6 +93,43 @@ describe.each([
   });
 });
 
+describe.each([
+  ['sqlite', () => `sqlite:${tmp.dir}/window.db`],
+  ['postgres', () => pg.url],
+])('late-attachments window on %s', (_name, url) => {
+  it('lists imported conversations that started since a time, in (start, id) order, a page at a time, with their stored record', async () => {
+    const db = await openAppDatabase(url());
+    const store = new ConversationStore(db);
+    const tenant = '8a1c3f4e-0000-4000-8000-000000000001';
+    const id = (n: number) => `00000000-0000-4000-8000-00000000000${n}`;
+    try {
+      // Ids 4 and 1 share a start: the page boundary between them must not skip or repeat either.
+      const starts = ['2024-05-01T09:00:00.000Z', '2024-05-01T12:00:00.000Z', '2024-05-01T11:00:00.000Z', '2024-05-01T13:00:00.000Z', '2024-05-01T12:00:00.000Z'];
+      for (const [n, start] of starts.entries()) {
+        await store.replace(normalize(tenant, call({ conversationId: id(n), conversationStart: start, conversationEnd: start }), '2024-05-01T14:00:00.000Z'));
+        // The third is not imported (yet): the import owns it.
+        if (n !== 2) await store.markImported(tenant, id(n), 0, '2024-05-01T14:00:00.000Z');
+      }
+      await store.replace(normalize(TENANT, call({ conversationId: id(9), conversationStart: '2024-05-01T13:00:00.000Z' }), '2024-05-01T14:00:00.000Z'));
+      await store.markImported(TENANT, id(9), 0, '2024-05-01T14:00:00.000Z');
+
+      const since = '2024-05-01T10:00:00.000Z';
+      const seen: string[] = [];
+      for (let after: { start: string; id: string } | undefined; ; ) {
+        const page = await store.importedStartedSince(tenant, since, after, 1);
+        if (page.length === 0) break;
+        expect(page).toHaveLength(1);
+        seen.push(page[0]!.conversation_id);
+        expect(JSON.parse(page[0]!.raw).conversationId).toBe(page[0]!.conversation_id);
+        after = { start: page[0]!.conversation_start, id: page[0]!.conversation_id };
+      }
+      expect(seen).toEqual([id(1), id(4), id(3)]);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
 describe('normalize', () => {
   it('rejects records that are not conversations, with the reason', () => {
     expect(() => normalize(TENANT, {} as AnalyticsConversationLike, 'x')).toThrow(MalformedConversationError);
