@@ -8,7 +8,7 @@ export { apiMigrations } from './migrations/index.js';
 export type { ApiTables, ApiTokensTable } from './tables.js';
 export { apiSchema, type ApiConfig } from './config.js';
 export { LAST_USED_RESOLUTION_MS, SCOPES, TOKEN_PREFIX, TokenError, TokenStore, allows, type Principal, type Scope, type TokenInfo } from './tokens.js';
-export { ReadModel } from './read.js';
+export { EVENTS_SETTLE_MS, ReadModel, type ReadModelOptions } from './read.js';
 export { ConversationContextService, type ContextDeps } from './data-action.js';
 export { STATUS_TTL_MS, SessionStatusStore, recordingStatus, type SessionStatus } from './session-status.js';
 export { dataActionRoute, readRoutes, registerRoutes, type ReadDeps, type RegisterOptions, type RouteSpec } from './routes.js';

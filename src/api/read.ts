@@ -28,11 +28,30 @@ function merge(a: Row[], b: Row[]): Row[] {
   return [...a, ...b].sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
 }
 
+export interface ReadModelOptions {
+  /**
+   * Events are listed once they are this old. `recorded_at` is set by each
+   * writer before its transaction commits, so an event can become visible
+   * after a poller's cursor has passed its time; listing only settled events
+   * keeps a cursor from skipping it (transactions and replica clock skew must
+   * stay well under this).
+   */
+  eventsSettleMs?: number;
+  now?: () => number;
+}
+
+/** Default settle time of the events listing (webhooks are the real-time path). */
+export const EVENTS_SETTLE_MS = 2000;
+
 export class ReadModel {
   private readonly k: Kysely<ConversationTables>;
+  private readonly settleMs: number;
+  private readonly now: () => number;
 
-  constructor(db: Db, private readonly store: ConversationStore, private readonly live: LiveStore) {
+  constructor(db: Db, private readonly store: ConversationStore, private readonly live: LiveStore, o: ReadModelOptions = {}) {
     this.k = db.kysely.withTables<ConversationTables>();
+    this.settleMs = o.eventsSettleMs ?? EVENTS_SETTLE_MS;
+    this.now = o.now ?? Date.now;
   }
 
   async listConversations(tenant: string, q: ConversationListQuery): Promise<{ items: ConversationSummary[]; nextCursor: string | null }> {
@@ -192,7 +211,8 @@ export class ReadModel {
   }
 
   async listEvents(tenant: string, q: EventListQuery): Promise<{ items: CommonEvent[]; nextCursor: string | null; hasMore: boolean }> {
-    let s = this.k.selectFrom('conversation_events').select(['conversation_id', 'seq', 'recorded_at', 'payload']).where('tenant_id', '=', tenant);
+    const settled = new Date(this.now() - this.settleMs).toISOString();
+    let s = this.k.selectFrom('conversation_events').select(['conversation_id', 'seq', 'recorded_at', 'payload']).where('tenant_id', '=', tenant).where('recorded_at', '<=', settled);
     if (q.conversation) s = s.where('conversation_id', '=', q.conversation);
     if (q.type) s = s.where('type', '=', q.type);
     if (q.after !== undefined) {

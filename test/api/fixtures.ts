@@ -4,7 +4,7 @@
  * through LiveStore (snapshots as the user topic carries them).
  */
 import Fastify, { type FastifyInstance } from 'fastify';
-import { ReadModel, TokenStore, readRoutes, registerRoutes } from '../../src/api/index.js';
+import { ReadModel, TokenStore, readRoutes, registerRoutes, type ReadModelOptions } from '../../src/api/index.js';
 import { ConversationStore, LiveStore, normalize, type SnapshotLike } from '../../src/conversations/index.js';
 import type { Db } from '../../src/platform/db/index.js';
 
@@ -45,12 +45,12 @@ export async function importedCall(store: ConversationStore, tenant: string, id:
 }
 
 /** The read routes on a bare Fastify app (no port): what the admin listener serves under /api/v1. */
-export async function readApi(db: Db): Promise<{ app: FastifyInstance; tokens: TokenStore; store: ConversationStore; live: LiveStore }> {
+export async function readApi(db: Db, options: ReadModelOptions = { eventsSettleMs: 0 }): Promise<{ app: FastifyInstance; tokens: TokenStore; store: ConversationStore; live: LiveStore }> {
   const store = new ConversationStore(db);
   const live = new LiveStore(db);
   const tokens = new TokenStore(db);
   const app = Fastify();
-  registerRoutes(app, readRoutes({ read: new ReadModel(db, store, live), tokens }), { tokens });
+  registerRoutes(app, readRoutes({ read: new ReadModel(db, store, live, options), tokens }), { tokens });
   await app.ready();
   return { app, tokens, store, live };
 }

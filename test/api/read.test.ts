@@ -160,6 +160,22 @@ describe.each([
     expect(again.body).toEqual({ items: [], nextCursor: last.body.nextCursor, hasMore: false });
   });
 
+  it('lists an event only once it has settled, so a late commit is never behind a cursor', async () => {
+    // recorded_at is the writer's time before it commits: a poller must not page past a time still being written.
+    const clock = { now: Date.now() };
+    const settling = await readApi(db, { eventsSettleMs: 5000, now: () => clock.now });
+    try {
+      const fresh = randomUUID();
+      await liveCall(settling.live, A, fresh, X, new Date().toISOString());
+      const list = async () => (await settling.app.inject({ url: `/api/v1/events?conversation=${fresh}`, headers: { authorization: `Bearer ${tokenA}` } })).json<{ items: unknown[] }>().items;
+      expect(await list()).toEqual([]);
+      clock.now = Date.now() + 5000;
+      expect((await list()).length).toBeGreaterThan(0);
+    } finally {
+      await settling.app.close();
+    }
+  });
+
   it('answers 400 naming the field', async () => {
     const cases: [string, RegExp][] = [
       ['/api/v1/conversations?limit=201', /^query\.limit: /],
