@@ -344,6 +344,7 @@ function docsBlock(o: Options, m: ModelCost, d: Delivery, a: PluginCaseResult[])
     `**Admission with plugins** (bench:gate's admission case, one process on SQLite, ${o.admissionCalls} calls at ${ADMISSION_LOAD.callsPerSecond}/s each time, run three times in this run; latency: agent-connected notification → \`resume\` at the emulator's AudioHook client; the plugins, from \`bench/plugins/\`, throw or sleep 5 s in \`beforeCommit\` and \`afterCommit\`, default 200 ms budget). Target, not enforced: ratio to "no plugin" ≤ ${TARGET_RATIO} at p50 and p99.`,
     '',
     markdownTable(ADMISSION_PLUGINS_HEAD, admissionPluginsRows(a)),
+    ...admissionPluginsNotes(a).map((n, i) => `${i === 0 ? '\n' : ''}- ${n}`),
   ].join('\n');
 }
 

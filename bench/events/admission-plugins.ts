@@ -120,6 +120,8 @@ export function admissionPluginsRows(results: readonly PluginCaseResult[]): stri
 /** Calls that were not measured, or did not end cleanly, per case: printed under the table. */
 export function admissionPluginsNotes(results: readonly PluginCaseResult[]): string[] {
   const notes: string[] = [];
+  const fewest = Math.min(...results.map((r) => r.result.latencyMs.count));
+  if (fewest < 100) notes.push(`p99 of fewer than 100 calls is their maximum: one slow call decides it (--admission-calls 200 for a steadier p99)`);
   for (const r of results) {
     if (Object.keys(r.result.unmeasured).length > 0) notes.push(`${r.label}: unmeasured ${JSON.stringify(r.result.unmeasured)}`);
     if (Object.keys(r.result.unclean).length > 0) notes.push(`${r.label}: sessions not ended cleanly ${JSON.stringify(r.result.unclean)}`);
