@@ -8,7 +8,11 @@
  *     calls, transfers included, and `hookline serve` (a child process) leading
  *     the tenant and delivering every event to a webhook receiver (this
  *     process): events/s in the steady window, and latency from the change's
- *     notification at the emulator to the signed POST arriving.
+ *     notification at the emulator to the signed POST arriving;
+ *  3. admission with plugins: bench:gate's admission case three times in this
+ *     run — no plugin, one that throws, one that sleeps 5 s
+ *     (events/admission-plugins.ts) — and each case's latency ratio to the
+ *     first.
  *
  * Latency: from the moment the emulator handed the notification that carried
  * the change to the socket (its notification log's `sentAtMs`: the first frame
@@ -16,7 +20,9 @@
  * clock) to the webhook POST arriving. The emulator and the receiver run in
  * this process, so both are on one clock.
  *
- *   npm run bench:events [-- --concurrent 200 --window 60 --no-docs]
+ *   npm run bench:events [-- --concurrent 200 --window 60 --admission-calls 50 --only model|delivery|admission --no-docs]
+ *
+ * With --only the docs are left alone (the section holds every part).
  */
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -30,6 +36,7 @@ import { LiveStore, type Observation } from '../src/conversations/index.js';
 import { startEmulator, type NotificationEntry, type RunningEmulator, type SeededOrg } from '../src/emulator/index.js';
 import { percentile } from '../src/platform/metrics/index.js';
 import { SCENARIOS_WITH_TRANSFERS, snapshotsOf } from './events/scripted.js';
+import { ADMISSION_PLUGINS_HEAD, TARGET_RATIO, admissionPluginsNotes, admissionPluginsRows, admissionWithPlugins, missingNumbers, type PluginCaseResult } from './events/admission-plugins.js';
 import { startHookline, type RunningHookline } from './gate/hookline.js';
 import { killAll, sleep } from './gate/processes.js';
 import { cpuSeconds } from './lib/proc.js';
@@ -37,20 +44,43 @@ import { machineLine, writeSection } from './lib/docs.js';
 import { SPEECH_DIR } from './lib/paths.js';
 import { markdownTable, textTable } from './lib/table.js';
 
+const PARTS = ['model', 'delivery', 'admission'] as const;
+type Part = (typeof PARTS)[number];
+
 interface Options {
   concurrent: number;
   windowSeconds: number;
   modelCalls: number;
+  admissionCalls: number;
+  parts: ReadonlySet<Part>;
   docs: boolean;
+}
+
+const USAGE = 'usage: --concurrent N --window SECONDS (≥ 10) --model-calls N --admission-calls N [--only model|delivery|admission] [--no-docs]';
+
+function parts(only: string | undefined): ReadonlySet<Part> {
+  if (only === undefined) return new Set(PARTS);
+  const part = PARTS.find((p) => p === only);
+  if (!part) throw new Error(`--only: "${only}" is not one of ${PARTS.join(', ')}; ${USAGE}`);
+  return new Set([part]);
 }
 
 function options(argv: string[]): Options {
   const { values: v } = parseArgs({
     args: argv,
-    options: { concurrent: { type: 'string', default: '200' }, window: { type: 'string', default: '60' }, 'model-calls': { type: 'string', default: '400' }, 'no-docs': { type: 'boolean', default: false } },
+    options: {
+      concurrent: { type: 'string', default: '200' },
+      window: { type: 'string', default: '60' },
+      'model-calls': { type: 'string', default: '400' },
+      'admission-calls': { type: 'string', default: '50' },
+      only: { type: 'string' },
+      'no-docs': { type: 'boolean', default: false },
+    },
   });
-  const o = { concurrent: Number(v.concurrent), windowSeconds: Number(v.window), modelCalls: Number(v['model-calls']), docs: v['no-docs'] !== true };
-  if (!(o.concurrent > 0 && o.windowSeconds >= 10 && o.modelCalls > 0)) throw new Error('usage: --concurrent N --window SECONDS (≥ 10) --model-calls N [--no-docs]');
+  const p = parts(v.only);
+  // A part run alone would replace the whole generated section with itself.
+  const o = { concurrent: Number(v.concurrent), windowSeconds: Number(v.window), modelCalls: Number(v['model-calls']), admissionCalls: Number(v['admission-calls']), parts: p, docs: v['no-docs'] !== true && p.size === PARTS.length };
+  if (!(o.concurrent > 0 && o.windowSeconds >= 10 && o.modelCalls > 0 && Number.isInteger(o.admissionCalls) && o.admissionCalls > 0)) throw new Error(USAGE);
   return o;
 }
 
@@ -268,14 +298,36 @@ const f = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '-');
 const modelRow = (m: ModelCost) => [String(m.calls), String(m.observations), String(m.events), f(m.cpuUsPerObservation, 0), f(m.cpuUsPerEvent, 0), f(m.wallUsPerEvent, 0)];
 const deliveryRow = (d: Delivery) => [String(d.concurrent), String(d.calls), f(d.windowSeconds, 0), f(d.eventsPerSecond), f(d.p50), f(d.p99), f(d.max), String(d.duplicates), f(d.hooklineCpuPct)];
 
-async function main(): Promise<void> {
-  const o = options(process.argv.slice(2));
-  process.stdout.write(`model-update cost: ${o.modelCalls} scripted calls through LiveStore on SQLite\n`);
-  const m = await modelCost(o.modelCalls);
-  const d = await delivery(o);
-  process.stdout.write(`\n${textTable(MODEL_HEAD, [modelRow(m)])}\n\n${textTable(DELIVERY_HEAD, [deliveryRow(d)])}\n`);
-  if (!o.docs) return;
-  const block = [
+/** bench:gate's admission load: 10 calls/s over 80 monitored agents. */
+const ADMISSION_LOAD = { callsPerSecond: 10, agents: 80 };
+
+interface Results {
+  model?: ModelCost;
+  delivery?: Delivery;
+  admission?: PluginCaseResult[];
+}
+
+async function run(o: Options): Promise<Results> {
+  const r: Results = {};
+  if (o.parts.has('model')) {
+    process.stdout.write(`model-update cost: ${o.modelCalls} scripted calls through LiveStore on SQLite\n`);
+    r.model = await modelCost(o.modelCalls);
+  }
+  if (o.parts.has('delivery')) r.delivery = await delivery(o);
+  if (o.parts.has('admission')) r.admission = await admissionWithPlugins({ calls: o.admissionCalls, ...ADMISSION_LOAD }, (line) => process.stdout.write(`${line}\n`));
+  return r;
+}
+
+function print(r: Results): void {
+  const out: string[] = [];
+  if (r.model) out.push(textTable(MODEL_HEAD, [modelRow(r.model)]));
+  if (r.delivery) out.push(textTable(DELIVERY_HEAD, [deliveryRow(r.delivery)]));
+  if (r.admission) out.push([textTable(ADMISSION_PLUGINS_HEAD, admissionPluginsRows(r.admission)), ...admissionPluginsNotes(r.admission)].join('\n'));
+  process.stdout.write(`\n${out.join('\n\n')}\n`);
+}
+
+function docsBlock(o: Options, m: ModelCost, d: Delivery, a: PluginCaseResult[]): string {
+  return [
     `Command: \`npm run bench:events\`  `,
     `Machine: ${machineLine()}  `,
     `Date: ${new Date().toISOString()}  `,
@@ -288,8 +340,22 @@ async function main(): Promise<void> {
     '**Delivery** (emulator → notification WebSocket → tracking leader → live model → outbox → webhook):',
     '',
     markdownTable(DELIVERY_HEAD, [deliveryRow(d)]),
+    '',
+    `**Admission with plugins** (bench:gate's admission case, one process on SQLite, ${o.admissionCalls} calls at ${ADMISSION_LOAD.callsPerSecond}/s each time, run three times in this run; latency: agent-connected notification → \`resume\` at the emulator's AudioHook client; the plugins, from \`bench/plugins/\`, throw or sleep 5 s in \`beforeCommit\` and \`afterCommit\`, default 200 ms budget). Target, not enforced: ratio to "no plugin" ≤ ${TARGET_RATIO} at p50 and p99.`,
+    '',
+    markdownTable(ADMISSION_PLUGINS_HEAD, admissionPluginsRows(a)),
+    ...admissionPluginsNotes(a).map((n, i) => `${i === 0 ? '\n' : ''}- ${n}`),
   ].join('\n');
-  writeSection({ bench: 'events', heading: 'Common events (bench:events)' }, block);
+}
+
+async function main(): Promise<void> {
+  const o = options(process.argv.slice(2));
+  const r = await run(o);
+  print(r);
+  const missing = r.admission ? missingNumbers(r.admission) : undefined;
+  if (missing) throw new Error(missing);
+  if (!o.docs || !r.model || !r.delivery || !r.admission) return;
+  writeSection({ bench: 'events', heading: 'Common events (bench:events)' }, docsBlock(o, r.model, r.delivery, r.admission));
   process.stdout.write('\nwritten to docs/benchmarks.md\n');
 }
 

@@ -4,7 +4,8 @@
  * do-nothing downstream, and Hookline as one process (SQLite, in-memory state)
  * or as two replicas on PostgreSQL and Redis — replica A started first so it
  * leads the tenant and holds the notification channels, the AudioHook
- * integration dialling replica B.
+ * integration dialling replica B. `extra` adds configuration keys to every
+ * replica (bench:events loads plugins this way); bench:gate passes none.
  */
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -90,16 +91,18 @@ async function integrate(control: EmulatorControl, orgId: string, wsUrl: string,
 
 const TRACKING = { syncIntervalSeconds: 300, leaseTtlSeconds: 3 };
 
-async function oneProcess(t: Record<string, unknown>): Promise<{ replicas: RunningHookline[]; cleanup: () => Promise<void> }> {
-  const h = await startHookline({ config: { tracking: TRACKING, tenants: [t] } });
+type Extra = Record<string, unknown>;
+
+async function oneProcess(t: Record<string, unknown>, extra: Extra): Promise<{ replicas: RunningHookline[]; cleanup: () => Promise<void> }> {
+  const h = await startHookline({ config: { ...extra, tracking: TRACKING, tenants: [t] } });
   return { replicas: [h], cleanup: async () => undefined };
 }
 
 /** Replica A first, and only once it leads does B start: B then finds the lease taken. */
-async function twoReplicas(t: Record<string, unknown>, control: EmulatorControl, orgId: string, agents: number) {
+async function twoReplicas(t: Record<string, unknown>, extra: Extra, control: EmulatorControl, orgId: string, agents: number) {
   const id = randomBytes(4).toString('hex');
   const schema = `gate_bench_${id}`;
-  const shared = { database: `${PG_URL}?schema=${schema}`, state: REDIS_URL, namespace: `gate-bench-${id}`, security: { masterKey: newMasterKey() }, tracking: TRACKING, tenants: [t] };
+  const shared = { ...extra, database: `${PG_URL}?schema=${schema}`, state: REDIS_URL, namespace: `gate-bench-${id}`, security: { masterKey: newMasterKey() }, tracking: TRACKING, tenants: [t] };
   const replicas: RunningHookline[] = [];
   const cleanup = () => dropSchema(PG_URL, schema);
   try {
@@ -114,12 +117,12 @@ async function twoReplicas(t: Record<string, unknown>, control: EmulatorControl,
   return { replicas, cleanup };
 }
 
-export async function startStack(replicaCount: 1 | 2, agents: number, calls: number): Promise<Stack> {
+export async function startStack(replicaCount: 1 | 2, agents: number, calls: number, extra: Extra = {}): Promise<Stack> {
   const { emu, org } = await startOrg(agents, calls);
   const sink = await startNullSink();
   const key = creds();
   const t = tenant(org, key, sink.url);
-  const started = await (replicaCount === 1 ? oneProcess(t) : twoReplicas(t, emu.control, org.orgId, agents)).catch(async (err: unknown) => {
+  const started = await (replicaCount === 1 ? oneProcess(t, extra) : twoReplicas(t, extra, emu.control, org.orgId, agents)).catch(async (err: unknown) => {
     sink.close();
     await emu.stop();
     throw err;

@@ -9,6 +9,7 @@ import type { AudioHookEntry, EmulatorControl } from '../../src/emulator/index.j
 import { summarize, type Summary } from '../../src/simulate/index.js';
 import { admissionSample } from './admission-latency.js';
 import { startStack } from './admission-stack.js';
+import type { RunningHookline } from './hookline.js';
 import { sleep } from './processes.js';
 
 export interface AdmissionCase {
@@ -16,6 +17,10 @@ export interface AdmissionCase {
   calls: number;
   callsPerSecond: number;
   agents: number;
+  /** Configuration keys added to every replica (plugins, say); none for bench:gate. */
+  config?: Record<string, unknown>;
+  /** Metrics to read from the replicas at the end, summed over replicas and labels. */
+  metrics?: readonly string[];
 }
 
 export interface AdmissionResult {
@@ -26,6 +31,8 @@ export interface AdmissionResult {
   unclean: Record<string, number>;
   /** AudioHook sessions each replica opened: all on the last one (B) with two replicas. */
   sessionsPerReplica: number[];
+  /** The `metrics` the case asked for, read after every session ended. */
+  metrics: Record<string, number>;
 }
 
 /** Short fixed call phases: the agent answers 1 s after the session opened; 4 s talk. */
@@ -52,8 +59,14 @@ function unclean(sessions: AudioHookEntry[]): Record<string, number> {
   return out;
 }
 
+async function readMetrics(replicas: readonly RunningHookline[], names: readonly string[]): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const name of names) out[name] = (await Promise.all(replicas.map((r) => r.metric(name)))).reduce((a, b) => a + b, 0);
+  return out;
+}
+
 export async function runAdmission(c: AdmissionCase): Promise<AdmissionResult> {
-  const stack = await startStack(c.replicas, c.agents, c.calls);
+  const stack = await startStack(c.replicas, c.agents, c.calls, c.config);
   try {
     const control = stack.emu.control;
     await control.startLoad(stack.org.orgId, { callsPerMinute: c.callsPerSecond * 60, totalCalls: c.calls, talkMs: [TALK_MS, TALK_MS], durations: DURATIONS });
@@ -61,7 +74,8 @@ export async function runAdmission(c: AdmissionCase): Promise<AdmissionResult> {
     const notifications = await control.notificationLog({ topicPrefix: 'v2.users.' });
     const sample = admissionSample(sessions, notifications);
     const sessionsPerReplica = await Promise.all(stack.replicas.map((r) => r.metric('hookline_audiohook_sessions_opened_total')));
-    return { spec: c, latencyMs: summarize(sample.latencies), unmeasured: sample.unmeasured, unclean: unclean(sessions), sessionsPerReplica };
+    const metrics = await readMetrics(stack.replicas, c.metrics ?? []);
+    return { spec: c, latencyMs: summarize(sample.latencies), unmeasured: sample.unmeasured, unclean: unclean(sessions), sessionsPerReplica, metrics };
   } finally {
     await stack.stop();
   }
