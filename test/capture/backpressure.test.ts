@@ -13,7 +13,6 @@ import { AudioHookConnection } from '../../src/capture/connection.js';
 import { StreamSink } from '../../src/capture/sinks/stream.js';
 import { Receiver, type ReceivedSession } from '../../src/receiver/index.js';
 import { formatDuration, NS_PER_SECOND } from '../../src/protocol/audiohook/index.js';
-import type { SessionInfo } from '../../src/capture/sinks/port.js';
 import { until } from '../helpers/server.js';
 import { tempDir } from '../helpers/tmp.js';
 import { CaptureMetrics } from '../../src/capture/metrics.js';
@@ -21,6 +20,7 @@ import { configSchema } from '../../src/app/config.js';
 import { createLogger } from '../../src/platform/logging/index.js';
 import { createRegistry } from '../../src/platform/metrics/index.js';
 import type { MediaPolicy } from '../../src/protocol/audiohook/index.js';
+import { sessionInfo } from '../helpers/sinks.js';
 
 const LIMIT = 1000;
 
@@ -129,18 +129,7 @@ describe('stream forwarding under downstream backpressure', () => {
       backoff: { initialMs: 50, maxMs: 200 },
     });
     const sessionId = randomUUID();
-    const info: SessionInfo = {
-      orgId: randomUUID(),
-      sessionId,
-      correlationId: randomUUID(),
-      conversationId: randomUUID(),
-      participant: { id: randomUUID(), ani: '', aniName: '', dnis: '' },
-      media: { type: 'audio', format: 'PCMU', channels: ['external', 'internal'], rate: 8000 },
-      openedAt: new Date().toISOString(),
-      admittedAt: new Date().toISOString(),
-      admittedPosition: 0,
-      openParameters: {},
-    };
+    const info = sessionInfo({ sessionId });
     const s = sink.open(info)!;
     let n = 0;
     const send = (count: number) => {

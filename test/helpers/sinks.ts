@@ -1,6 +1,8 @@
 /**
- * A sink that records everything capture hands it, for assertions.
+ * A sink that records everything capture hands it, for assertions, and the
+ * session a sink is opened with in tests that drive a sink directly.
  */
+import { randomUUID } from 'node:crypto';
 import type { Nanos } from '../../src/protocol/audiohook/index.js';
 import type { SessionInfo, Sink, SinkControl, SinkEnd, SinkSession } from '../../src/capture/index.js';
 
@@ -26,4 +28,22 @@ export class CollectingSink implements Sink {
       },
     };
   }
+}
+
+/** An admitted stereo PCMU session with fresh ids, admitted at open (fields as capture fills them). */
+export function sessionInfo(overrides: Partial<SessionInfo> = {}): SessionInfo {
+  const now = new Date().toISOString();
+  return {
+    orgId: randomUUID(),
+    sessionId: randomUUID(),
+    correlationId: randomUUID(),
+    conversationId: randomUUID(),
+    participant: { id: randomUUID(), ani: '', aniName: '', dnis: '' },
+    media: { type: 'audio', format: 'PCMU', channels: ['external', 'internal'], rate: 8000 },
+    openedAt: now,
+    admittedAt: now,
+    admittedPosition: 0,
+    openParameters: {},
+    ...overrides,
+  };
 }

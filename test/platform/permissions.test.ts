@@ -7,12 +7,13 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RecorderSink, type SessionInfo } from '../../src/capture/index.js';
+import { RecorderSink } from '../../src/capture/index.js';
 import { createLogger } from '../../src/platform/logging/index.js';
 import { FsObjectStore } from '../../src/platform/objects/index.js';
 import { runCli, writeConfig } from '../helpers/process.js';
 import { tempDir } from '../helpers/tmp.js';
 import { until } from '../helpers/server.js';
+import { sessionInfo } from '../helpers/sinks.js';
 
 const t = tempDir('hookline-perms-');
 afterAll(() => t.cleanup());
@@ -49,18 +50,7 @@ describe('file modes under dataDir', () => {
     const spool = join(t.dir, 'spool');
     const sink = new RecorderSink({ store: new FsObjectStore(join(t.dir, 'rec-objects')), spoolDir: spool, maxBufferedBytes: 1 << 20, log: createLogger({ level: 'silent' }), onDrop: () => undefined });
     const sessionId = randomUUID();
-    const info: SessionInfo = {
-      orgId: randomUUID(),
-      sessionId,
-      correlationId: randomUUID(),
-      conversationId: randomUUID(),
-      participant: { id: randomUUID(), ani: '', aniName: '', dnis: '' },
-      media: { type: 'audio', format: 'PCMU', channels: ['external', 'internal'], rate: 8000 },
-      openedAt: new Date().toISOString(),
-      admittedAt: new Date().toISOString(),
-      admittedPosition: 0,
-      openParameters: {},
-    };
+    const info = sessionInfo({ sessionId });
     const s = sink.open(info);
     s.audio(Buffer.alloc(320, 0x11), 0, 160);
     // Spool files are named by tenant, session and connection.

@@ -22,6 +22,7 @@ import { ReceivedSession } from '../../../src/receiver/session.js';
 import type { DownstreamConfig } from '../../../src/tenants/index.js';
 import { streamViolations, type Frame } from '../../helpers/stream-invariants.js';
 import { tempDir } from '../../helpers/tmp.js';
+import { sessionInfo } from '../../helpers/sinks.js';
 
 const FRAME_NS = 0.02 * NS_PER_SECOND;
 const FRAME_BYTES = 320; // 20 ms of stereo PCMU
@@ -58,18 +59,7 @@ class StandIn extends EventEmitter {
   }
 }
 
-const info = (): SessionInfo => ({
-  orgId: randomUUID(),
-  sessionId: randomUUID(),
-  correlationId: randomUUID(),
-  conversationId: randomUUID(),
-  participant: { id: randomUUID(), ani: '', aniName: '', dnis: '' },
-  media: { type: 'audio', format: 'PCMU', channels: ['external', 'internal'], rate: 8000 },
-  openedAt: new Date().toISOString(),
-  admittedAt: new Date().toISOString(),
-  admittedPosition: 0,
-  openParameters: {},
-});
+const info = (): SessionInfo => sessionInfo();
 
 interface Rig {
   session: SinkSession;
