@@ -68,6 +68,9 @@ export class LiveFeed {
     await setImmediate(); // not in the offering caller's turn
     for (let next = this.queue.shift(); next; next = this.queue.shift()) {
       await this.o.sink.apply(next.tenant, next.obs).catch((err: unknown) => this.o.log.warn({ orgId: next?.tenant, err: errorMessage(err) }, 'live model update failed'));
+      // Embedded SQLite answers synchronously, so a backlog (a slow plugin held it, then was skipped) would
+      // otherwise drain in one turn of the event loop and stall every socket, admissions included.
+      await setImmediate();
     }
   }
 }
