@@ -30,6 +30,16 @@ export class CollectingSink implements Sink {
   }
 }
 
+/** Fixed ids and times, for tests that assert on object keys or recorded metadata. */
+export const FIXED_SESSION = {
+  orgId: '11111111-1111-4111-8111-111111111111',
+  correlationId: '22222222-2222-4222-8222-222222222222',
+  conversationId: '33333333-3333-4333-8333-333333333333',
+  participant: { id: '44444444-4444-4444-8444-444444444444', ani: '', aniName: '', dnis: '' },
+  openedAt: '2026-11-22T10:00:00.000Z',
+  admittedAt: '2026-11-22T10:00:00.000Z',
+} as const satisfies Partial<SessionInfo>;
+
 /** An admitted stereo PCMU session with fresh ids, admitted at open (fields as capture fills them). */
 export function sessionInfo(overrides: Partial<SessionInfo> = {}): SessionInfo {
   const now = new Date().toISOString();

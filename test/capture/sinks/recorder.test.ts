@@ -14,6 +14,7 @@ import { NS_PER_SECOND } from '../../../src/protocol/audiohook/index.js';
 import type { SessionInfo } from '../../../src/capture/sinks/port.js';
 import { findObject } from '../../helpers/objects.js';
 import { openSession, startTestServer, until, type TestServer } from '../../helpers/server.js';
+import { FIXED_SESSION, sessionInfo } from '../../helpers/sinks.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 const log = createLogger({ level: 'silent' });
@@ -80,18 +81,7 @@ describe('recorder through the server', () => {
 });
 
 function info(sessionId: string): SessionInfo {
-  return {
-    orgId: '11111111-1111-4111-8111-111111111111',
-    sessionId,
-    correlationId: '22222222-2222-4222-8222-222222222222',
-    conversationId: '33333333-3333-4333-8333-333333333333',
-    participant: { id: '44444444-4444-4444-8444-444444444444', ani: '', aniName: '', dnis: '' },
-    media: { type: 'audio', format: 'PCMU', channels: ['external', 'internal'], rate: 8000 },
-    openedAt: '2026-11-22T10:00:00.000Z',
-    admittedAt: '2026-11-22T10:00:00.000Z',
-    admittedPosition: 0,
-    openParameters: {},
-  };
+  return sessionInfo({ ...FIXED_SESSION, participant: { ...FIXED_SESSION.participant }, sessionId });
 }
 
 class FailingStore implements ObjectStore {

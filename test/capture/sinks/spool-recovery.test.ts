@@ -12,21 +12,11 @@ import { FsObjectStore } from '../../../src/platform/objects/index.js';
 import { NS_PER_SECOND } from '../../../src/protocol/audiohook/index.js';
 import type { SessionInfo } from '../../../src/capture/sinks/port.js';
 import { startTestServer, until, type TestServer } from '../../helpers/server.js';
+import { FIXED_SESSION, sessionInfo } from '../../helpers/sinks.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 const log = createLogger({ level: 'silent' });
-const info: SessionInfo = {
-  orgId: '11111111-1111-4111-8111-111111111111',
-  sessionId: 'aaaaaaaa-0000-4000-8000-0000000000a1',
-  correlationId: '22222222-2222-4222-8222-222222222222',
-  conversationId: '33333333-3333-4333-8333-333333333333',
-  participant: { id: '44444444-4444-4444-8444-444444444444', ani: '', aniName: '', dnis: '' },
-  media: { type: 'audio', format: 'PCMU', channels: ['external', 'internal'], rate: 8000 },
-  openedAt: '2026-11-22T10:00:00.000Z',
-  admittedAt: '2026-11-22T10:00:00.000Z',
-  admittedPosition: 0,
-  openParameters: {},
-};
+const info: SessionInfo = sessionInfo({ ...FIXED_SESSION, participant: { ...FIXED_SESSION.participant }, sessionId: 'aaaaaaaa-0000-4000-8000-0000000000a1' });
 
 describe('spool recovery at start', () => {
   const crash = tempDir('hookline-spool-');
