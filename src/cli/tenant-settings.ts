@@ -90,6 +90,19 @@ export function redactTenant(t: Tenant): Record<string, unknown> {
       header: d.header ? { name: d.header.name, value: mask(d.header.value) } : undefined,
     })),
     webhooks: (t.webhooks ?? []).map((w) => ({ ...w, secret: mask(w.secret) })),
+    voicebot: t.voicebot ? redactVoicebot(t.voicebot) : undefined,
+  };
+}
+
+function redactVoicebot(v: NonNullable<Tenant['voicebot']>): Record<string, unknown> {
+  return {
+    ...v,
+    bots: v.bots.map((b) => (b.type === 'rasa' && b.token ? { ...b, token: mask(b.token) } : b.type === 'http' && b.bearerToken ? { ...b, bearerToken: mask(b.bearerToken) } : b)),
+    connectors: v.connectors.map((c) => ({
+      ...c,
+      asr: c.asr.engine === 'deepgram' ? { ...c.asr, apiKey: mask(c.asr.apiKey) } : c.asr,
+      ...(c.realtime ? { realtime: { ...c.realtime, apiKey: mask(c.realtime.apiKey) } } : {}),
+    })),
   };
 }
 
