@@ -26,6 +26,8 @@ export const botSchema = z.discriminatedUnion('type', [
 ]);
 
 export const asrSchema = z.discriminatedUnion('engine', [
+  /** No speech recognition: a keypad-only bot (DTMF and events reach it; caller speech still barges in). */
+  z.strictObject({ engine: z.literal('none') }),
   /** Debian pocketsphinx (offline): keyword mode from the bot's phrases, else continuous. */
   z.strictObject({ engine: z.literal('pocketsphinx'), mode: z.enum(['auto', 'keyword', 'continuous']).default('auto') }),
   /** A streaming WebSocket recognizer speaking Deepgram's live API. */

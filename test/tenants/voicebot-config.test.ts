@@ -37,6 +37,8 @@ describe('tenant voicebot settings', () => {
     expect(c?.tts.engine).toBe('espeak-ng');
     expect(c?.pacing).toEqual({ minMessageMs: 200, maxMessageBytes: 64_000, ratePerSecond: 4, burst: 20, leadMs: 1000 });
     expect(tenantSchema.parse({ orgId, name: 'Acme' }).voicebot).toBeUndefined();
+    const keypad = tenantSchema.parse({ orgId, name: 'Acme', voicebot: { bots: [{ name: 'demo', type: 'demo' }], connectors: [{ id: 'keypad', bot: 'demo', asr: { engine: 'none' } }] } });
+    expect(keypad.voicebot?.connectors[0]?.asr).toEqual({ engine: 'none' });
   });
 
   it('refuses unknown bots, duplicate ids, missing bot, and pacing above the limits, naming the key', () => {
