@@ -31,7 +31,15 @@ export class Fakes {
   ttsAborted = 0;
 
   factories(): VoicebotFactories {
-    const f = this;
+    return fakeFactories(this);
+  }
+
+  asrEvent(e: AsrEvent): void {
+    this.asr?.listener(e);
+  }
+}
+
+function fakeFactories(f: Fakes): VoicebotFactories {
     return {
       bot: () => ({
         name: 'fake',
@@ -77,11 +85,6 @@ export class Fakes {
       },
       vad: (): Vad => ({ push: () => f.vadQueue.splice(0) }),
     };
-  }
-
-  asrEvent(e: AsrEvent): void {
-    this.asr?.listener(e);
-  }
 }
 
 export interface Harness {
