@@ -42,6 +42,7 @@ import { errorMessage } from '../platform/util/error-message.js';
 import { ConversationStore, LiveFeed, LiveStore } from '../conversations/index.js';
 import { CONFIG_ORIGIN, TenantCache, type ConfigOrigin, type Tenant } from '../tenants/index.js';
 import { Directory, HeldConversations, TrackingService, isTracked, registerEventBridge, type IntakeResult } from '../tracking/index.js';
+import { VoicebotEndpoint, type VoicebotFactories } from '../voicebot/index.js';
 import { WebhookDispatcher } from '../webhooks/index.js';
 import type { Config } from './config.js';
 import { ConnectionGuard } from './connection-guard.js';
@@ -53,6 +54,8 @@ import { startAdminServer, type AdminServer } from './admin-server.js';
 export interface Server {
   ctx: Context;
   capture: CaptureServer;
+  /** The AudioConnector endpoint (voice bots). */
+  voicebot: VoicebotEndpoint;
   gate: Gate;
   tracking: TrackingService;
   ingest: IngestService | undefined;
@@ -86,6 +89,8 @@ export interface ServerOverrides {
   admission?: (gate: Gate) => Admission;
   /** Sinks after the recorder and the stream sink (tests collect what sinks see), given the drop counters. */
   sinks?: (drops: SinkDropMetrics) => Sink[];
+  /** Bots and speech engines behind the AudioConnector endpoint; absent: its calls end with `disconnect error`. */
+  voicebotFactories?: VoicebotFactories;
 }
 
 /** What every stop is given: how long live sessions get to end. */
@@ -162,6 +167,21 @@ function buildCapture(s: Shared, guard: ConnectionGuard, status: SessionStatusSt
   return { held, gate, capture };
 }
 
+/** The AudioConnector endpoint: the same authentication, replay cache and connection bounds as AudioHook. */
+function buildVoicebot(s: Shared, guard: ConnectionGuard): VoicebotEndpoint {
+  const { config, logger, registry, state, tenants } = s;
+  return new VoicebotEndpoint({
+    config,
+    log: logger.child({ component: 'audioconnector' }),
+    registry,
+    credentials: tenants,
+    tenant: (orgId) => tenants.tenant(orgId),
+    factories: s.overrides.voicebotFactories,
+    onAuthenticated: (socket) => guard.authenticated(socket),
+    ...(state.kind === 'redis' ? { replay: { remember: (key: string, ttlMs: number) => state.setIfAbsent(`audiohook-nonce:${key}`, '1', ttlMs) } } : {}),
+  });
+}
+
 /** Post-call ingest (when enabled) and the tracking that feeds it and the gate. */
 function buildPipelines(s: Shared, held: HeldConversations) {
   const { config, logger, ctx, registry, replicaId, state, queue, tenants, overrides } = s;
@@ -226,7 +246,7 @@ async function startTracking(s: Shared, tracking: TrackingService, ingest: Inges
   onTenants(s.tenants.all());
 }
 
-function buildHttp(s: Shared, capture: CaptureServer, guard: ConnectionGuard) {
+function buildHttp(s: Shared, capture: CaptureServer, voicebot: VoicebotEndpoint, guard: ConnectionGuard) {
   const { ctx, tenants, queue, state, logger, config } = s;
   const http = createHttp(
     logger,
@@ -241,7 +261,9 @@ function buildHttp(s: Shared, capture: CaptureServer, guard: ConnectionGuard) {
     () => capture.isDraining,
     { server: config.server, guard },
   );
+  // AudioHook's path first, then the AudioConnector prefix.
   http.onUpgrade((req, socket, head) => capture.handleUpgrade(req, socket, head));
+  http.onUpgrade((req, socket, head) => voicebot.handleUpgrade(req, socket, head));
   return http;
 }
 
@@ -288,7 +310,8 @@ async function compose(ctx: Context, config: Config, overrides: ServerOverrides,
   // Tracking's events feed the gate and, from the tenant's leader only, ingest.
   tracking.onEvent((e) => gate.onEvent(e));
   if (ingest) tracking.onLeaderEvent(ingest.onLeaderEvent);
-  const http = buildHttp(s, capture, guard);
+  const voicebot = buildVoicebot(s, guard);
+  const http = buildHttp(s, capture, voicebot, guard);
   const api = status ? buildApi(s, store, live, status) : undefined;
   // The Data Action is called by Genesys from the cloud: it must be on the public port (docs/data-actions.md).
   if (api) registerRoutes(http.app, [api.dataAction], { tokens: api.tokens, bodyLimit: 1024 });
@@ -318,7 +341,8 @@ async function compose(ctx: Context, config: Config, overrides: ServerOverrides,
     name: 'sessions',
     start: async () => void (await http.app.listen({ host: config.server.host, port: config.server.port })),
     stop: async ({ drainMs }) => {
-      await capture.drain(drainMs);
+      await Promise.all([capture.drain(drainMs), voicebot.drain(drainMs)]);
+      voicebot.close();
       // Recordings and downstream streams finish writing before the stores close.
       await capture.flushed(config.stream.deliverAfterEndMs + 5000);
       capture.close();
@@ -333,6 +357,7 @@ async function compose(ctx: Context, config: Config, overrides: ServerOverrides,
   return {
     ctx,
     capture,
+    voicebot,
     gate,
     tracking,
     ingest,

@@ -72,6 +72,11 @@ export interface ServerSessionOptions {
   timelineToleranceNs?: Nanos;
   /** Deepest JSON nesting a client message may have (default MAX_JSON_DEPTH). */
   maxJsonDepth?: number;
+  /**
+   * Put `startPaused` in `opened` even when false. AudioConnector clients have been seen to require it
+   * (Azure's art-voice-agent-accelerator always sends it); AudioHook omits it when false.
+   */
+  explicitStartPaused?: boolean;
 }
 
 /** Deep enough for any real customConfig; shallow enough that no consumer (sinks, loggers) overflows its stack. */
@@ -332,7 +337,7 @@ export class ServerSession {
     }
     const startPaused = (decision.startPaused ?? false) || this.startPausedPending;
     const params: ServerParameters['opened'] = { media: media ? [media] : [] };
-    if (startPaused) params.startPaused = true;
+    if (startPaused || this.options.explicitStartPaused === true) params.startPaused = startPaused;
     if (decision.discardTo !== undefined && decision.discardTo > 0) {
       params.discardTo = formatDuration(decision.discardTo);
       this.pendingDiscardTo = decision.discardTo;
