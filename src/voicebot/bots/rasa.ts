@@ -81,7 +81,7 @@ export function createRasaBot(cfg: RasaConfig, o: HttpBotOptions = {}): BotAdapt
       };
       return {
         start: (signal) => say(RASA_START_MESSAGE, signal),
-        send: (input, signal) => say(rasaMessageFor(input), signal),
+        send: async (input, signal) => say(rasaMessageFor(input), signal),
         close: async () => undefined,
       };
     },
