@@ -22,7 +22,7 @@ export function truncate(s: string, max: number): string {
 function stringValue(v: unknown): string {
   if (typeof v === 'string') return v;
   if (v === null || v === undefined) return '';
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  // Numbers and booleans as JSON writes them ("3", "true"); objects as their JSON.
   return JSON.stringify(v) ?? '';
 }
 

@@ -120,8 +120,10 @@ describe.each(adapters)('%s adapter failures', (_name, make) => {
   });
 
   it('a redirect is refused (it could carry the token elsewhere) → network', async () => {
-    server = await fakeBot((_r, res) => {
-      res.writeHead(302, { location: 'http://127.0.0.1:1/elsewhere' });
+    server = await fakeBot((req, res) => {
+      // The target answers well: only refusing to follow makes this fail.
+      if (req.path === '/elsewhere') return json({ replies: [] })(req, res);
+      res.writeHead(307, { location: '/elsewhere' });
       res.end();
     });
     const e = await failure(make(server.url).open(ctx).start());
