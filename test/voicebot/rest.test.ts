@@ -200,9 +200,11 @@ describe('conversation pool', () => {
     const pool = new ConversationPool(10, 1000, () => now);
     const c = conv();
     pool.put('a', bot, c);
-    now = 1000;
+    now = 900;
     expect(pool.get('a', bot)).toBe(c);
-    now = 2001;
+    now = 1800; // 1800 ms since put, but only 900 idle: each use restarts the TTL
+    expect(pool.get('a', bot)).toBe(c);
+    now = 2801;
     expect(pool.get('a', bot)).toBeUndefined();
     pool.put('b', bot, c);
     expect(pool.get('b', createDemoBot())).toBeUndefined();
