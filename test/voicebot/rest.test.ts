@@ -14,7 +14,7 @@ import { openAppDatabase } from '../../src/app/database.js';
 import type { Db } from '../../src/platform/db/index.js';
 import { voicebotSchema, type Tenant } from '../../src/tenants/index.js';
 import { ConversationPool, REST_BODY_LIMIT, botRestResponse, botRestRoute, type BotRestDeps } from '../../src/voicebot/rest.js';
-import { createDemoBot, DEMO_GREETING } from '../../src/voicebot/bots/index.js';
+import { createDemoBot, DEMO_GREETING, type BotAdapter } from '../../src/voicebot/bots/index.js';
 import { captureLogs } from '../helpers/log-capture.js';
 import { tempDir } from '../helpers/tmp.js';
 import { fakeBot, json, type FakeBot } from './bots/fake-bot-server.js';
@@ -171,6 +171,32 @@ describe('REST channel: conversations', () => {
       expect(rasa.seen.at(-1)?.headers.authorization).toBe(`Bearer ${RASA_TOKEN}`);
       expect(logs.text()).toMatch(/REST channel bot failed/);
       expect(logs.text()).not.toContain(RASA_TOKEN);
+    } finally {
+      await a.close();
+    }
+  });
+});
+
+describe('REST channel: conversation lifetime', () => {
+  it('keeps one conversation per sender until the bot ends or hands over, then opens a new one', async () => {
+    const opened: string[] = [];
+    const actions: ('end' | 'handover' | undefined)[] = [undefined, 'handover', undefined];
+    const stub = (): BotAdapter => ({
+      name: 'stub',
+      phrases: () => [],
+      open: (c) => {
+        opened.push(c.conversationId);
+        return { start: async () => ({ replies: ['hi'] }), send: async () => { const action = actions.shift(); return { replies: ['ok'], ...(action ? { action } : {}) }; }, close: async () => undefined };
+      },
+    });
+    const a = await app({ createBot: stub });
+    try {
+      const sender = randomUUID();
+      await post(a, A, tokenA, { sender, message: 'one' });
+      await post(a, A, tokenA, { sender, message: 'two' }); // hands over: the conversation is dropped
+      expect(opened).toEqual([sender]);
+      await post(a, A, tokenA, { sender, message: 'three' });
+      expect(opened).toEqual([sender, sender]);
     } finally {
       await a.close();
     }

@@ -114,8 +114,10 @@ export async function postJson(r: PostJson): Promise<unknown> {
 
 /** `[0].custom.action: Invalid option…`: which part of a bot's answer is wrong, and why. */
 export function issuesText(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
-  return issues
+  // Bounded: a path can hold keys the remote bot chose, and this text goes into logs.
+  const text = issues
     .slice(0, 5)
     .map((i) => `${i.path.length ? i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : '(root)'}: ${i.message}`)
     .join('; ');
+  return text.length > 500 ? `${text.slice(0, 500)}…` : text;
 }
