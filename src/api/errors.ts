@@ -2,3 +2,13 @@
 export class BadRequestError extends Error {
   override name = 'BadRequestError';
 }
+
+/** 403: the token is valid but not for this resource (e.g. another tenant's path); decided before any lookup, so it reveals nothing. */
+export class ForbiddenError extends Error {
+  override name = 'ForbiddenError';
+}
+
+/** 404 with a message saying what is missing (a handler's `undefined` answers a bare "not found"). */
+export class NotFoundError extends Error {
+  override name = 'NotFoundError';
+}

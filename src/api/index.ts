@@ -13,4 +13,4 @@ export { ConversationContextService, type ContextDeps } from './data-action.js';
 export { STATUS_TTL_MS, SessionStatusStore, recordingStatus, type SessionStatus } from './session-status.js';
 export { dataActionRoute, readRoutes, registerRoutes, type ReadDeps, type RegisterOptions, type RouteSpec } from './routes.js';
 export { openApiDocument } from './openapi.js';
-export { BadRequestError } from './errors.js';
+export { BadRequestError, ForbiddenError, NotFoundError } from './errors.js';

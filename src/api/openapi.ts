@@ -42,7 +42,7 @@ function operation(r: RouteSpec): Json {
       '200': json(schemaOf(r.response, 'output'), 'OK'),
       '400': json(error, 'A parameter or the body is invalid; the message names the field'),
       '401': json(error, 'No valid API token'),
-      '403': json(error, `The token's scope is not ${r.scope}`),
+      '403': json(error, `The token's scope is not ${r.scope}, or the path names another tenant`),
       '404': json(error, 'Not found (or another tenant\'s)'),
     },
   };

@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { BadRequestError } from './errors.js';
+import { BadRequestError, ForbiddenError, NotFoundError } from './errors.js';
 import {
   conversationContext,
   conversationDetail,
@@ -165,6 +165,8 @@ export function registerRoutes(app: FastifyInstance, routes: RouteSpec[], o: Reg
           return reply.send(out);
         } catch (err) {
           if (err instanceof BadRequestError) return reply.code(400).send({ error: err.message });
+          if (err instanceof ForbiddenError) return reply.code(403).send({ error: err.message });
+          if (err instanceof NotFoundError) return reply.code(404).send({ error: err.message });
           throw err;
         }
       },

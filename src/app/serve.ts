@@ -41,6 +41,7 @@ import { openState, type SharedState } from '../platform/state/index.js';
 import { errorMessage } from '../platform/util/error-message.js';
 import { ConversationStore, LiveFeed, LiveStore } from '../conversations/index.js';
 import { CONFIG_ORIGIN, TenantCache, type ConfigOrigin, type Tenant } from '../tenants/index.js';
+import { REST_BODY_LIMIT, botRestRoute } from '../voicebot/index.js';
 import { Directory, HeldConversations, TrackingService, isTracked, registerEventBridge, type IntakeResult } from '../tracking/index.js';
 import { VoicebotEndpoint, type VoicebotFactories } from '../voicebot/index.js';
 import { WebhookDispatcher } from '../webhooks/index.js';
@@ -272,7 +273,8 @@ function buildApi(s: Shared, store: ConversationStore, live: LiveStore, status: 
   const tokens = new TokenStore(s.ctx.db);
   const routes = readRoutes({ read: new ReadModel(s.ctx.db, store, live), tokens });
   const dataAction = dataActionRoute(new ConversationContextService({ store, live, status, recorderEnabled: s.config.recorder.enabled }));
-  return { tokens, routes, dataAction, openapi: openApiDocument([...routes, dataAction], '1.0.0') };
+  const botRest = botRestRoute({ tenant: (orgId) => s.tenants.tenant(orgId), log: s.logger.child({ component: 'voicebot-rest' }) });
+  return { tokens, routes, dataAction, botRest, openapi: openApiDocument([...routes, dataAction, botRest], '1.0.0') };
 }
 
 export async function startServer(config: Config, log?: Logger, overrides: ServerOverrides = {}): Promise<Server> {
@@ -315,6 +317,8 @@ async function compose(ctx: Context, config: Config, overrides: ServerOverrides,
   const api = status ? buildApi(s, store, live, status) : undefined;
   // The Data Action is called by Genesys from the cloud: it must be on the public port (docs/data-actions.md).
   if (api) registerRoutes(http.app, [api.dataAction], { tokens: api.tokens, bodyLimit: 1024 });
+  // The REST channel for Data Actions, public for the same reason (docs/voicebot-bots.md).
+  if (api) registerRoutes(http.app, [api.botRest], { tokens: api.tokens, bodyLimit: REST_BODY_LIMIT });
   // Public, like AudioHook: an EventBridge API destination calls from AWS (docs/eventbridge.md).
   registerEventBridge(http.app, { tenant: (orgId) => s.tenants.tenant(orgId), handOver: (orgId, e) => tracking.handOver(orgId, e), onAuthenticated: (socket) => guard.authenticated(socket), registry, log: logger });
   let metrics: AdminServer | undefined;

@@ -57,6 +57,22 @@ describe('admin and public listeners', () => {
     expect(((await bad.json()) as { error: string }).error).toMatch(/^body\.conversationId: must be a UUID/);
   });
 
+  it('serves the bot REST channel on the public listener only, token first, and documents it', async () => {
+    const url = (base: string) => `${base}/api/v1/bot/${t.orgId}/messages`;
+    const body = JSON.stringify({ sender: randomUUID(), event: 'session_start' });
+    const headers = { 'content-type': 'application/json', ...bearer(token) };
+    expect((await fetch(url(t.server.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body })).status).toBe(401);
+    // The test tenant has no voicebot.rest.bot: a clear 404, not a bare one.
+    const none = await fetch(url(t.server.url), { method: 'POST', headers, body });
+    expect(none.status).toBe(404);
+    expect(((await none.json()) as { error: string }).error).toMatch(/voicebot\.rest\.bot/);
+    const onAdmin = await fetch(url(t.server.metrics?.baseUrl as string), { method: 'POST', headers, body });
+    expect(onAdmin.status).toBe(404);
+    expect(await onAdmin.text()).toMatch(/Route POST.* not found/);
+    const doc = (await (await fetch(admin('/api/v1/openapi.json'))).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toContain('/api/v1/bot/{tenant}/messages');
+  });
+
   it('answers found: false for a conversation it does not know (200, flat, no nulls)', async () => {
     const id = randomUUID();
     const r = await ask(t.orgId.toUpperCase(), { conversationId: id.toUpperCase() });
