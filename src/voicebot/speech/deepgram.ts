@@ -190,7 +190,7 @@ function openStream(cfg: DeepgramConfig, opts: DeepgramOptions, session: AsrSess
   });
   // KeepAlive only while idle: audio itself keeps the connection alive.
   const stopKeepAlive = every(opts.keepAliveMs ?? 5000, () => {
-    if (!audioSinceTick && link.isOpen) link.send(JSON.stringify({ type: 'KeepAlive' }));
+    if (!audioSinceTick && link.isOpen) link.send(JSON.stringify({ type: 'KeepAlive' }), true);
     audioSinceTick = false;
   });
 
@@ -199,7 +199,7 @@ function openStream(cfg: DeepgramConfig, opts: DeepgramOptions, session: AsrSess
     ended = true;
     stopKeepAlive();
     // CloseStream asks the server to flush what it heard (Results, Metadata) and close.
-    const flush = link.isOpen && link.send(JSON.stringify({ type: 'CloseStream' }));
+    const flush = link.isOpen && link.send(JSON.stringify({ type: 'CloseStream' }), true);
     await link.close(flush ? (opts.closeGraceMs ?? 2000) : 0);
   };
   session.signal?.addEventListener('abort', () => void close(), { once: true });
@@ -211,7 +211,7 @@ function openStream(cfg: DeepgramConfig, opts: DeepgramOptions, session: AsrSess
       link.send(audio);
     },
     endUtterance() {
-      if (!ended) link.send(JSON.stringify({ type: 'Finalize' }));
+      if (!ended) link.send(JSON.stringify({ type: 'Finalize' }), true);
     },
     close,
   };

@@ -46,8 +46,11 @@ export interface WsLinkOptions {
 }
 
 export interface WsLink {
-  /** Queues while connecting (bounded), sends when open; false when dropped. */
-  send(data: Uint8Array | string): boolean;
+  /**
+   * Queues while connecting (bounded), sends when open; false when dropped. `control`: a protocol
+   * message of ours (session setup, close) that the bounds do not apply to — they are for audio.
+   */
+  send(data: Uint8Array | string, control?: boolean): boolean;
   readonly isOpen: boolean;
   /** Bytes dropped so far (queue full or socket behind). */
   readonly droppedBytes: number;
@@ -109,16 +112,17 @@ export function openWsLink(o: WsLinkOptions): WsLink {
 
   const size = (d: Uint8Array | string): number => (typeof d === 'string' ? Buffer.byteLength(d) : d.byteLength);
   return {
-    send(data) {
+    send(data, control = false) {
       const n = size(data);
-      if (closing || failed) return drop(n);
+      if (closing || failed) return control ? false : drop(n);
       if (ws.readyState === WebSocket.CONNECTING) {
-        if (pendingBytes + n > o.maxBufferedBytes) return drop(n);
+        if (!control && pendingBytes + n > o.maxBufferedBytes) return drop(n);
         pending.push(data);
-        pendingBytes += n;
+        if (!control) pendingBytes += n;
         return true;
       }
-      if (ws.readyState !== WebSocket.OPEN || ws.bufferedAmount + n > o.maxBufferedBytes) return drop(n);
+      if (ws.readyState !== WebSocket.OPEN) return control ? false : drop(n);
+      if (!control && ws.bufferedAmount + n > o.maxBufferedBytes) return drop(n);
       ws.send(data);
       return true;
     },
