@@ -60,6 +60,10 @@ export async function startFakeDeepgram(o: FakeDeepgramOptions) {
   return {
     url: `ws://127.0.0.1:${port}/v1/listen`,
     connections,
+    /** Closes every client connection from the server side, cleanly (1000) or with a code. */
+    hangUp(code = 1000, reason = '') {
+      for (const c of wss.clients) c.close(code, reason);
+    },
     async close() {
       for (const c of wss.clients) c.terminate();
       await new Promise<void>((r) => http.close(() => r()));

@@ -106,7 +106,8 @@ export function openWsLink(o: WsLinkOptions): WsLink {
   });
   ws.on('error', (err) => report(fail(`connection to ${redactUrl(o.url.split('?')[0] ?? '')} failed`, err)));
   ws.on('close', (code, reason) => {
-    if (!closing && code !== 1000) report(fail(`the engine closed the connection (${code}${reason.length ? ` ${reason.toString().slice(0, 120)}` : ''})`));
+    // Even a clean close we did not ask for ends the stream: the bridge must hear of it.
+    if (!closing) report(fail(`the engine closed the connection (${code}${reason.length ? ` ${reason.toString().slice(0, 120)}` : ''})`));
     o.onClose();
   });
 

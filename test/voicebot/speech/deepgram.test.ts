@@ -104,6 +104,33 @@ describe('Deepgram live ASR adapter', () => {
     expect(conn.closedCode).toBe(1000);
   });
 
+  it('the server closing the stream, even cleanly, is an error event', async () => {
+    const { server, stream, events } = await setup([['x']]);
+    stream.send(silence(20));
+    await until(() => server.connections[0]?.audioBytes, 5000, 'audio');
+    server.hangUp(1011, 'NET-0001');
+    const err = await until(() => events.find((e) => e.type === 'error'), 5000, 'error event');
+    expect(err.type === 'error' && err.error.message).toMatch(/closed the connection \(1011 NET-0001\)/);
+    const again = await setup([['x']]);
+    again.stream.send(silence(20));
+    await until(() => again.server.connections[0]?.audioBytes, 5000, 'audio');
+    again.server.hangUp(1000);
+    await until(() => again.events.find((e) => e.type === 'error'), 5000, 'error event on a clean close');
+  });
+
+  it('an aborted signal closes the stream with CloseStream', async () => {
+    const server = await startFakeDeepgram({ apiKey: KEY, script: [] });
+    cleanups.push(() => server.close());
+    const ac = new AbortController();
+    const stream = await createDeepgramAsr({ url: server.url, apiKey: KEY, endpointingMs: 300 }).connect({ listener: () => undefined, signal: ac.signal });
+    cleanups.push(() => stream.close());
+    stream.send(silence(20));
+    await until(() => server.connections[0]?.audioBytes, 5000, 'audio');
+    ac.abort();
+    await until(() => server.connections[0]!.closedCode === 1000, 5000, 'closed');
+    expect(server.connections[0]!.messages.map((m) => m.type)).toEqual(['CloseStream']);
+  });
+
   it('a wrong key is an error event (not a hang) whose text and logs never show the key', async () => {
     const wrong = 'wrong-key-XYZW9876543210';
     const { events, logs } = await setup([['x']], { key: wrong });
