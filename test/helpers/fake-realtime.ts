@@ -51,6 +51,7 @@ export interface FakeRealtimeConnection {
   session?: Record<string, unknown>;
   /** Deltas sent per response id. */
   sent: Map<string, number>;
+  closedCode?: number;
 }
 
 const WINDOW = 160;
@@ -163,6 +164,9 @@ function serve(ws: WebSocket, conn: FakeRealtimeConnection, o: FakeRealtimeOptio
     }
   };
 
+  ws.on('close', (code) => {
+    conn.closedCode = code;
+  });
   ws.on('message', (data) => {
     let m: { type?: string; [k: string]: unknown };
     try {

@@ -110,8 +110,8 @@ class Utterance {
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
-/** Parses one server text message into events, updating the utterance. Exported for unit tests. */
-export function deepgramMessageEvents(raw: string, utt: Utterance): AsrEvent[] {
+/** Parses one server text message into events, updating the utterance. */
+function deepgramMessageEvents(raw: string, utt: Utterance): AsrEvent[] {
   let m: Record<string, unknown>;
   try {
     m = JSON.parse(raw) as Record<string, unknown>;
