@@ -79,11 +79,12 @@ const MAX_VALUE = 2000;
 const clean = (s: string, max: number): string => s.replace(/\p{Cc}/gu, ' ').slice(0, max);
 
 /** The session's instructions: configured text, how to end the call, and the call's input variables. */
-export function realtimeInstructions(cfg: Pick<OpenAiRealtimeConfig, 'instructions'>, inputVariables: Readonly<Record<string, string>>): string {
+export function realtimeInstructions(cfg: Pick<OpenAiRealtimeConfig, 'instructions'>, inputVariables: Readonly<Record<string, string>>, language?: string): string {
   const vars = Object.entries(inputVariables)
     .slice(0, MAX_VARS)
     .map(([k, v]) => `- ${clean(k, MAX_KEY)}: ${clean(String(v), MAX_VALUE)}`);
-  return [cfg.instructions ?? DEFAULT_INSTRUCTIONS, TOOL_GUIDE, ...(vars.length ? ['Call context:', ...vars] : [])].join('\n');
+  const lang = language ? [`The caller's language is ${clean(language, 35)}: answer in it.`] : [];
+  return [cfg.instructions ?? DEFAULT_INSTRUCTIONS, TOOL_GUIDE, ...lang, ...(vars.length ? ['Call context:', ...vars] : [])].join('\n');
 }
 
 export function realtimeSessionUpdate(cfg: OpenAiRealtimeConfig, instructions: string, shape: 'ga' | 'beta', transcriptionModel: string | null): object {
@@ -240,7 +241,7 @@ function openSession(cfg: OpenAiRealtimeConfig, opts: OpenAiRealtimeOptions, ses
     onClose: () => undefined,
   });
   // First on the wire (queued while connecting): audio appended before it would be misread.
-  link.send(JSON.stringify(realtimeSessionUpdate(cfg, realtimeInstructions(cfg, session.inputVariables), shape, opts.transcriptionModel === undefined ? 'whisper-1' : opts.transcriptionModel)), true);
+  link.send(JSON.stringify(realtimeSessionUpdate(cfg, realtimeInstructions(cfg, session.inputVariables, session.language), shape, opts.transcriptionModel === undefined ? 'whisper-1' : opts.transcriptionModel)), true);
 
   const close = async (): Promise<void> => {
     if (ended) return;

@@ -129,6 +129,12 @@ describe('OpenAI Realtime adapter', () => {
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(2 + 64 + 2 + 2000);
   });
 
+  it('tells the model the call language', () => {
+    expect(realtimeInstructions({ instructions: 'Be brief.' }, {}, 'de-DE')).toBe(
+      'Be brief.\nWhen the caller is done, call end_call (with a short summary). When the caller asks for a person or you cannot help, call transfer_to_agent with the reason.\nThe caller\'s language is de-DE: answer in it.',
+    );
+  });
+
   it('a wrong key is an error event whose text and logs never show the key', async () => {
     const wrong = 'sk-wrong-key-ABCD99998888';
     const { events, logs } = await setup({ script: [] }, { key: wrong });
