@@ -156,7 +156,8 @@ export function createDeepgramAsr(cfg: DeepgramConfig, opts: DeepgramOptions = {
   return {
     name: 'deepgram',
     connect(session: AsrSessionOptions): Promise<AsrStream> {
-      return Promise.resolve(openStream(cfg, opts, session, every, utteranceEndMs));
+      // async: a bad URL rejects the promise rather than throwing at the caller.
+      return Promise.resolve().then(() => openStream(cfg, opts, session, every, utteranceEndMs));
     },
   };
 }

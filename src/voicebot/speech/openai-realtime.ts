@@ -152,7 +152,8 @@ export function createOpenAiRealtime(cfg: OpenAiRealtimeConfig, opts: OpenAiReal
   return {
     name: 'openai-realtime',
     connect(session: RealtimeSessionOptions): Promise<RealtimeSession> {
-      return Promise.resolve(openSession(cfg, opts, session));
+      // async: a bad URL rejects the promise rather than throwing at the caller.
+      return Promise.resolve().then(() => openSession(cfg, opts, session));
     },
   };
 }
