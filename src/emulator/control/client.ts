@@ -69,7 +69,7 @@ export class EmulatorControl {
   addClients(orgId: string, clients: { id?: string; secret?: string; name?: string; tokenLifetimeSeconds?: number }[]): Promise<{ clientId: string; clientSecret: string; name: string }[]> {
     return this.call('POST', `/orgs/${orgId}/clients`, clients);
   }
-  addIntegrations(orgId: string, items: { connectionUri: string; apiKey: string; clientSecret?: string; name?: string; enabled?: boolean; probe?: boolean }[]): Promise<IntegrationState[]> {
+  addIntegrations(orgId: string, items: { type?: 'audiohook' | 'audio-connector'; connectionUri: string; apiKey: string; clientSecret?: string; name?: string; enabled?: boolean; probe?: boolean }[]): Promise<IntegrationState[]> {
     return this.call('POST', `/orgs/${orgId}/integrations`, items);
   }
   /** Every conversation notification of the org is also POSTed there as Amazon EventBridge would; null removes it. */
