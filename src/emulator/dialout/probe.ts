@@ -41,6 +41,8 @@ async function attempt(client: AudioHookClient, limits: { openTimeoutMs: number;
     client.once('opened', () => resolve(true));
     client.once('disconnect', () => resolve(false));
     client.once('socketClose', () => resolve(false));
+    // A malformed answer fails the probe at once ("Connection probe error: Message is malformed").
+    client.once('protocolError', () => resolve(false));
   });
   client.open();
   let ok: boolean;
@@ -49,6 +51,7 @@ async function attempt(client: AudioHookClient, limits: { openTimeoutMs: number;
   } catch (err) {
     return { ok: false, detail: errorMessage(err) };
   }
+  if (!ok && client.core.protocolErrors.length > 0) return { ok: false, detail: `protocol error: ${client.core.protocolErrors.join('; ')}` };
   if (!ok) {
     const d = client.received.find((m) => m.type === 'disconnect');
     await client.waitForSocketClose(limits.closeTimeoutMs).catch(() => undefined);
