@@ -8,6 +8,7 @@
  * both ways is real time whatever the virtual clock's speed.
  */
 import { performance } from 'node:perf_hooks';
+import { errorMessage } from '../../platform/util/error-message.js';
 import type { Call } from '../calls/engine.js';
 import { customerLeg } from '../calls/timeline.js';
 import type { Rng } from '../core/rng.js';
@@ -106,10 +107,22 @@ export class BotCaller {
     return session;
   }
 
+  /** A session that throws is dropped and logged; the others keep running. */
+  private pump(s: ConnectorSession): void {
+    try {
+      s.pump();
+    } catch (err) {
+      this.deps.log.happening(this.deps.nowIso(), 'internal.error', { message: errorMessage(err), sessionId: s.entry.sessionId });
+      s.entry.error ??= errorMessage(err);
+      s.client.terminate();
+      this.live.delete(s);
+    }
+  }
+
   private ensureTicker(): void {
     if (this.ticker) return;
     this.ticker = setInterval(() => {
-      for (const s of this.live) s.pump();
+      for (const s of this.live) this.pump(s);
       if (this.live.size === 0 && this.ticker) {
         clearInterval(this.ticker);
         this.ticker = undefined;
@@ -144,6 +157,7 @@ export function newEntry(ids: { sessionId: string; correlationId: string }, conv
     keptBytes: 0,
     playbacks: [],
     bargeIns: [],
+    bargeInCount: 0,
     dtmfSent: '',
     step: 0,
     protocolErrors: [],

@@ -48,7 +48,9 @@ export interface BotCallEntry {
   receivedSha256: string;
   keptBytes: number;
   playbacks: PlaybackSpan[];
+  /** The first 1000 barge-ins; `bargeInCount` counts them all. */
   bargeIns: BargeInRecord[];
+  bargeInCount: number;
   /** Keys sent, in order, one `dtmf` message each. */
   dtmfSent: string;
   /** The caller script: index of the step running (script length when done). */

@@ -27,6 +27,8 @@ export const CONNECTOR_MEDIA: MediaParameter = { type: 'audio', format: 'PCMU', 
 const SILENCE = 0xff;
 /** Frames sent at most per pump while catching up (a stalled event loop must not burst the server). */
 const MAX_CATCH_UP = 5;
+/** Barge-in records kept per session (a server may send any number of events); beyond it only counted. */
+const MAX_BARGE_INS = 1000;
 
 export interface ConnectorPlan {
   url: string;
@@ -268,7 +270,8 @@ export class ConnectorSession {
     const now = this.now();
     const flushed = this.playout.flush(this.rel(now));
     const onset = this.lastOnsetAt;
-    this.entry.bargeIns.push({
+    this.entry.bargeInCount++;
+    if (this.entry.bargeIns.length < MAX_BARGE_INS) this.entry.bargeIns.push({
       ...(onset !== undefined ? { onsetSentAtMs: this.rel(onset), latencyMs: now - onset } : {}),
       flushedAtMs: this.rel(now),
       bytesFlushed: flushed ?? 0,

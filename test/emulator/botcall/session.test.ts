@@ -212,11 +212,13 @@ describe('AudioConnector client: playout', () => {
     run(s, 200);
     const onsetAt = clock;
     expect(Math.floor(((long?.speechStartMs ?? 0) * 8) / 1600)).toBe(1);
-    clock += 120; // the bot's VAD takes 120 ms to react
+    run(s, 400); // the caller keeps talking; the bot reacts 520 ms after the onset
+    clock += 120;
     conn.bargeIn();
     await until(() => e.bargeIns.length === 1, 5000, 'barge-in');
+    expect(e.bargeInCount).toBe(1);
     await conn.waitFor('playback_completed');
-    expect(e.bargeIns[0]).toEqual({ onsetSentAtMs: onsetAt - 1_000_000, flushedAtMs: clock - 1_000_000, latencyMs: 120, bytesFlushed: 16000 - (clock - playStart) * 8 });
+    expect(e.bargeIns[0]).toEqual({ onsetSentAtMs: onsetAt - 1_000_000, flushedAtMs: clock - 1_000_000, latencyMs: 520, bytesFlushed: 16000 - (clock - playStart) * 8 });
     expect(e.playbacks[0]).toMatchObject({ bytesPlayed: (clock - playStart) * 8, bytesFlushed: 16000 - (clock - playStart) * 8, endedAtMs: clock - 1_000_000 });
     // Past the time the 2 s would have drained: no second completion, nothing playing.
     run(s, 5000);
