@@ -66,6 +66,22 @@ describe('audio-connector integration', () => {
   });
 });
 
+describe('audio-connector integration in a seed', () => {
+  it('is stored with its base connection URI and audioConnector credential, and probed when asked', async () => {
+    const before = good.connections.length;
+    const { orgs } = await emu.control.seed({ orgs: [{ name: 'Seeded bots', integrations: [{ type: 'audio-connector', connectionUri: good.baseUri, apiKey: good.apiKey, clientSecret: good.secret, probe: true }] }] });
+    const seeded = orgs[0] as SeededOrg;
+    const id = seeded.integrations[0]?.id as string;
+    expect(seeded.integrations[0]).toMatchObject({ type: 'audio-connector', connectionUri: good.baseUri });
+    const state = await until(async () => {
+      const s = await emu.control.integration(seeded.orgId, id);
+      return s.reportedState !== 'ACTIVATING' ? s : undefined;
+    }, 5000, 'probe outcome');
+    expect(state.reportedState).toBe('ACTIVE');
+    expect(good.connections[before]?.verified).toMatchObject({ ok: true, signed: true });
+  });
+});
+
 describe('bot calls', () => {
   it('routes the caller through the bot: phrase after the greeting, DTMF, disconnect completed with output variables', async () => {
     const greeting = new Uint8Array(3200).fill(0x2a);
