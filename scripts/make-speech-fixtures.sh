@@ -6,6 +6,10 @@
 # for a given version).
 set -euo pipefail
 
+# `make-speech-fixtures.sh caller`: only the bot-call caller phrases (raw µ-law
+# with a measured speech span), see make-caller-fixtures.sh.
+if [ "${1:-}" = caller ]; then exec "$(dirname "$0")/make-caller-fixtures.sh"; fi
+
 out="$(cd "$(dirname "$0")/.." && pwd)/fixtures/speech"
 for tool in espeak-ng sox; do
   command -v "$tool" >/dev/null || { echo "make-speech-fixtures: $tool is not installed" >&2; exit 1; }
@@ -13,7 +17,7 @@ done
 mkdir -p "$out"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-rm -f "$out"/*.wav "$out"/manifest.json
+rm -f "$out"/*.wav "$out"/manifest.json  # the caller/ subfolder is left alone
 
 # role|voice|text — customer and agent use different voices so the two
 # channels are easy to tell apart by ear.

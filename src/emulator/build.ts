@@ -13,6 +13,8 @@ import { Urls, type EmulatorContext } from './context.js';
 import { systemTime, VirtualClock, type RealTime } from './core/clock.js';
 import { Rng } from './core/rng.js';
 import { Scheduler } from './core/scheduler.js';
+import { BotCaller } from './botcall/caller.js';
+import { loadCallerPhrases, type Phrases } from './botcall/phrases.js';
 import { Dialer } from './dialout/dialer.js';
 import { FaultInjector } from './http/faults.js';
 import { RateLimiter } from './http/rate-limit.js';
@@ -68,9 +70,14 @@ export function buildContext(o: BuildOptions): Built {
   // Its own id stream: an org with a sink must not shift the ids of everything else.
   const eventBridge = new EventBridgeSink({ sink: (orgId) => orgs.get(orgId)?.eventBridge, now, rng: new Rng(`eventbridge:${o.idSeed}`), log });
   // Late-bound: the dialler needs the engine, and the engine reports new calls to the dialler.
-  const late: { dialer?: Dialer } = {};
+  const late: { dialer?: Dialer; botCaller?: BotCaller } = {};
+  let phrases: Phrases | undefined;
+  const getPhrases = () => (phrases ??= loadCallerPhrases());
   const calls = new CallEngine({
-    onCall: (call) => late.dialer?.planCall(call),
+    onCall: (call) => {
+      late.dialer?.planCall(call);
+      late.botCaller?.planCall(call);
+    },
     scheduler,
     clips: () => (clips ??= loadSpeechClips(o.speechDir)),
     publish: (org, topic, body) => {
@@ -101,6 +108,8 @@ export function buildContext(o: BuildOptions): Built {
   const partial = { clock, scheduler, rng, orgs, log, urls, calls, integrations, nowIso };
   const dialer = new Dialer({ integrations, calls, orgs, scheduler, now, nowIso, settings: getSettings, log, rng });
   late.dialer = dialer;
+  const botCaller = new BotCaller({ integrations, scheduler, nowIso, settings: getSettings, log, rng, phrases: getPhrases });
+  late.botCaller = botCaller;
   const ctx: EmulatorContext = {
     ...partial,
     settings: getSettings,
@@ -111,6 +120,8 @@ export function buildContext(o: BuildOptions): Built {
     jobs: new JobService(view, now, getSettings, rng),
     batches: new BatchService(calls, now, getSettings, rng),
     dialer,
+    botCaller,
+    phrases: getPhrases,
     media,
     recordingFiles: new RecordingFiles((call) => calls.audioOf(call)),
     limiter: new RateLimiter(),

@@ -10,6 +10,8 @@ import type { JobService } from './analytics/jobs.js';
 import type { BatchService } from './recordings/batch.js';
 import type { RecordingFiles } from './recordings/files.js';
 import type { MediaSigner } from './recordings/signer.js';
+import type { BotCaller } from './botcall/caller.js';
+import type { Phrases } from './botcall/phrases.js';
 import type { Dialer } from './dialout/dialer.js';
 import type { FaultInjector } from './http/faults.js';
 import type { RateLimiter } from './http/rate-limit.js';
@@ -54,6 +56,10 @@ export interface EmulatorContext {
   batches: BatchService;
   integrations: IntegrationStore;
   dialer: Dialer;
+  /** Bot legs of calls (AudioConnector). */
+  botCaller: BotCaller;
+  /** Caller phrases for bot calls (fixtures/speech/caller), loaded on first use. */
+  phrases: () => Phrases;
   log: EventLog;
   media: MediaSigner;
   recordingFiles: RecordingFiles;

@@ -121,6 +121,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     stop() {
       stopping ??= (async () => {
         ctx.dialer.stop();
+        ctx.botCaller.stop();
         ctx.scheduler.stop();
         ctx.notifications.sockets?.closeAll();
         ctx.eventBridge.close();

@@ -41,6 +41,25 @@ export const dialOutSchema = z.strictObject({
   maxCatchUpFrames: positive.default(200),
 });
 
+export const botCallSchema = z.strictObject({
+  /** Caller audio per binary message (Genesys AudioConnector: 200 ms, 1600 bytes of PCMU). */
+  frameMs: z.number().int().min(20).max(1000).default(200),
+  /** Real ms between pings (Genesys: every 5 s). */
+  pingIntervalMs: positive.default(5000),
+  /** Real ms to wait for `opened` before error 408 and close (Genesys: 5 s). */
+  openTimeoutMs: positive.default(5000),
+  /** Real ms to wait for `closed` after `close` (Genesys: 10 s). */
+  closeTimeoutMs: positive.default(10000),
+  /** Genesys's limit on binary messages from the server: bursts of 25, 5/s on average; over it → error 429. */
+  rateLimit: z.strictObject({ burst: positive.default(25), perSecond: z.number().positive().default(5) }).prefault({}),
+  /** `retryAfter` of the 429 error (ISO-8601 duration). */
+  retryAfter: z.string().regex(/^PT\d+(\.\d+)?S$/).default('PT1S'),
+  /** Received bot audio kept per session for tests to listen to; beyond it only counted and hashed. */
+  maxReceivedBytes: positive.default(8000 * 300),
+  /** A `bargeIn` step speaks this long after `playback_started` unless it says `afterMs`. */
+  bargeInAfterMs: ms.default(500),
+});
+
 export const settingsSchema = z.strictObject({
   /** Default access-token lifetime for OAuth clients that do not set one (seconds). */
   tokenLifetimeSeconds: z.number().int().min(1).max(172800).default(86400),
@@ -108,12 +127,14 @@ export const settingsSchema = z.strictObject({
     .prefault({}),
   rateLimit: rateLimitSchema.prefault({}),
   dialOut: dialOutSchema.prefault({}),
+  botCalls: botCallSchema.prefault({}),
   log: z.strictObject({ maxEntries: positive.default(50000) }).prefault({}),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
 export type RateLimitSettings = z.infer<typeof rateLimitSchema>;
 export type DialOutSettings = z.infer<typeof dialOutSchema>;
+export type BotCallSettings = z.infer<typeof botCallSchema>;
 
 type Tree = Record<string, unknown>;
 

@@ -51,6 +51,10 @@ export interface ClientOptions {
   nonce?: string;
   /** Local address to connect from (tests that need distinct source addresses on loopback). */
   localAddress?: string;
+  /** AudioConnector client: server audio is emitted as 'audio' instead of being a violation. */
+  connector?: boolean;
+  /** AudioConnector `open.inputVariables` (Architect's Inputs). */
+  inputVariables?: Record<string, string>;
 }
 
 export interface ReceivedMessage {
@@ -62,7 +66,12 @@ export interface ReceivedMessage {
   at: number;
 }
 
-/** Events: 'message' (ReceivedMessage), 'opened', 'paused', 'resumed', 'disconnect', 'closed', 'pong', 'protocolError', 'socketClose'. */
+function toBytes(data: WebSocket.RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** Events: 'message' (ReceivedMessage), 'audio' (connector), 'opened', 'paused', 'resumed', 'disconnect', 'closed', 'pong', 'protocolError', 'socketClose'. */
 export class AudioHookClient extends EventEmitter {
   readonly sessionId: string;
   readonly correlationId: string;
@@ -94,7 +103,8 @@ export class AudioHookClient extends EventEmitter {
     if (options.language) open.language = options.language;
     if (options.customConfig) open.customConfig = options.customConfig;
     if (options.supportedLanguages) open.supportedLanguages = true;
-    this.core = new ClientSession({ sessionId: this.sessionId, open, now: () => performance.now() });
+    if (options.inputVariables) open.inputVariables = options.inputVariables;
+    this.core = new ClientSession({ sessionId: this.sessionId, open, now: () => performance.now(), ...(options.connector ? { connector: true } : {}) });
   }
 
   get conversationId(): string {
@@ -140,7 +150,7 @@ export class AudioHookClient extends EventEmitter {
       });
       ws.on('error', (err) => reject(err));
       ws.on('message', (data, isBinary) => {
-        if (isBinary) this.run(this.core.handleBinary());
+        if (isBinary) this.run(this.core.handleBinary(toBytes(data)));
         else this.onText(String(data));
       });
       ws.on('close', (code) => {
@@ -184,6 +194,23 @@ export class AudioHookClient extends EventEmitter {
 
   close(reason: CloseReason = 'end'): void {
     this.run(this.core.close(reason));
+  }
+
+  dtmf(digit: string): void {
+    this.run(this.core.dtmf(digit));
+  }
+
+  playbackStarted(): void {
+    this.run(this.core.playbackStarted());
+  }
+
+  playbackCompleted(): void {
+    this.run(this.core.playbackCompleted());
+  }
+
+  /** Sends a client `error` (e.g. 429 with retryAfter for a server over the binary rate limit). */
+  error(code: number, message: string, retryAfter?: string): void {
+    this.run(this.core.error(code, message, retryAfter));
   }
 
   /** Sends arbitrary text (hostile input). */

@@ -6,6 +6,7 @@
 import type { Scheduler } from '../core/scheduler.js';
 import { arrangeCall, type CallAudio } from '../audio/arrangement.js';
 import type { SpeechClips } from '../audio/fixtures.js';
+import type { BotOption } from '../botcall/script.js';
 import type { Attachment } from './analytics-record.js';
 import { detailEvents, detailTopic } from './detail-events.js';
 import { callsSnapshot, conversationSnapshot, watchingAgents } from './snapshot.js';
@@ -19,6 +20,8 @@ export interface CallOptions {
    * is published for it and nobody dials out; analytics and recordings still show it.
    */
   history?: boolean;
+  /** The caller talks to a bot over AudioConnector while in the IVR (Architect's "Call Audio Connector"). */
+  bot?: BotOption;
 }
 
 export interface Call {

@@ -4,6 +4,7 @@
  * draws customer numbers, and runs the scenario script.
  */
 import { z } from 'zod';
+import { botOptionSchema } from '../botcall/script.js';
 import type { Rng } from '../core/rng.js';
 import { ControlError, describeIssues } from '../errors.js';
 import type { Named, Org } from '../state/model.js';
@@ -45,6 +46,8 @@ export const startCallSchema = z.strictObject({
     })
     .partial()
     .optional(),
+  /** Route the call through a bot during its IVR segment (durations.ivrMs bounds the bot leg). */
+  bot: botOptionSchema.optional(),
 });
 
 export type StartCallRequest = z.input<typeof startCallSchema>;

@@ -3,6 +3,7 @@
  * demo use to drive an emulator, in-process or started separately
  * (`new EmulatorControl('http://127.0.0.1:8787')`).
  */
+import type { BotCallEntry } from '../botcall/entry.js';
 import type { StartCallRequest } from '../calls/start.js';
 import type { LoadRequest, LoadStatus } from '../calls/load.js';
 import type { FaultSpec, Fault } from '../http/faults.js';
@@ -69,7 +70,7 @@ export class EmulatorControl {
   addClients(orgId: string, clients: { id?: string; secret?: string; name?: string; tokenLifetimeSeconds?: number }[]): Promise<{ clientId: string; clientSecret: string; name: string }[]> {
     return this.call('POST', `/orgs/${orgId}/clients`, clients);
   }
-  addIntegrations(orgId: string, items: { connectionUri: string; apiKey: string; clientSecret?: string; name?: string; enabled?: boolean; probe?: boolean }[]): Promise<IntegrationState[]> {
+  addIntegrations(orgId: string, items: { type?: 'audiohook' | 'audio-connector'; connectionUri: string; apiKey: string; clientSecret?: string; name?: string; enabled?: boolean; probe?: boolean }[]): Promise<IntegrationState[]> {
     return this.call('POST', `/orgs/${orgId}/integrations`, items);
   }
   /** Every conversation notification of the org is also POSTed there as Amazon EventBridge would; null removes it. */
@@ -192,6 +193,16 @@ export class EmulatorControl {
   }
   audioHookLog(q: { conversationId?: string; kind?: 'call' | 'probe'; integrationId?: string } = {}): Promise<AudioHookEntry[]> {
     return this.call('GET', `/log/audiohook${query(q)}`);
+  }
+  /** Bot calls (AudioConnector sessions): counts, playback spans, barge-ins, DTMF, disconnect and output variables. */
+  botCallLog(q: { conversationId?: string; integrationId?: string } = {}): Promise<BotCallEntry[]> {
+    return this.call('GET', `/log/botcalls${query(q)}`);
+  }
+  /** The bot audio one bot-call session received (raw 8 kHz µ-law). */
+  async botCallAudio(sessionId: string): Promise<Uint8Array> {
+    const res = await fetch(`${this.base}/control/log/botcalls/${encodeURIComponent(sessionId)}/audio`);
+    if (!res.ok) throw new ControlClientError(res.status, await res.text(), `GET /log/botcalls/${sessionId}/audio`);
+    return new Uint8Array(await res.arrayBuffer());
   }
   happenings(q: { kind?: string; since?: number } = {}): Promise<HappeningEntry[]> {
     return this.call('GET', `/log/happenings${query(q)}`);

@@ -2,6 +2,7 @@
  * Control operations shared by the control routes, the load generator and
  * startup: starting a call, describing one, and patching settings.
  */
+import type { CallerStep } from '../botcall/script.js';
 import type { Call } from '../calls/engine.js';
 import { ScenarioError } from '../calls/builder.js';
 import { parseStartCall, timelineFor, type StartCallRequest } from '../calls/start.js';
@@ -45,11 +46,20 @@ export function startCall(ctx: EmulatorContext, orgId: string, body: StartCallRe
   if (req.conversationId && ctx.calls.get(req.conversationId)) throw new ControlError(`conversation ${req.conversationId} already exists`, 409, 'conflict');
   try {
     const timeline = timelineFor(org, req, ctx.clock.now(), ctx.rng, (u) => ctx.calls.agentFreeAt(u));
-    return ctx.calls.add(timeline, req.dialOut ? { dialOut: req.dialOut } : {});
+    if (req.bot) checkPhrases(ctx, req.bot.script);
+    return ctx.calls.add(timeline, { ...(req.dialOut ? { dialOut: req.dialOut } : {}), ...(req.bot ? { bot: req.bot } : {}) });
   } catch (err) {
     if (err instanceof ScenarioError) throw new ControlError(err.message, 400, 'invalid_scenario');
     throw err;
   }
+}
+
+/** Every phrase a bot-call script says must be a caller fixture. */
+function checkPhrases(ctx: EmulatorContext, script: CallerStep[]): void {
+  const phrases = ctx.phrases();
+  script.forEach((step, i) => {
+    if ('say' in step && !phrases.has(step.say)) throw new ControlError(`invalid call request: bot.script[${i}].say: unknown caller phrase "${step.say}" (known: ${[...phrases.keys()].join(', ')})`);
+  });
 }
 
 export function callSummary(call: Call): CallSummary {

@@ -132,6 +132,16 @@ export function runRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
     const q = queryOf(req);
     return ctx.log.querySessions({ conversationId: q1(q, 'conversationId'), kind: q1(q, 'kind'), integrationId: q1(q, 'integrationId') });
   });
+  app.get('/log/botcalls', async (req) => {
+    const q = queryOf(req);
+    return ctx.log.queryBotCalls({ conversationId: q1(q, 'conversationId'), integrationId: q1(q, 'integrationId') });
+  });
+  // The bot audio a session received (raw 8 kHz µ-law, up to botCalls.maxReceivedBytes), for listening tests.
+  app.get<WithParams<'sessionId'>>('/log/botcalls/:sessionId/audio', async (req, reply) => {
+    const audio = ctx.log.botCallAudio(req.params.sessionId.toLowerCase());
+    if (!audio) throw controlNotFound(`bot call session ${req.params.sessionId}`);
+    return reply.type('audio/basic').send(Buffer.from(audio.buffer, audio.byteOffset, audio.byteLength));
+  });
   app.get('/log/happenings', async (req) => {
     const q = queryOf(req);
     return ctx.log.queryHappenings({ kind: q1(q, 'kind'), since: num(q1(q, 'since')) });
@@ -142,6 +152,7 @@ export function runRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
     orgs: ctx.orgs.all().map((o) => ({ orgId: o.id, name: o.name, env: o.env, calls: ctx.calls.forOrg(o.id).length })),
     activeCalls: ctx.calls.activeCount(ctx.clock.now()),
     audioHookSessions: ctx.dialer.activeSessions,
+    botCallSessions: ctx.botCaller.activeSessions,
     channels: ctx.notifications.registry.all().length,
     loads: [...loads.values()].map((l) => l.status),
   }));

@@ -14,6 +14,7 @@ import type { Integration, IntegrationStore, AudioHookTarget } from '../integrat
 import type { AudioHookEntry, EventLog } from '../log/event-log.js';
 import type { DialOutSettings, Settings } from '../settings.js';
 import type { OrgRegistry } from '../state/orgs.js';
+import { CONNECTOR_MEDIA } from '../botcall/session.js';
 import { runProbe } from './probe.js';
 import { DialSession } from './session.js';
 
@@ -67,7 +68,7 @@ export class Dialer {
   }
 
   async probe(i: Integration): Promise<void> {
-    const target = this.deps.integrations.audioHookTarget(i);
+    const target = this.deps.integrations.probeTarget(i);
     if (typeof target === 'string') {
       this.deps.integrations.report(i, 'ERROR', target);
       this.deps.log.happening(this.deps.nowIso(), 'integration.probe', { integrationId: i.id, ok: false, detail: target });
@@ -76,7 +77,9 @@ export class Dialer {
     const ids = { sessionId: this.deps.rng.uuid(), correlationId: this.deps.rng.uuid() };
     const entry = this.deps.log.session(this.newEntry('probe', target, ids, '00000000-0000-0000-0000-000000000000', 0));
     const s = this.deps.settings().dialOut;
-    const outcome = await runProbe(target, entry, ids, s, this.deps.nowIso);
+    // An Audio Connector probe offers what a bot call offers: PCMU 8000 mono external.
+    const connector = i.typeId === 'audio-connector' ? { media: [CONNECTOR_MEDIA], connector: true } : {};
+    const outcome = await runProbe(target, entry, ids, s, this.deps.nowIso, connector);
     if (i.intendedState === 'ENABLED') this.deps.integrations.report(i, outcome.ok ? 'ACTIVE' : 'ERROR', outcome.ok ? undefined : outcome.detail);
     this.deps.log.happening(this.deps.nowIso(), 'integration.probe', { integrationId: i.id, ok: outcome.ok, detail: outcome.detail, sessionId: ids.sessionId });
   }

@@ -5,7 +5,7 @@
  * the integration from becoming active.
  */
 import { errorMessage } from '../../platform/util/error-message.js';
-import { AudioHookClient } from '../../simulate/index.js';
+import { AudioHookClient, type ClientOptions } from '../../simulate/index.js';
 import type { AudioHookTarget } from '../integrations/store.js';
 import type { AudioHookEntry } from '../log/event-log.js';
 
@@ -17,8 +17,8 @@ export interface ProbeOutcome {
 const timeout = <T>(p: Promise<T>, ms: number, what: string) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms).unref())]);
 
-export async function runProbe(target: AudioHookTarget, entry: AudioHookEntry, ids: { sessionId: string; correlationId: string }, limits: { openTimeoutMs: number; closeTimeoutMs: number }, nowIso: () => string): Promise<ProbeOutcome> {
-  const client = new AudioHookClient({ url: target.url, apiKey: target.apiKey, clientSecret: target.clientSecret, orgId: target.orgId, probe: true, ...ids });
+export async function runProbe(target: AudioHookTarget, entry: AudioHookEntry, ids: { sessionId: string; correlationId: string }, limits: { openTimeoutMs: number; closeTimeoutMs: number }, nowIso: () => string, extra: Partial<ClientOptions> = {}): Promise<ProbeOutcome> {
+  const client = new AudioHookClient({ ...extra, url: target.url, apiKey: target.apiKey, clientSecret: target.clientSecret, orgId: target.orgId, probe: true, ...ids });
   client.on('disconnect', (e: { reason: string; info?: string }) => entry.disconnects.push({ reason: e.reason, ...(e.info ? { info: e.info } : {}) }));
   client.on('protocolError', (e: { info: string }) => entry.protocolErrors.push(e.info));
   const outcome = await attempt(client, limits);
@@ -41,6 +41,8 @@ async function attempt(client: AudioHookClient, limits: { openTimeoutMs: number;
     client.once('opened', () => resolve(true));
     client.once('disconnect', () => resolve(false));
     client.once('socketClose', () => resolve(false));
+    // A malformed answer fails the probe at once ("Connection probe error: Message is malformed").
+    client.once('protocolError', () => resolve(false));
   });
   client.open();
   let ok: boolean;
@@ -49,6 +51,7 @@ async function attempt(client: AudioHookClient, limits: { openTimeoutMs: number;
   } catch (err) {
     return { ok: false, detail: errorMessage(err) };
   }
+  if (!ok && client.core.protocolErrors.length > 0) return { ok: false, detail: `protocol error: ${client.core.protocolErrors.join('; ')}` };
   if (!ok) {
     const d = client.received.find((m) => m.type === 'disconnect');
     await client.waitForSocketClose(limits.closeTimeoutMs).catch(() => undefined);

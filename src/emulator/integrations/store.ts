@@ -2,7 +2,8 @@
  * Integrations and their credentials (Genesys Cloud docs, "Integrations API"). Enabling an AudioHook
  * integration (or saving its config while enabled) asks for a connection
  * probe; the probe's outcome lands in `reportedState`. Only ACTIVE AudioHook
- * integrations get calls dialled to them.
+ * integrations get calls dialled to them. Audio Connector integrations are
+ * probed the same way and carry bot calls.
  */
 import type { Rng } from '../core/rng.js';
 
@@ -149,13 +150,36 @@ export class IntegrationStore {
     return { integrationId: i.id, orgId: i.orgId, url, apiKey: cred.fields.apiKey, ...(cred.fields.clientSecret ? { clientSecret: cred.fields.clientSecret } : {}) };
   }
 
+  /**
+   * The Audio Connector endpoint and credentials, or the reason it is not usable. The URL is the
+   * base connection URI; a bot call appends its connector id (Architect's "Call Audio Connector").
+   */
+  connectorTarget(i: Integration): AudioHookTarget | string {
+    const url = i.config.properties.baseConnectionUri;
+    if (typeof url !== 'string' || !/^wss?:\/\//.test(url)) return 'config.current.properties.baseConnectionUri must be a ws:// or wss:// URL';
+    const credId = i.config.credentials.audioConnector?.id;
+    const cred = credId ? this.credential(i.orgId, credId) : undefined;
+    if (!cred?.fields.apiKey) return 'config.current.credentials.audioConnector must reference a credential with an apiKey';
+    return { integrationId: i.id, orgId: i.orgId, url, apiKey: cred.fields.apiKey, ...(cred.fields.clientSecret ? { clientSecret: cred.fields.clientSecret } : {}) };
+  }
+
+  /** Where an integration's probe dials: AudioHook's connection URI or Audio Connector's base URI. */
+  probeTarget(i: Integration): AudioHookTarget | string {
+    return i.typeId === 'audio-connector' ? this.connectorTarget(i) : this.audioHookTarget(i);
+  }
+
+  /** Audio Connector integrations bot calls may use: enabled and successfully probed. */
+  activeConnectors(orgId: string): Integration[] {
+    return this.list(orgId).filter((i) => i.typeId === 'audio-connector' && i.intendedState === 'ENABLED' && i.reported.code === 'ACTIVE');
+  }
+
   /** AudioHook integrations that receive calls: enabled and successfully probed. */
   activeAudioHooks(orgId: string): Integration[] {
     return this.list(orgId).filter((i) => i.typeId === 'audiohook' && i.intendedState === 'ENABLED' && i.reported.code === 'ACTIVE');
   }
 
   private activate(i: Integration): void {
-    if (i.typeId !== 'audiohook') return this.report(i, 'ACTIVE');
+    if (i.typeId !== 'audiohook' && i.typeId !== 'audio-connector') return this.report(i, 'ACTIVE');
     this.report(i, 'ACTIVATING');
     this.onProbeNeeded(i);
   }

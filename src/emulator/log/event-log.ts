@@ -2,9 +2,10 @@
  * The log of everything the emulator emitted, for tests to read through the
  * control API: notification frames sent (per channel and topic), AudioHook
  * sessions dialled (with frame/byte counts and the SHA-256 of the audio), and
- * notable happenings (evictions, probes, socket controls). Bounded: the
- * oldest entries go first.
+ * notable happenings (evictions, probes, socket controls), and AudioConnector
+ * bot calls (with the bot audio received). Bounded: the oldest entries go first.
  */
+import type { BotCallEntry } from '../botcall/entry.js';
 
 export interface NotificationEntry {
   seq: number;
@@ -75,6 +76,7 @@ export class EventLog {
   private readonly notes: NotificationEntry[] = [];
   private readonly sessions = new Map<string, AudioHookEntry>();
   private readonly happenings: HappeningEntry[] = [];
+  private readonly botCalls = new Map<string, { entry: BotCallEntry; audio: () => Uint8Array }>();
 
   constructor(private readonly maxEntries: () => number) {}
 
@@ -93,6 +95,23 @@ export class EventLog {
     this.sessions.set(e.sessionId, e);
     if (this.sessions.size > this.maxEntries()) this.sessions.delete(this.sessions.keys().next().value as string);
     return e;
+  }
+
+  /** Registers a bot-call entry and how to read the bot audio it received (kept up to a bound). */
+  botCall(e: BotCallEntry, audio: () => Uint8Array): BotCallEntry {
+    this.botCalls.set(e.sessionId, { entry: e, audio });
+    if (this.botCalls.size > this.maxEntries()) this.botCalls.delete(this.botCalls.keys().next().value as string);
+    return e;
+  }
+
+  queryBotCalls(q: { conversationId?: string; integrationId?: string }): BotCallEntry[] {
+    return [...this.botCalls.values()]
+      .map((b) => b.entry)
+      .filter((e) => (q.conversationId === undefined || e.conversationId === q.conversationId) && (q.integrationId === undefined || e.integrationId === q.integrationId));
+  }
+
+  botCallAudio(sessionId: string): Uint8Array | undefined {
+    return this.botCalls.get(sessionId)?.audio();
   }
 
   queryNotifications(q: NotificationQuery): NotificationEntry[] {

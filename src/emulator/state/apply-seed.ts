@@ -84,9 +84,11 @@ export function seedClient(ctx: EmulatorContext, org: Org, c: SeedItem<'oauthCli
 /** Seeded integrations count as already activated, unless `probe` asks for the activation probe now. */
 export function seedIntegration(ctx: EmulatorContext, org: Org, s: SeedItem<'integrations'>): { id: string; name: string; intendedState: string; reportedState: string } {
   const i = ctx.integrations.create(org.id, s.type, s.name);
-  const cred = ctx.integrations.addCredential(org.id, `${i.name} credentials`, 'audioHook', { apiKey: s.apiKey, ...(s.clientSecret ? { clientSecret: s.clientSecret } : {}) });
-  i.config.properties = { channel: 'both', connectionUri: s.connectionUri };
-  i.config.credentials = { audioHook: { id: cred.id } };
+  const connector = s.type === 'audio-connector';
+  const credType = connector ? 'audioConnector' : 'audioHook';
+  const cred = ctx.integrations.addCredential(org.id, `${i.name} credentials`, credType, { apiKey: s.apiKey, ...(s.clientSecret ? { clientSecret: s.clientSecret } : {}) });
+  i.config.properties = connector ? { baseConnectionUri: s.connectionUri } : { channel: 'both', connectionUri: s.connectionUri };
+  i.config.credentials = { [credType]: { id: cred.id } };
   if (s.enabled && s.probe) ctx.integrations.setIntendedState(i, 'ENABLED');
   else if (s.enabled) {
     i.intendedState = 'ENABLED';
@@ -123,7 +125,7 @@ export function describeOrg(ctx: EmulatorContext, org: Org): SeededOrg {
       id: i.id,
       name: i.name,
       type: i.typeId,
-      connectionUri: String(i.config.properties.connectionUri ?? ''),
+      connectionUri: String(i.config.properties.connectionUri ?? i.config.properties.baseConnectionUri ?? ''),
       intendedState: i.intendedState,
       reportedState: i.reported.code,
     })),

@@ -23,7 +23,8 @@ export const seedClientSchema = z.strictObject({
 });
 export const seedIntegrationSchema = z.strictObject({
   id,
-  type: z.literal('audiohook').default('audiohook'),
+  /** `audio-connector`: `connectionUri` is the base connection URI bot calls append their connector id to. */
+  type: z.enum(['audiohook', 'audio-connector']).default('audiohook'),
   name: z.string().optional(),
   connectionUri: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL'),
   apiKey: z.string().min(1),

@@ -8,6 +8,12 @@
  * strict checks of every server envelope (seq, clientseq, parameters).
  * Time enters only through `now()` and through `tick()`, which the adapter
  * calls once per frame period whether or not audio is being sent.
+ *
+ * With `connector: true` it is the AudioConnector client (Architect's "Call
+ * Audio Connector"): server binary messages are bot audio to play out (an
+ * `audio` effect) instead of a protocol violation, and it sends `dtmf`,
+ * `playback_started` and `playback_completed`; `disconnect` carries the
+ * bot's `outputVariables`.
  */
 import { formatDuration, parseDuration, samplesToNanos, type Nanos } from './duration.js';
 import {
@@ -35,7 +41,8 @@ export type ClientEffect =
   | { kind: 'resumed'; start: Nanos; discarded: Nanos }
   | { kind: 'updated' }
   | { kind: 'event'; entities: EventEntity[] }
-  | { kind: 'disconnect'; reason: DisconnectReason | string; info?: string }
+  | { kind: 'audio'; data: Uint8Array }
+  | { kind: 'disconnect'; reason: DisconnectReason | string; info?: string; outputVariables?: Record<string, string> }
   | { kind: 'reconnect'; info?: string }
   | { kind: 'closed' }
   | { kind: 'protocolError'; info: string };
@@ -45,6 +52,8 @@ export interface ClientSessionOptions {
   open: OpenParameters;
   /** Monotonic milliseconds, used only for RTT. */
   now: () => number;
+  /** AudioConnector: accept server audio, allow dtmf and playback messages. */
+  connector?: boolean;
 }
 
 const NONE: ClientEffect[] = Object.freeze([]) as unknown as ClientEffect[];
@@ -166,9 +175,26 @@ export class ClientSession {
     return [this.send('update', parameters)];
   }
 
-  error(code: number, message: string): ClientEffect[] {
+  error(code: number, message: string, retryAfter?: string): ClientEffect[] {
     if (this._state === 'idle' || this._state === 'closed') return NONE;
-    return [this.send('error', { code, message })];
+    return [this.send('error', { code, message, ...(retryAfter !== undefined ? { retryAfter } : {}) })];
+  }
+
+  /** AudioConnector: one key press (Genesys sends one digit per message). */
+  dtmf(digit: string): ClientEffect[] {
+    if (!this.options.connector || !/^[0-9*#A-D]$/.test(digit)) throw new RangeError(`dtmf digit must be one of 0-9 * # A-D on a connector session (got ${JSON.stringify(digit)})`);
+    if (this._state !== 'active' && this._state !== 'paused') return NONE;
+    return [this.send('dtmf', { digit })];
+  }
+
+  /** AudioConnector: the bot's audio started playing to the caller (after being idle). */
+  playbackStarted(): ClientEffect[] {
+    return this.playback('playback_started');
+  }
+
+  /** AudioConnector: the playout queue drained (or was flushed by barge-in). */
+  playbackCompleted(): ClientEffect[] {
+    return this.playback('playback_completed');
   }
 
   close(reason: CloseReason): ClientEffect[] {
@@ -210,8 +236,11 @@ export class ClientSession {
     return this.dispatch(msg.type, msg.parameters, msg.clientseq);
   }
 
-  handleBinary(): ClientEffect[] {
-    return this.violation('Unexpected binary message', 415);
+  handleBinary(data?: Uint8Array): ClientEffect[] {
+    if (!this.options.connector || data === undefined) return this.violation('Unexpected binary message', 415);
+    // Audio only flows between opened and close; after `close` Genesys plays nothing more.
+    if (this._state !== 'active' && this._state !== 'paused') return this._state === 'opening' ? this.violation('Audio before opened', 409) : NONE;
+    return [{ kind: 'audio', data }];
   }
 
   // ---- internals ----------------------------------------------------------------
@@ -246,6 +275,10 @@ export class ClientSession {
       case 'disconnect': {
         const effect: ClientEffect = { kind: 'disconnect', reason: String(p.reason ?? '') };
         if (typeof p.info === 'string') effect.info = p.info;
+        if (p.outputVariables !== undefined) {
+          if (!isStringMap(p.outputVariables)) return this.violation('disconnect outputVariables must map names to strings', 400);
+          effect.outputVariables = p.outputVariables;
+        }
         if (this._state === 'closing' || this._state === 'closed') return [effect];
         this._state = 'closing';
         return [effect, this.send('close', { reason: 'disconnect' })];
@@ -355,6 +388,12 @@ export class ClientSession {
     return out;
   }
 
+  private playback(type: 'playback_started' | 'playback_completed'): ClientEffect[] {
+    if (!this.options.connector) throw new RangeError(`${type} is only sent on a connector session`);
+    if (this._state !== 'active' && this._state !== 'paused') return NONE;
+    return [this.send(type, {})];
+  }
+
   private send<T extends ClientMessageType>(type: T, parameters: ClientParameters[T]): ClientEffect {
     this.seq += 1;
     const text = JSON.stringify({
@@ -368,4 +407,8 @@ export class ClientSession {
     });
     return { kind: 'send', type, text };
   }
+}
+
+function isStringMap(v: unknown): v is Record<string, string> {
+  return isObject(v) && Object.values(v).every((x) => typeof x === 'string');
 }
