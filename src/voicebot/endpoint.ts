@@ -15,12 +15,19 @@ import type { Logger } from '../platform/logging/index.js';
 import type { Registry } from '../platform/metrics/index.js';
 import { MAX_BINARY_PAYLOAD } from '../protocol/audiohook/index.js';
 import { NonceCache } from '../protocol/signature/index.js';
-import type { ConnectorConfig, Tenant } from '../tenants/index.js';
+import { connectorSchema, type ConnectorConfig, type Tenant } from '../tenants/index.js';
 import { EngineCache, type VoicebotFactories } from './engines.js';
 import { VoicebotMetrics } from './metrics.js';
 import { VoicebotSession } from './session.js';
 
 export const AUDIOCONNECTOR_PATH_PREFIX = '/api/v1/audioconnector/';
+
+/**
+ * Settings for a session dialled at the base URI itself: Genesys probes an integration when it is saved or
+ * activated, before any Architect action names a Connector ID, so the base URI must pass the probe; a call there
+ * is refused in its open transaction. Only defaults: no bot is ever started for it.
+ */
+const PROBE_ONLY = connectorSchema.parse({ id: 'probe', bot: 'probe' });
 
 export interface VoicebotEndpointDeps {
   /** The AudioHook sections: the same signature policy, failure mode and limits apply. */
@@ -78,20 +85,23 @@ export class VoicebotEndpoint {
   /** Handles an upgrade under the AudioConnector prefix; returns false for any other path. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const path = (req.url ?? '').split('?')[0] ?? '';
-    if (!path.startsWith(this.prefix)) return false;
+    const base = this.prefix.replace(/\/$/, '');
+    if (!path.startsWith(this.prefix) && path !== base) return false;
     if (this.draining) {
       socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return true;
     }
-    const connectorId = connectorIdOf(path.slice(this.prefix.length));
+    const rest = path.slice(this.prefix.length);
+    const probeOnly = rest === '';
+    const connectorId = connectorIdOf(rest);
     let connector: ConnectorConfig | undefined;
     this.auth.handle(
       req,
       socket,
       head,
-      (auth) => this.accept(auth, connector!, req, socket, head),
+      (auth) => this.accept(auth, connector!, probeOnly, req, socket, head),
       (auth) => {
-        connector = this.connectorFor(auth.orgId, connectorId);
+        connector = probeOnly ? PROBE_ONLY : this.connectorFor(auth.orgId, connectorId);
         return connector ? undefined : 'unknown-connector';
       },
     );
@@ -122,7 +132,7 @@ export class VoicebotEndpoint {
     return this.deps.tenant(orgId)?.voicebot?.connectors.find((c) => c.id.toLowerCase() === want);
   }
 
-  private accept(auth: Authenticated, connector: ConnectorConfig, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  private accept(auth: Authenticated, connector: ConnectorConfig, probeOnly: boolean, req: IncomingMessage, socket: Duplex, head: Buffer): void {
     this.deps.onAuthenticated?.(socket);
     const bots = this.deps.tenant(auth.orgId)?.voicebot?.bots ?? [];
     this.wss.handleUpgrade(req, socket, head, (ws) => {
@@ -131,6 +141,7 @@ export class VoicebotEndpoint {
         sessionId: auth.sessionId,
         orgId: auth.orgId,
         connector,
+        probeOnly,
         bots,
         engines: this.engines,
         metrics: this.metrics,

@@ -16,7 +16,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { Logger } from '../platform/logging/index.js';
 import { errorMessage } from '../platform/util/error-message.js';
 import { Pacer } from '../protocol/audioconnector/index.js';
-import { ServerSession, type ClientMessage, type Effect, type MediaPolicy, type OpenDecision, type OpenParameters } from '../protocol/audiohook/index.js';
+import { ServerSession, isProbe, type ClientMessage, type Effect, type MediaPolicy, type OpenDecision, type OpenParameters } from '../protocol/audiohook/index.js';
 import type { BotConfig, ConnectorConfig } from '../tenants/index.js';
 import type { BotConversation, BotTurn } from './bots/types.js';
 import { DtmfCollector } from './dtmf.js';
@@ -51,6 +51,8 @@ export interface SessionParams {
   sessionId: string;
   orgId: string;
   connector: ConnectorConfig;
+  /** Dialled at the base URI with no Connector ID: only a connection probe is answered. */
+  probeOnly?: boolean;
   bots: readonly BotConfig[];
   /** Absent: every call ends with `disconnect error` (no engines wired). */
   engines: EngineCache | undefined;
@@ -131,6 +133,7 @@ export class VoicebotSession {
 
   private decideOpen(open: OpenParameters): OpenDecision {
     if (open.organizationId.toLowerCase() !== this.p.orgId) return { type: 'reject', reason: 'unauthorized', info: 'Unauthorized' };
+    if (this.p.probeOnly && !isProbe(open)) return { type: 'reject', reason: 'error', info: 'No Connector ID in the connection URL: set it in the Call Audio Connector action' };
     return { type: 'accept' };
   }
 

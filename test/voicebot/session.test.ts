@@ -34,6 +34,21 @@ describe('AudioConnector endpoint', () => {
     expect(c.audios()).toEqual([]);
   });
 
+  it('passes the probe Genesys runs at the base URI (no Connector ID yet), and refuses a call there in its open transaction', async () => {
+    h = await startHarness();
+    const probe = h.client('', { probe: true });
+    await openCall(probe);
+    probe.send('close', { reason: 'end' });
+    await probe.waitFor('closed');
+    const call = h.client('');
+    await call.connect();
+    call.open();
+    const d = await call.waitFor('disconnect');
+    expect(d.parameters).toEqual({ reason: 'error', info: expect.stringMatching(/^No Connector ID/) });
+    expect(call.texts('opened')).toEqual([]);
+    expect(h.fakes.opened).toEqual([]);
+  });
+
   it('refuses a bad signature and an unknown connector the same way', async () => {
     h = await startHarness();
     const bad = h.client('my-bot', { secret: Buffer.alloc(32, 7).toString('base64') });
