@@ -38,7 +38,7 @@ export { detailsQuery, formatInterval, type DetailsQueryInput } from './api/anal
 export type { ChannelsApi, SubscribeOptions } from './api/channels.js';
 export type { ConversationsApi } from './api/conversations.js';
 export type { GroupsApi, UserListOptions, UsersApi } from './api/directory.js';
-export type { AudioHookInstall, IntegrationsApi } from './api/integrations.js';
+export type { AudioConnectorInstall, AudioHookInstall, IntegrationsApi } from './api/integrations.js';
 export type { MediaDownload } from './api/media-download.js';
 export type { PollOptions } from './api/poll.js';
 export type { MediaOptions, Pending, RecordingResult, RecordingsApi, RecordingsResult } from './api/recordings.js';

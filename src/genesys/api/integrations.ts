@@ -4,7 +4,7 @@
  */
 import { GenesysError } from '../errors.js';
 import { paginateEntities, type PageOptions } from '../http/paging.js';
-import type { AudioHookProperties, CredentialInput, CredentialRef, Integration, IntegrationConfiguration, IntegrationState, IntegrationTypeId } from '../models/integrations.js';
+import type { AudioConnectorProperties, AudioHookProperties, CredentialInput, CredentialRef, Integration, IntegrationConfiguration, IntegrationState, IntegrationTypeId } from '../models/integrations.js';
 import { normalizeConfiguration, normalizeIntegration } from '../models/normalize.js';
 import { seg, type ApiContext } from './context.js';
 
@@ -37,6 +37,18 @@ export interface IntegrationsApi {
   deleteCredential(credentialId: string): Promise<void>;
   /** Create → credential → config → enable. Not idempotent: check `audioHooks()` first. */
   installAudioHook(input: AudioHookInstall): Promise<Integration>;
+  /** The same for an Audio Connector (voice bot) integration. Not idempotent: check `list()` first. */
+  installAudioConnector(input: AudioConnectorInstall): Promise<Integration>;
+}
+
+export interface AudioConnectorInstall {
+  name: string;
+  /** Ends with `/`: Genesys appends the Connector ID of each Call Audio Connector action. */
+  baseConnectionUri: string;
+  apiKey: string;
+  clientSecret: string;
+  notes?: string;
+  enable?: boolean;
 }
 
 const BASE = '/api/v2/integrations';
@@ -84,6 +96,7 @@ export function integrationsApi(ctx: ApiContext): IntegrationsApi {
       await ctx.request('DELETE', `${BASE}/credentials/${seg(id)}`, { accept: [404] });
     },
     installAudioHook: (input) => installAudioHook(api, input),
+    installAudioConnector: (input) => installAudioConnector(api, input),
   };
   return api;
 }
@@ -97,5 +110,17 @@ async function installAudioHook(api: IntegrationsApi, input: AudioHookInstall): 
   });
   const properties: AudioHookProperties = { channel: input.channel ?? 'both', connectionUri: input.connectionUri };
   await api.updateConfig(integration.id, { name: input.name, properties: { ...properties }, credentials: { audioHook: { id: credential.id } } });
+  return input.enable === false ? api.get(integration.id, { expandConfig: true }) : api.setState(integration.id, 'ENABLED');
+}
+
+async function installAudioConnector(api: IntegrationsApi, input: AudioConnectorInstall): Promise<Integration> {
+  const integration = await api.create({ name: input.name, integrationType: 'audio-connector', notes: input.notes });
+  const credential = await api.createCredential({
+    name: `${input.name} credentials`,
+    type: 'audioConnector',
+    credentialFields: { apiKey: input.apiKey, clientSecret: input.clientSecret },
+  });
+  const properties: AudioConnectorProperties = { baseConnectionUri: input.baseConnectionUri };
+  await api.updateConfig(integration.id, { name: input.name, properties: { ...properties }, credentials: { audioConnector: { id: credential.id } } });
   return input.enable === false ? api.get(integration.id, { expandConfig: true }) : api.setState(integration.id, 'ENABLED');
 }

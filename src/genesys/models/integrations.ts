@@ -54,3 +54,8 @@ export interface AudioHookProperties {
   channel: Open<'both' | 'external' | 'internal'>;
   connectionUri: string;
 }
+
+/** An Audio Connector integration: Genesys appends each Call Audio Connector action's Connector ID to this base. */
+export interface AudioConnectorProperties {
+  baseConnectionUri: string;
+}
