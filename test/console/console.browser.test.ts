@@ -4,7 +4,7 @@
  * logout, and axe-core with zero serious or critical violations on the pages.
  * Screenshots of each page go to test-results/console/.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -24,6 +24,7 @@ describe('console in Chromium', () => {
     await s.addUser('operator', PASSWORD, [{ tenant: s.t.orgId, role: 'admin' }]);
   });
   afterAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
     writeFileSync(join(SCREENSHOTS, 'axe.json'), JSON.stringify(axe, null, 2));
     await browser?.close();
     await s?.stop();
