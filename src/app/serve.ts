@@ -88,12 +88,12 @@ export interface ServerOverrides {
   admission?: (gate: Gate) => Admission;
   /** Sinks after the recorder and the stream sink (tests collect what sinks see), given the drop counters. */
   sinks?: (drops: SinkDropMetrics) => Sink[];
-  /** The console app's build directory (default dist/console, where `npm run build` puts it). */
+  /** The console app's build directory (default dist/console-app, where `npm run build` puts it). */
   consoleAssets?: string;
 }
 
-/** dist/console beside dist/app (or beside src/app when run from source): the repository's build output either way. */
-export const CONSOLE_ASSETS = fileURLToPath(new URL('../../dist/console/', import.meta.url));
+/** dist/console-app (not dist/console: tsc writes src/console there), found from dist/app or, run from source, src/app. */
+export const CONSOLE_ASSETS = fileURLToPath(new URL('../../dist/console-app/', import.meta.url));
 
 /** What every stop is given: how long live sessions get to end. */
 interface Shutdown {
@@ -353,7 +353,7 @@ async function compose(ctx: Context, config: Config, overrides: ServerOverrides,
   const addr = http.app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.server.port;
   const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
-  logger.info({ port, metricsPort: metrics?.port ?? null, path: config.audiohook.path, tenants: s.tenants.all().length, keys: s.tenants.size, replicaId, queue: queue.kind, state: state.kind, plugins: plugins.names }, 'hookline serving');
+  logger.info({ port, metricsPort: metrics?.port ?? null, console: metrics && config.console.enabled ? `${metrics.baseUrl}/console/` : null, path: config.audiohook.path, tenants: s.tenants.all().length, keys: s.tenants.size, replicaId, queue: queue.kind, state: state.kind, plugins: plugins.names }, 'hookline serving');
   return {
     ctx,
     capture,

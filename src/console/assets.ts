@@ -1,5 +1,5 @@
 /**
- * The console app's static files, served from the build output (dist/console)
+ * The console app's static files, served from the build output (dist/console-app)
  * without @fastify/static: the file list is read once at start, and a request
  * is answered only when its path is one of those names, so no URL can reach
  * any other file (no traversal to guard against: the URL is never a path).

@@ -19,7 +19,7 @@ export const CHROMIUM = process.env.HOOKLINE_CHROMIUM ?? '/usr/bin/chromium';
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 export const SCREENSHOTS = join(process.cwd(), 'test-results', 'console');
 
-/** Builds the app from console/ (never a stale dist/console) into a temporary directory. */
+/** Builds the app from console/ (never a stale dist/console-app) into a temporary directory. */
 export async function buildConsoleApp(): Promise<{ dir: string; cleanup: () => void }> {
   const t = tempDir('hookline-console-app-');
   await build({ configFile: join(process.cwd(), 'console', 'vite.config.ts'), logLevel: 'error', build: { outDir: t.dir, emptyOutDir: true } });
