@@ -1,26 +1,33 @@
-/** Console sessions in virtual time: the idle and absolute timeouts, and only the cookie's hash stored. */
+/** Console sessions in virtual time, on SQLite and PostgreSQL: the idle and absolute timeouts, and only the cookie's hash stored. */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAppDatabase, allTables } from '../../src/app/database.js';
 import { SessionStore, TOUCH_RESOLUTION_MS } from '../../src/console/index.js';
 import type { Db } from '../../src/platform/db/index.js';
+import { dropPgSchema, pgUrlWithFreshSchema } from '../helpers/services.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const MIN = 60_000;
 
-describe('console sessions', () => {
-  const tmp = tempDir();
+const tmp = tempDir();
+const pg = pgUrlWithFreshSchema();
+afterAll(async () => {
+  tmp.cleanup();
+  await dropPgSchema(pg.schema);
+});
+
+describe.each([
+  ['sqlite', () => `sqlite:${tmp.dir}/s.db`],
+  ['postgres', () => pg.url],
+])('console sessions on %s', (_name, url) => {
   let db: Db;
   let now = Date.UTC(2026, 0, 1);
   let store: SessionStore;
   beforeAll(async () => {
-    db = await openAppDatabase(`sqlite:${tmp.dir}/s.db`);
+    db = await openAppDatabase(url());
     store = new SessionStore(db, { idleMs: 30 * MIN, absoluteMs: 120 * MIN }, () => now);
   });
-  afterAll(async () => {
-    await db.close();
-    tmp.cleanup();
-  });
+  afterAll(() => db.close());
 
   it('stores the SHA-256 of the cookie, never the cookie', async () => {
     const { session, cookie } = await store.create('u1');

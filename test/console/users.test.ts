@@ -1,5 +1,5 @@
 /**
- * The user store: usernames lower-cased and checked, roles parsed, passwords
+ * The user store, on SQLite and PostgreSQL: usernames lower-cased and checked, roles parsed, passwords
  * checked, disabled users refused, and an unknown user paying the same scrypt
  * as a wrong password.
  */
@@ -8,21 +8,28 @@ import { openAppDatabase } from '../../src/app/database.js';
 import { UserError, UserStore, normalizeUsername, parseRole, PasswordError } from '../../src/console/index.js';
 import * as password from '../../src/console/password.js';
 import type { Db } from '../../src/platform/db/index.js';
+import { dropPgSchema, pgUrlWithFreshSchema } from '../helpers/services.js';
 import { tempDir } from '../helpers/tmp.js';
 import { FAST_SCRYPT } from './fixtures.js';
 
-describe('console users', () => {
-  const tmp = tempDir();
+const tmp = tempDir();
+const pg = pgUrlWithFreshSchema();
+afterAll(async () => {
+  tmp.cleanup();
+  await dropPgSchema(pg.schema);
+});
+
+describe.each([
+  ['sqlite', () => `sqlite:${tmp.dir}/u.db`],
+  ['postgres', () => pg.url],
+])('console users on %s', (_name, url) => {
   let db: Db;
   let users: UserStore;
   beforeAll(async () => {
-    db = await openAppDatabase(`sqlite:${tmp.dir}/u.db`);
+    db = await openAppDatabase(url());
     users = new UserStore(db, Date.now, FAST_SCRYPT);
   });
-  afterAll(async () => {
-    await db.close();
-    tmp.cleanup();
-  });
+  afterAll(() => db.close());
 
   it('checks usernames, role specs and passwords, naming what is wrong', async () => {
     expect(normalizeUsername(' Alice@Example.COM ')).toBe('alice@example.com');
