@@ -11,6 +11,6 @@ export { LAST_USED_RESOLUTION_MS, SCOPES, TOKEN_PREFIX, TokenError, TokenStore, 
 export { EVENTS_SETTLE_MS, ReadModel, type ReadModelOptions } from './read.js';
 export { ConversationContextService, type ContextDeps } from './data-action.js';
 export { STATUS_TTL_MS, SessionStatusStore, recordingStatus, type SessionStatus } from './session-status.js';
-export { dataActionRoute, readRoutes, registerRoutes, type ReadDeps, type RegisterOptions, type RouteSpec } from './routes.js';
+export { TENANT_HEADER, dataActionRoute, readRoutes, registerRoutes, type ReadDeps, type RegisterOptions, type RouteSpec, type SessionAuthenticator, type SessionIdentity } from './routes.js';
 export { openApiDocument } from './openapi.js';
 export { BadRequestError, ForbiddenError, NotFoundError } from './errors.js';

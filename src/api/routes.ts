@@ -128,10 +128,52 @@ function parse<S extends z.ZodType>(where: string, schema: S | undefined, value:
 
 const MAX_AUTHORIZATION = 512;
 
+/** A console login, as the API sees it: who, and the scope held on a tenant (undefined: none). */
+export interface SessionIdentity {
+  subject: string;
+  scopeOn(tenant: string): Scope | undefined;
+}
+
+/** A request's console session: undefined when it carries none; a refusal when it carries a dead or unsafe one. */
+export type SessionAuthenticator = (req: FastifyRequest) => Promise<{ ok: true; identity: SessionIdentity } | { ok: false; status: 401 | 403; error: string } | undefined>;
+
+/** The tenant a session's request is about: header `x-hookline-tenant`, else the `tenant` query parameter. */
+export const TENANT_HEADER = 'x-hookline-tenant';
+
 export interface RegisterOptions {
   tokens: TokenStore;
+  /**
+   * Console sessions, accepted besides tokens (admin listener only). Consulted only when the request has
+   * no Authorization header: a bad token is refused as before, never rescued by a cookie.
+   */
+  sessions?: SessionAuthenticator;
   /** Request body limit for these routes, bytes. */
   bodyLimit?: number;
+}
+
+type Authenticated = { ok: true; principal: Principal } | { ok: false; status: 400 | 401 | 403; error: string };
+
+const NO_TOKEN: Authenticated = { ok: false, status: 401, error: 'a valid API token is required (Authorization: Bearer hlk_…)' };
+
+async function authenticate(req: FastifyRequest, o: RegisterOptions): Promise<Authenticated> {
+  const header = req.headers.authorization;
+  if (header === undefined && o.sessions) return sessionPrincipal(req, o.sessions);
+  const h = header ?? '';
+  const token = h.length <= MAX_AUTHORIZATION && h.startsWith('Bearer ') ? h.slice(7).trim() : '';
+  const principal = token ? await o.tokens.authenticate(token) : undefined;
+  return principal ? { ok: true, principal } : NO_TOKEN;
+}
+
+async function sessionPrincipal(req: FastifyRequest, sessions: SessionAuthenticator): Promise<Authenticated> {
+  const s = await sessions(req);
+  if (!s) return NO_TOKEN;
+  if (!s.ok) return s;
+  const named = req.headers[TENANT_HEADER] ?? (req.query as { tenant?: unknown } | undefined)?.tenant;
+  if (typeof named !== 'string' || named === '' || named.length > 64) return { ok: false, status: 400, error: `${TENANT_HEADER}: a console session must name the tenant (header, or the tenant query parameter)` };
+  const tenant = named.toLowerCase();
+  const scope = s.identity.scopeOn(tenant);
+  if (!scope) return { ok: false, status: 403, error: `${TENANT_HEADER}: this user has no role on tenant ${tenant}` };
+  return { ok: true, principal: { tokenId: s.identity.subject, tenant, scope } };
 }
 
 /** Registers the routes: authentication first (before the body is read), then validation, then the handler. */
@@ -144,12 +186,13 @@ export function registerRoutes(app: FastifyInstance, routes: RouteSpec[], o: Reg
       bodyLimit: o.bodyLimit ?? 4096,
       // onRequest runs before the body is read: an unauthenticated caller costs us no parsing.
       onRequest: async (req, reply) => {
-        const header = req.headers.authorization ?? '';
-        const token = header.length <= MAX_AUTHORIZATION && header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-        const principal = token ? await o.tokens.authenticate(token) : undefined;
-        if (!principal) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'a valid API token is required (Authorization: Bearer hlk_…)' });
-        if (!allows(principal.scope, r.scope)) return reply.code(403).send({ error: `this route needs a token of scope ${r.scope}` });
-        principals.set(req, principal);
+        const a = await authenticate(req, o);
+        if (!a.ok) {
+          if (a.status === 401) reply.header('www-authenticate', 'Bearer');
+          return reply.code(a.status).send({ error: a.error });
+        }
+        if (!allows(a.principal.scope, r.scope)) return reply.code(403).send({ error: `this route needs a token of scope ${r.scope}` });
+        principals.set(req, a.principal);
         return undefined;
       },
       handler: async (req: FastifyRequest, reply: FastifyReply) => {

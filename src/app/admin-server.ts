@@ -6,12 +6,15 @@
  *
  * `/metrics` is guarded by `metrics.bearerToken` when set (required beyond
  * loopback); `/api/v1/…` by per-tenant API tokens; `/api/v1/openapi.json`
- * is open (it describes the API, it holds no data).
+ * is open (it describes the API, it holds no data). The operator console
+ * (`/console/`, `/console/api/…`) when `console.enabled`: its login sessions
+ * are accepted by the read API too (src/console/routes.ts).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type RequestListener } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { registerRoutes, type RouteSpec, type TokenStore } from '../api/index.js';
+import { apiSessionAuthenticator, registerAssets, registerConsoleRoutes, type Asset, type ConsoleDeps } from '../console/index.js';
 import type { MetricsConfig } from '../platform/config/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import type { Registry } from '../platform/metrics/index.js';
@@ -35,7 +38,12 @@ export interface AdminOptions {
   limits: Pick<ServerConfig, 'headersTimeoutMs' | 'requestTimeoutMs'>;
   /** The read API, when enabled. */
   api?: { routes: RouteSpec[]; tokens: TokenStore; openapi: Record<string, unknown> } | undefined;
+  /** The operator console, when enabled: its API, its app's files (empty when not built). */
+  console?: { deps: Omit<ConsoleDeps, 'loopback'>; assets: Map<string, Asset> } | undefined;
 }
+
+/** 127.0.0.0/8, ::1 and localhost: a browser reaching these needs no TLS for a cookie to be safe in transit. */
+export const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
@@ -71,10 +79,15 @@ export async function startAdminServer(o: AdminOptions): Promise<AdminServer> {
       createServer({ headersTimeout: headersTimeoutMs, requestTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, headersTimeoutMs) }, handler),
   });
   if (o.metrics.enabled) addMetrics(app, o);
+  const consoleDeps = o.console ? { ...o.console.deps, loopback: isLoopback(o.metrics.host) } : undefined;
+  if (o.console && consoleDeps) {
+    registerConsoleRoutes(app, consoleDeps);
+    registerAssets(app, o.console.assets);
+  }
   if (o.api) {
     const { openapi } = o.api;
     app.get('/api/v1/openapi.json', async () => openapi);
-    registerRoutes(app, o.api.routes, { tokens: o.api.tokens });
+    registerRoutes(app, o.api.routes, { tokens: o.api.tokens, ...(consoleDeps ? { sessions: apiSessionAuthenticator(consoleDeps) } : {}) });
   }
   await app.listen({ host: o.metrics.host, port: o.metrics.port });
   const addr = app.server.address();

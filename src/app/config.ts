@@ -9,6 +9,7 @@ import { z } from 'zod';
 // configuration, and the indexes bring their whole runtime (ws, kysely, the Genesys client), which doubled
 // the CLI's start time. The config modules import only zod, platform/config and pure protocol constants.
 import { apiSchema } from '../api/config.js';
+import { consoleSchema } from '../console/config.js';
 import { audiohookSchema, recorderSchema, streamSchema } from '../capture/config.js';
 import { ingestSchema } from '../ingest/config.js';
 import {
@@ -63,6 +64,7 @@ export const configSchema = z
     server: serverSchema,
     metrics: metricsSchema,
     api: apiSchema,
+    console: consoleSchema,
     database: databaseSchema,
     objects: objectsSchema,
     queue: queueSchema,

@@ -16,7 +16,7 @@
  *   webhooks   stop sweeping; requests in flight get up to 2 s, the rest are retried later
  *   tenants    stop refreshing tenants and keys
  *   http       close the public port (health and readiness answer until here)
- *   admin      close the admin listener (metrics, read API)
+ *   admin      close the admin listener (metrics, read API, console)
  *   queue      close the queue
  *   state      close shared state
  *   database   close the object store, then the database, last
@@ -27,6 +27,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { ConversationContextService, ReadModel, SessionStatusStore, TokenStore, dataActionRoute, openApiDocument, readRoutes, recordingStatus, registerRoutes } from '../api/index.js';
 import { CaptureServer, RecorderSink, SinkDropMetrics, StreamSink, type Admission, type Sink } from '../capture/index.js';
@@ -40,6 +41,7 @@ import { openQueue, type Queue } from '../platform/queue/index.js';
 import { openState, type SharedState } from '../platform/state/index.js';
 import { errorMessage } from '../platform/util/error-message.js';
 import { ConversationStore, LiveFeed, LiveStore } from '../conversations/index.js';
+import { SessionStore, UserStore, loadAssets, type TenantSummary } from '../console/index.js';
 import { CONFIG_ORIGIN, TenantCache, type ConfigOrigin, type Tenant } from '../tenants/index.js';
 import { REST_BODY_LIMIT, botRestRoute } from '../voicebot/index.js';
 import { Directory, HeldConversations, TrackingService, isTracked, registerEventBridge, type IntakeResult } from '../tracking/index.js';
@@ -92,7 +94,12 @@ export interface ServerOverrides {
   sinks?: (drops: SinkDropMetrics) => Sink[];
   /** Bots and speech engines behind the AudioConnector endpoint; absent: its calls end with `disconnect error`. */
   voicebotFactories?: VoicebotFactories;
+  /** The console app's build directory (default dist/console-app, where `npm run build` puts it). */
+  consoleAssets?: string;
 }
+
+/** dist/console-app (not dist/console: tsc writes src/console there), found from dist/app or, run from source, src/app. */
+export const CONSOLE_ASSETS = fileURLToPath(new URL('../../dist/console-app/', import.meta.url));
 
 /** What every stop is given: how long live sessions get to end. */
 interface Shutdown {
@@ -277,6 +284,22 @@ function buildApi(s: Shared, store: ConversationStore, live: LiveStore, status: 
   return { tokens, routes, dataAction, botRest, openapi: openApiDocument([...routes, dataAction, botRest], '1.0.0') };
 }
 
+/** The operator console on the admin listener: users, sessions, the tenants it lists, the built app. */
+function buildConsole(s: Shared) {
+  const { ctx, config, logger } = s;
+  const tenants = async (): Promise<TenantSummary[]> => {
+    const [list, keys] = await Promise.all([ctx.tenants.listTenants(), ctx.tenants.listApiKeys()]);
+    const count = new Map<string, number>();
+    for (const k of keys) count.set(k.orgId, (count.get(k.orgId) ?? 0) + 1);
+    return list.map((t) => ({ orgId: t.orgId, name: t.name, admission: t.admission, keyCount: count.get(t.orgId) ?? 0 }));
+  };
+  const dir = s.overrides.consoleAssets ?? CONSOLE_ASSETS;
+  const assets = loadAssets(dir);
+  if (assets.size === 0) logger.warn({ dir }, 'the console app is not built (npm run build): /console/ answers 503, its API works');
+  const timeouts = { idleMs: config.console.idleTimeoutMs, absoluteMs: config.console.absoluteTimeoutMs };
+  return { deps: { users: new UserStore(ctx.db), sessions: new SessionStore(ctx.db, timeouts), config: config.console, tenants }, assets };
+}
+
 export async function startServer(config: Config, log?: Logger, overrides: ServerOverrides = {}): Promise<Server> {
   const ctx = await openContext(config, log, { syncTenants: { origin: overrides.configOrigin ?? CONFIG_ORIGIN } });
   const life = new Lifecycle<Shutdown>({ onStopError: (name, err) => ctx.log.error({ component: name, err: errorMessage(err) }, 'stop failed') });
@@ -328,7 +351,8 @@ async function compose(ctx: Context, config: Config, overrides: ServerOverrides,
     name: 'admin',
     start: async () => {
       if (!config.metrics.enabled && !api) return;
-      metrics = await startAdminServer({ metrics: config.metrics, registry, log: logger.child({ component: 'admin' }), limits: config.server, api });
+      const consoleApp = config.console.enabled ? buildConsole(s) : undefined;
+      metrics = await startAdminServer({ metrics: config.metrics, registry, log: logger.child({ component: 'admin' }), limits: config.server, api, console: consoleApp });
     },
     stop: () => metrics?.close(),
   });
@@ -357,7 +381,7 @@ async function compose(ctx: Context, config: Config, overrides: ServerOverrides,
   const addr = http.app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.server.port;
   const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
-  logger.info({ port, metricsPort: metrics?.port ?? null, path: config.audiohook.path, tenants: s.tenants.all().length, keys: s.tenants.size, replicaId, queue: queue.kind, state: state.kind, plugins: plugins.names }, 'hookline serving');
+  logger.info({ port, metricsPort: metrics?.port ?? null, console: metrics && config.console.enabled ? `${metrics.baseUrl}/console/` : null, path: config.audiohook.path, tenants: s.tenants.all().length, keys: s.tenants.size, replicaId, queue: queue.kind, state: state.kind, plugins: plugins.names }, 'hookline serving');
   return {
     ctx,
     capture,

@@ -38,8 +38,8 @@ function merge(a: Tree, b: Tree): Tree {
   return out;
 }
 
-/** `admission` and `sinks` reach the AudioHook endpoint through the server's constructor (see ServerOverrides). */
-export type TestServerOptions = { log?: Logger } & Pick<ServerOverrides, 'admission' | 'sinks'>;
+/** `admission`, `sinks` and `consoleAssets` reach the AudioHook endpoint through the server's constructor (see ServerOverrides). */
+export type TestServerOptions = { log?: Logger } & Pick<ServerOverrides, 'admission' | 'sinks' | 'consoleAssets'>;
 
 export async function startTestServer(overrides: Tree = {}, o: TestServerOptions = {}): Promise<TestServer> {
   const t = tempDir('hookline-srv-');
@@ -64,7 +64,7 @@ export async function startTestServer(overrides: Tree = {}, o: TestServerOptions
     ],
   };
   const config = configSchema.parse(merge(base, overrides));
-  const server = await startServer(config, o.log ?? createLogger({ level: config.logging.level }), { ...(o.admission ? { admission: o.admission } : {}), ...(o.sinks ? { sinks: o.sinks } : {}) });
+  const server = await startServer(config, o.log ?? createLogger({ level: config.logging.level }), { ...(o.admission ? { admission: o.admission } : {}), ...(o.sinks ? { sinks: o.sinks } : {}), ...(o.consoleAssets ? { consoleAssets: o.consoleAssets } : {}) });
   const wsUrl = `${server.url.replace('http', 'ws')}${config.audiohook.path}`;
   return {
     server,
