@@ -422,7 +422,9 @@ export class VoicebotSession {
       case 'final': {
         this.onCallerSpeech();
         const text = ev.text.trim();
-        if (text !== '') this.ask((signal) => this.conversation!.send({ type: 'text', text, ...(ev.confidence !== undefined ? { confidence: ev.confidence } : {}) }, signal));
+        if (text === '') break;
+        this.turnResponse('match', text, ev.confidence);
+        this.ask((signal) => this.conversation!.send({ type: 'text', text, ...(ev.confidence !== undefined ? { confidence: ev.confidence } : {}) }, signal));
         break;
       }
       case 'error':
@@ -462,6 +464,17 @@ export class VoicebotSession {
   }
 
   /** Caller speech onset: over our audio it is a barge-in. */
+  /**
+   * What the caller's turn was, for Architect's flow execution history (AudioConnector `bot_turn_response`
+   * event; it does not drive the flow): `match` with the recognized text, or `no_input` after silence.
+   */
+  private turnResponse(disposition: 'match' | 'no_input', text?: string, confidence?: number): void {
+    const data: Record<string, unknown> = { disposition };
+    if (text !== undefined) data.text = text.slice(0, MAX_OUTPUT_VALUE);
+    if (confidence !== undefined && Number.isFinite(confidence)) data.confidence = confidence;
+    this.run(this.core.sendEvent([{ type: 'bot_turn_response', data }]));
+  }
+
   private onCallerSpeech(): void {
     this.onCallerActivity();
     if (!this.audioOutstanding || this.endPlan || !this.p.connector.bargeIn.enabled) return;
@@ -486,6 +499,7 @@ export class VoicebotSession {
     this.stopSilence();
     this.silenceTimer = setTimeout(() => {
       this.silenceTimer = undefined;
+      this.turnResponse('no_input');
       this.ask((signal) => this.conversation!.send({ type: 'event', name: 'silence_timeout' }, signal));
     }, ms);
   }

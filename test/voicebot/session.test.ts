@@ -101,9 +101,11 @@ describe('voice-bot session', () => {
     await c.until(() => h.fakes.asr, 2000, 'asr connected');
     c.audio(1600);
     await c.until(() => h.fakes.asrAudioBytes === 1600, 2000, 'audio at the ASR');
-    h.fakes.asrEvent({ type: 'final', text: 'yes' });
+    h.fakes.asrEvent({ type: 'final', text: 'yes', confidence: 0.9 });
     await c.until(() => c.audios().length > 0, 2000, 'reply audio');
-    expect(h.fakes.inputs).toEqual([{ type: 'text', text: 'yes' }]);
+    expect(h.fakes.inputs).toEqual([{ type: 'text', text: 'yes', confidence: 0.9 }]);
+    // The recognized turn is reported for Architect's flow history.
+    expect(c.texts('event').map((e) => e.parameters)).toEqual([{ entities: [{ type: 'bot_turn_response', data: { disposition: 'match', text: 'yes', confidence: 0.9 } }] }]);
     expect(c.audios()[0]![0]).toBe(tagOf(h, 'you said yes'));
   });
 
