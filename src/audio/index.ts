@@ -1,3 +1,4 @@
 export * from './tone.js';
 export * from './ulaw.js';
 export * from './wav.js';
+export * from './resample.js';
