@@ -3,3 +3,5 @@ export { SpeechEngineError, SpeechEngineUnavailableError, SpeechInputError } fro
 export { ByteLru, Semaphore } from './limits.js';
 export { createEspeakTts, type EspeakTtsConfig, type EspeakTtsEngine, type EspeakTtsOptions, type EspeakTtsStats } from './espeak.js';
 export { EnergyVad, type EnergyVadOptions, type VadEvent } from './vad.js';
+export { createPocketsphinxAsr, type PocketsphinxAsrConfig, type PocketsphinxAsrEngine, type PocketsphinxAsrOptions, type PocketsphinxAsrStream } from './pocketsphinx.js';
+export { NARROWBAND_CMN_INIT } from './pocketsphinx-model.js';

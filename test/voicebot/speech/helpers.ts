@@ -28,8 +28,23 @@ export function spokenUlaw(text: string, wordsPerMinute = 165): Uint8Array {
   return new PcmToUlaw8k(rate).push(samples);
 }
 
-/** Child processes of this process running `name` (ps, so the check sees the OS, not our bookkeeping). */
+/** Processes below this one (children, grandchildren...) running `name`: ps, so the check sees the OS, not our bookkeeping. */
 export function childProcesses(name: string): string[] {
-  const r = spawnSync('ps', ['-o', 'pid=,comm=', '--ppid', String(process.pid)], { encoding: 'utf8' });
-  return r.stdout.split('\n').filter((l) => l.includes(name));
+  const r = spawnSync('ps', ['-e', '-o', 'pid=,ppid=,comm='], { encoding: 'utf8' });
+  const rows = r.stdout
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f.length >= 3)
+    .map(([pid, ppid, ...comm]) => ({ pid: Number(pid), ppid: Number(ppid), comm: comm.join(' ') }));
+  const ours = new Set([process.pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const row of rows) {
+      if (ours.has(row.ppid) && !ours.has(row.pid)) {
+        ours.add(row.pid);
+        grew = true;
+      }
+    }
+  }
+  return rows.filter((row) => row.pid !== process.pid && ours.has(row.pid) && row.comm.includes(name)).map((row) => `${row.pid} ${row.comm}`);
 }
