@@ -1,6 +1,5 @@
 export type * from './types.js';
 export { SpeechEngineError, SpeechEngineUnavailableError, SpeechInputError } from './errors.js';
-export { ByteLru, Semaphore } from './limits.js';
 export { createEspeakTts, type EspeakTtsConfig, type EspeakTtsEngine, type EspeakTtsOptions, type EspeakTtsStats } from './espeak.js';
 export { EnergyVad, type EnergyVadOptions, type VadEvent } from './vad.js';
 export { createPocketsphinxAsr, type PocketsphinxAsrConfig, type PocketsphinxAsrEngine, type PocketsphinxAsrOptions, type PocketsphinxAsrStream } from './pocketsphinx.js';
