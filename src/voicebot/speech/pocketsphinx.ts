@@ -201,6 +201,7 @@ class Stream implements PocketsphinxAsrStream {
     this.search = grammarFile ? 'grammar' : 'lm';
     if (this.options.signal?.aborted || this.state !== 'starting') {
       this.finish();
+      void this.cleanup();
       return;
     }
     const input = new Socket({ fd: openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK), readable: false, writable: true });
@@ -225,6 +226,7 @@ class Stream implements PocketsphinxAsrStream {
           this.fail(new SpeechEngineError(`${program} stopped unexpectedly (${signal ?? `exit code ${code}`}): ${this.stderr.trim() || 'no message'}`));
         }
         this.finish();
+        void this.cleanup(); // also when the call was aborted and close() never comes
         resolve();
       });
     });

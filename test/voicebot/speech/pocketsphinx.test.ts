@@ -1,4 +1,4 @@
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { ULAW_SILENCE } from '../../../src/audio/index.js';
@@ -128,14 +128,21 @@ describe.skipIf(!HAVE_BOTH)('pocketsphinx ASR', () => {
   it('abort kills the program at once: no final, no process left', async () => {
     const events = new Events();
     const ac = new AbortController();
-    const stream = await createPocketsphinxAsr().connect({ phrases: PHRASES, listener: events.listener, signal: ac.signal });
+    const t = tempDir();
+    const stream = await createPocketsphinxAsr({ workDir: t.dir }).connect({ phrases: PHRASES, listener: events.listener, signal: ac.signal });
     sendFrames(stream, Buffer.concat([silence(300), spokenUlaw('goodbye')]));
     expect(childProcesses('pocketsphinx')).toHaveLength(1);
     ac.abort();
     // Gone without close() (which would end it anyway, by EOF): wait for the OS to show it.
     while (childProcesses('pocketsphinx').length > 0) await new Promise((r) => setTimeout(r, 20));
-    await stream.close();
-    expect(events.pending).toEqual([]);
+    try {
+      // Its grammar and FIFO go with it, even without close().
+      while (readdirSync(t.dir).some((f) => f.startsWith('hookline-grammar-') || f.startsWith('hookline-audio-'))) await new Promise((r) => setTimeout(r, 20));
+      await stream.close();
+      expect(events.pending).toEqual([]);
+    } finally {
+      t.cleanup();
+    }
   });
 });
 
