@@ -45,7 +45,7 @@ import { SessionStore, UserStore, loadAssets, type TenantSummary } from '../cons
 import { CONFIG_ORIGIN, TenantCache, type ConfigOrigin, type Tenant } from '../tenants/index.js';
 import { REST_BODY_LIMIT, botRestRoute } from '../voicebot/index.js';
 import { Directory, HeldConversations, TrackingService, isTracked, registerEventBridge, type IntakeResult } from '../tracking/index.js';
-import { VoicebotEndpoint, type VoicebotFactories } from '../voicebot/index.js';
+import { VoicebotEndpoint, defaultFactories, type VoicebotFactories } from '../voicebot/index.js';
 import { WebhookDispatcher } from '../webhooks/index.js';
 import type { Config } from './config.js';
 import { ConnectionGuard } from './connection-guard.js';
@@ -92,7 +92,7 @@ export interface ServerOverrides {
   admission?: (gate: Gate) => Admission;
   /** Sinks after the recorder and the stream sink (tests collect what sinks see), given the drop counters. */
   sinks?: (drops: SinkDropMetrics) => Sink[];
-  /** Bots and speech engines behind the AudioConnector endpoint; absent: its calls end with `disconnect error`. */
+  /** Bots and speech engines behind the AudioConnector endpoint (tests inject fakes); default: defaultFactories. */
   voicebotFactories?: VoicebotFactories;
   /** The console app's build directory (default dist/console-app, where `npm run build` puts it). */
   consoleAssets?: string;
@@ -184,7 +184,8 @@ function buildVoicebot(s: Shared, guard: ConnectionGuard): VoicebotEndpoint {
     registry,
     credentials: tenants,
     tenant: (orgId) => tenants.tenant(orgId),
-    factories: s.overrides.voicebotFactories,
+    // Offline by default (pocketsphinx, espeak-ng, the demo bot); each connector's settings choose.
+    factories: s.overrides.voicebotFactories ?? defaultFactories({ log: logger.child({ component: 'voicebot' }) }),
     onAuthenticated: (socket) => guard.authenticated(socket),
     ...(state.kind === 'redis' ? { replay: { remember: (key: string, ttlMs: number) => state.setIfAbsent(`audiohook-nonce:${key}`, '1', ttlMs) } } : {}),
   });

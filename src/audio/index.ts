@@ -1,3 +1,5 @@
 export * from './tone.js';
 export * from './ulaw.js';
 export * from './wav.js';
+export * from './resample.js';
+export * from './wav-stream.js';

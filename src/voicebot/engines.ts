@@ -6,7 +6,7 @@
  * configuration revision, not built per call.
  */
 import { createHash } from 'node:crypto';
-import type { AsrConfig, BotConfig, RealtimeConfig, TtsConfig } from '../tenants/index.js';
+import type { AsrConfig, BotConfig, ConnectorConfig, RealtimeConfig, TtsConfig } from '../tenants/index.js';
 import type { BotAdapter } from './bots/types.js';
 import type { AsrEngine, RealtimeEngine, TtsEngine } from './speech/types.js';
 import type { Vad } from './vad.js';
@@ -17,7 +17,7 @@ export interface VoicebotFactories {
   tts(cfg: TtsConfig): TtsEngine;
   realtime(cfg: RealtimeConfig): RealtimeEngine;
   /** A voice activity detector per call (end of utterance, barge-in); without it the ASR's own events serve. */
-  vad?(): Vad;
+  vad?(connector: ConnectorConfig): Vad;
 }
 
 type Kind = 'bot' | 'asr' | 'tts' | 'realtime';
@@ -47,8 +47,8 @@ export class EngineCache {
   realtime(tenant: string, cfg: RealtimeConfig): RealtimeEngine {
     return this.get(tenant, 'realtime', cfg, () => this.factories.realtime(cfg));
   }
-  vad(): Vad | undefined {
-    return this.factories.vad?.();
+  vad(connector: ConnectorConfig): Vad | undefined {
+    return this.factories.vad?.(connector);
   }
 
   get size(): number {

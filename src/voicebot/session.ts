@@ -235,7 +235,7 @@ export class VoicebotSession {
 
   private start(engines: EngineCache, open: OpenParameters): void {
     const c = this.p.connector;
-    this.vad = engines.vad();
+    this.vad = engines.vad(c);
     this.tts = engines.tts(this.p.orgId, c.tts);
     if (c.realtime) {
       const rt = engines.realtime(this.p.orgId, c.realtime);

@@ -10,17 +10,9 @@ import { mask } from '../../platform/crypto/index.js';
 import type { Logger } from '../../platform/logging/index.js';
 import { errorMessage } from '../../platform/util/error-message.js';
 import { redactUrl } from '../../platform/util/redact-url.js';
+import { SpeechEngineError } from './errors.js';
 
 /** A failure talking to a network speech engine (connect, auth, protocol, remote close). */
-export class SpeechEngineError extends Error {
-  override readonly name = 'SpeechEngineError';
-  constructor(
-    readonly engine: string,
-    message: string,
-  ) {
-    super(`${engine}: ${message}`);
-  }
-}
 
 /** Anything that counts (a prom-client Counter or the platform's FastCounter). */
 export interface DropCounter {
@@ -64,7 +56,7 @@ export interface WsLink {
 export function openWsLink(o: WsLinkOptions): WsLink {
   const scrub = (text: string): string => (o.secret ? text.split(o.secret).join(mask(o.secret)) : text);
   const fail = (what: string, err?: unknown): SpeechEngineError =>
-    new SpeechEngineError(o.engine, scrub(err === undefined ? what : `${what}: ${errorMessage(err)}`));
+    new SpeechEngineError(scrub(err === undefined ? what : `${what}: ${errorMessage(err)}`), o.engine);
 
   const ws = new WebSocket(o.url, { headers: o.headers, handshakeTimeout: o.connectTimeoutMs, perMessageDeflate: false });
   const pending: (Uint8Array | string)[] = [];
