@@ -22,7 +22,7 @@ rm -f "$out"/*.ulaw "$out"/manifest.json
 # name|text
 phrases=(
   "opening-hours|What are your opening hours?"
-  "order-status|Order status."
+  "order-status|What is my order status?"
   "talk-to-agent|Talk to an agent."
   "goodbye|Goodbye."
   "yes|Yes."

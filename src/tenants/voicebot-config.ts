@@ -89,7 +89,11 @@ export const connectorSchema = z
       })
       .default({ botMs: 5000, silenceMs: 8000, maxCallSeconds: 900, endDrainMs: 10_000, dtmfInterDigitMs: 3000 }),
     dtmf: z.strictObject({ terminator: z.enum(['#', '*', 'none']).default('#'), maxDigits: z.number().int().min(1).max(64).default(16) }).default({ terminator: '#', maxDigits: 16 }),
-    bargeIn: z.strictObject({ enabled: z.boolean().default(true), minSpeechMs: z.number().int().min(20).max(2000).default(160) }).default({ enabled: true, minSpeechMs: 160 }),
+    /**
+     * Caller speech this long over our audio is a barge-in. Genesys sends caller audio in 200 ms frames: at
+     * 100 ms an onset early in a frame is acted on when that frame arrives, not one frame later.
+     */
+    bargeIn: z.strictObject({ enabled: z.boolean().default(true), minSpeechMs: z.number().int().min(20).max(2000).default(100) }).default({ enabled: true, minSpeechMs: 100 }),
     pacing: pacingSchema.default({ minMessageMs: 200, maxMessageBytes: 64_000, ratePerSecond: 4, burst: 20, leadMs: 1000 }),
   })
   .superRefine((c, ctx) => {

@@ -20,6 +20,7 @@ import { ServerSession, isProbe, type ClientMessage, type Effect, type MediaPoli
 import type { BotConfig, ConnectorConfig } from '../tenants/index.js';
 import type { BotConversation, BotTurn } from './bots/types.js';
 import { DtmfCollector } from './dtmf.js';
+import { UtteranceGate } from './utterance-gate.js';
 import type { EngineCache } from './engines.js';
 import type { BotFailureReason, VoicebotMetrics } from './metrics.js';
 import type { AsrEvent, AsrStream, RealtimeEvent, RealtimeSession, TtsEngine } from './speech/types.js';
@@ -84,6 +85,8 @@ export class VoicebotSession {
   private realtime: RealtimeSession | undefined;
   private tts: TtsEngine | undefined;
   private vad: Vad | undefined;
+  /** With a VAD, the recognizer hears only the caller's utterances (and a little before each), not the silences. */
+  private readonly gate = new UtteranceGate();
   private turns: Promise<void> = Promise.resolve();
   private pendingTurns = 0;
   /** Bumped by a barge-in: speech of an older generation stops feeding the pacer. */
@@ -402,14 +405,14 @@ export class VoicebotSession {
   // ---- speech in --------------------------------------------------------------------------
 
   private onCallerAudio(data: Uint8Array): void {
-    if (this.vad) {
-      for (const ev of this.vad.push(data)) {
-        if (ev.type === 'speech-start') this.onCallerSpeech();
-        else this.asr?.endUtterance?.();
-      }
-    }
-    this.asr?.send(data);
     this.realtime?.send(data);
+    if (!this.vad) {
+      this.asr?.send(data);
+      return;
+    }
+    const events = this.vad.push(data);
+    for (const ev of events) if (ev.type === 'speech-start') this.onCallerSpeech();
+    this.gate.push(data, events, this.asr);
   }
 
   private onAsr(ev: AsrEvent): void {

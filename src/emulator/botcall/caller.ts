@@ -161,5 +161,7 @@ export function newEntry(ids: { sessionId: string; correlationId: string }, conv
     dtmfSent: '',
     step: 0,
     protocolErrors: [],
+    turnResponses: [],
+    turnResponseCount: 0,
   };
 }

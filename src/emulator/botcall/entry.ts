@@ -56,5 +56,8 @@ export interface BotCallEntry {
   /** The caller script: index of the step running (script length when done). */
   step: number;
   disconnect?: { reason: string; info?: string; outputVariables?: Record<string, string> };
+  /** `bot_turn_response` events (the first 100; `turnResponseCount` counts them all). */
+  turnResponses: { disposition: string; text?: string; confidence?: number }[];
+  turnResponseCount: number;
   protocolErrors: string[];
 }

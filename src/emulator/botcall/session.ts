@@ -23,6 +23,9 @@ import { BYTES_PER_MS, Playout } from './playout.js';
 import type { CallerStep } from './script.js';
 import { TokenBucket } from './token-bucket.js';
 
+/** `bot_turn_response` events kept per session (the rest are only counted). */
+const MAX_TURN_RESPONSES = 100;
+
 export const CONNECTOR_MEDIA: MediaParameter = { type: 'audio', format: 'PCMU', channels: ['external'], rate: 8000 };
 const SILENCE = 0xff;
 /** Frames sent at most per pump while catching up (a stalled event loop must not burst the server). */
@@ -266,6 +269,18 @@ export class ConnectorSession {
     }
   }
 
+  /** Architect keeps these for the flow's execution history; the log keeps the first MAX_TURN_RESPONSES. */
+  private onTurnResponse(data: unknown): void {
+    this.entry.turnResponseCount++;
+    if (this.entry.turnResponses.length >= MAX_TURN_RESPONSES || typeof data !== 'object' || data === null) return;
+    const d = data as Record<string, unknown>;
+    this.entry.turnResponses.push({
+      disposition: String(d.disposition ?? ''),
+      ...(typeof d.text === 'string' ? { text: d.text.slice(0, 500) } : {}),
+      ...(typeof d.confidence === 'number' ? { confidence: d.confidence } : {}),
+    });
+  }
+
   private onBargeIn(): void {
     const now = this.now();
     const flushed = this.playout.flush(this.rel(now));
@@ -312,8 +327,9 @@ export class ConnectorSession {
       this.nextPingAt = now + this.plan.settings.pingIntervalMs;
     });
     c.on('audio', (e: { data: Uint8Array }) => this.onAudio(e.data));
-    c.on('event', (e: { entities: { type: string }[] }) => {
+    c.on('event', (e: { entities: { type: string; data?: unknown }[] }) => {
       if (e.entities.some((x) => x?.type === 'barge_in')) this.onBargeIn();
+      for (const x of e.entities) if (x?.type === 'bot_turn_response') this.onTurnResponse(x.data);
     });
     c.on('disconnect', (e: { reason: string; info?: string; outputVariables?: Record<string, string> }) => {
       this.entry.disconnect = { reason: e.reason, ...(e.info !== undefined ? { info: e.info } : {}), ...(e.outputVariables ? { outputVariables: e.outputVariables } : {}) };

@@ -16,10 +16,26 @@ export const DEMO_TO_AGENT = 'Let me transfer you to an agent.';
 export const DEMO_GOODBYE = 'Thank you for calling. Goodbye.';
 
 /**
- * What keyword-mode ASR listens for: short, common words that are all in the
- * CMU pronouncing dictionary pocketsphinx ships.
+ * What keyword-mode ASR listens for: the requests whole, as callers say them, and their bare keywords —
+ * all common words in the CMU pronouncing dictionary pocketsphinx ships. A grammar of bare keywords
+ * forces every sentence onto one of them ("talk to an agent" came out as "opening hours"); with the
+ * sentences in it, the recognizer picks the one that was said.
  */
-export const DEMO_PHRASES: readonly string[] = Object.freeze(['opening hours', 'order status', 'agent', 'representative', 'goodbye', 'yes', 'no']);
+export const DEMO_PHRASES: readonly string[] = Object.freeze([
+  'opening hours',
+  'what are your opening hours',
+  'when are you open',
+  'order status',
+  'what is my order status',
+  'where is my order',
+  'agent',
+  'talk to an agent',
+  'speak to an agent',
+  'representative',
+  'goodbye',
+  'yes',
+  'no',
+]);
 
 type Intent = 'goodbye' | 'agent' | 'hours' | 'order' | 'yes' | 'no';
 
