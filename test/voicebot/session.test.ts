@@ -100,7 +100,10 @@ describe('voice-bot session', () => {
     await openCall(c);
     await c.until(() => h.fakes.asr, 2000, 'asr connected');
     c.audio(1600);
-    await c.until(() => h.fakes.asrAudioBytes === 1600, 2000, 'audio at the ASR');
+    // Silence stays out of the recognizer (the utterance gate); speech goes in.
+    h.fakes.vadQueue.push({ type: 'speech-start', atMs: 200 });
+    c.audio(1600);
+    await c.until(() => h.fakes.asrAudioBytes === 3200, 2000, 'audio at the ASR');
     h.fakes.asrEvent({ type: 'final', text: 'yes', confidence: 0.9 });
     await c.until(() => c.audios().length > 0, 2000, 'reply audio');
     expect(h.fakes.inputs).toEqual([{ type: 'text', text: 'yes', confidence: 0.9 }]);
