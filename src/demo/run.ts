@@ -15,6 +15,8 @@ import { createGenesysClient } from '../genesys/index.js';
 import { configSchema } from '../app/config.js';
 import { createLogger } from '../platform/logging/index.js';
 import { Receiver } from '../receiver/index.js';
+import { AUDIOCONNECTOR_PATH_PREFIX } from '../voicebot/index.js';
+import { DEMO_CONNECTOR, placeBotCall, saveBotAudio } from './bot-call.js';
 import { snapshot, type DemoStatus } from './status.js';
 import { factLines, Screen } from './view.js';
 
@@ -31,6 +33,8 @@ const AGENTS = ['Alice Agent', 'Bob Agent', 'Carol Agent', 'Dave Agent', 'Erin A
 const MONITORED = AGENTS.slice(0, 4);
 const GATE_TIMEOUT_S = 15;
 const DRAIN_MS = 2000;
+/** How often a new caller talks to the demo bot (the first one right away). */
+const BOT_CALL_EVERY_S = 60;
 
 /** Starts from an empty data directory, but only ever deletes one the demo made. */
 function freshDataDir(dir: string): void {
@@ -98,6 +102,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoStatus> {
         admission: 'monitored-group',
         gateTimeoutSeconds: GATE_TIMEOUT_S,
         downstream: [{ url: `ws://127.0.0.1:${receiver.port}`, name: 'receiver', channels: 'both' }],
+        // The voice-bot bridge: the demo bot behind the offline engines (pocketsphinx, espeak-ng).
+        voicebot: { bots: [{ name: 'demo', type: 'demo' }], connectors: [{ id: DEMO_CONNECTOR, bot: 'demo' }] },
       },
     ],
   });
@@ -110,6 +116,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoStatus> {
   const genesys = createGenesysClient(config.tenants[0]!.genesys!);
   const integration = await genesys.integrations.installAudioHook({ name: 'Hookline', connectionUri: wsUrl, apiKey, clientSecret });
   await until(async () => (await emu.control.integration(org.orgId, integration.id)).reportedState === 'ACTIVE', 15_000, 'the connection probe to activate the integration');
+  say('Installing the Audio Connector integration (voice bot) the same way…');
+  const botIntegration = await genesys.integrations.installAudioConnector({ name: 'Hookline bots', baseConnectionUri: `${server.url.replace('http', 'ws')}${AUDIOCONNECTOR_PATH_PREFIX}`, apiKey, clientSecret });
+  await until(async () => (await emu.control.integration(org.orgId, botIntegration.id)).reportedState === 'ACTIVE', 15_000, 'the connection probe to activate the Audio Connector integration');
   await until(async () => (await emu.control.channels()).some((c) => c.orgId === org.orgId && c.connected), 15_000, 'Hookline to subscribe to the agents');
   const load = await emu.control.startLoad(org.orgId, {
     callsPerMinute: o.callsPerMinute,
@@ -119,7 +128,10 @@ export async function runDemo(o: DemoOptions): Promise<DemoStatus> {
   });
   say(`Placing ${o.callsPerMinute} calls a minute. Calls of ${MONITORED.join(', ')} are captured; the others are`);
   say(`rejected at the gate after ${GATE_TIMEOUT_S} s. Genesys emulator ${emu.url}, Hookline ${server.url},`);
-  say(`downstream receiver ws://127.0.0.1:${receiver.port}. Files: see README "What the demo shows".\n`);
+  say(`downstream receiver ws://127.0.0.1:${receiver.port}. Files: see README "What the demo shows".`);
+  say(`A caller also talks to the demo bot through the Audio Connector now and every ${BOT_CALL_EVERY_S} s.\n`);
+  const botCalls = [await placeBotCall(emu.control, org.orgId)];
+  let nextBotCall = Date.now() + BOT_CALL_EVERY_S * 1000;
 
   const started = Date.now();
   const screen = new Screen(o.out);
@@ -128,13 +140,17 @@ export async function runDemo(o: DemoOptions): Promise<DemoStatus> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   let nextReconcile = started + 45_000;
-  let status = await snapshot(server, emu.control, load.id, receiver, org.orgId);
+  let status = await snapshot(server, emu.control, load.id, receiver, org.orgId, botCalls);
   while (!stopping && (o.durationSeconds === undefined || Date.now() - started < o.durationSeconds * 1000)) {
     if (Date.now() >= nextReconcile && server.ingest) {
       nextReconcile = Date.now() + 60_000;
       void server.ingest.reconcile(org.orgId, new Date(Date.now() - 3600_000), new Date(), 'manual');
     }
-    status = await snapshot(server, emu.control, load.id, receiver, org.orgId);
+    if (Date.now() >= nextBotCall) {
+      nextBotCall = Date.now() + BOT_CALL_EVERY_S * 1000;
+      botCalls.push(await placeBotCall(emu.control, org.orgId));
+    }
+    status = await snapshot(server, emu.control, load.id, receiver, org.orgId, botCalls);
     screen.draw(status, Date.now() - started);
     await sleep(1000);
   }
@@ -146,11 +162,13 @@ export async function runDemo(o: DemoOptions): Promise<DemoStatus> {
   // before the stores close (server.stop drains again: a no-op by then).
   await server.capture.drain(DRAIN_MS);
   await server.capture.flushed(config.stream.deliverAfterEndMs);
-  status = await snapshot(server, emu.control, load.id, receiver, org.orgId);
+  status = await snapshot(server, emu.control, load.id, receiver, org.orgId, botCalls);
+  const botAudio = await saveBotAudio(emu.control, botCalls[0]!, dataDir).catch(() => undefined);
   await server.stop(DRAIN_MS);
   await receiver.stop();
   await emu.stop();
   say(['Done.', ...factLines(status)].join('\n'));
+  if (botAudio) say(`What the first bot caller heard: ${botAudio}`);
   say(`Everything is in ${dataDir} (see README "What the demo shows").`);
   return status;
 }

@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import type { Server } from '../app/serve.js';
 import type { EmulatorControl } from '../emulator/index.js';
 import type { Receiver } from '../receiver/index.js';
+import { botCallStatus, type BotCallStatus } from './bot-call.js';
 
 export interface DemoStatus {
   callsPlaced: number;
@@ -21,6 +22,7 @@ export interface DemoStatus {
   queued: number;
   deadLetters: number;
   reconcile?: { at: string; found: number; alreadyImported: number; enqueued: number } | undefined;
+  botCalls: BotCallStatus;
 }
 
 async function metric(server: Server, name: string): Promise<number> {
@@ -42,7 +44,7 @@ async function recordings(server: Server): Promise<number> {
   return n;
 }
 
-export async function snapshot(server: Server, control: EmulatorControl, loadId: string, receiver: Receiver, orgId: string): Promise<DemoStatus> {
+export async function snapshot(server: Server, control: EmulatorControl, loadId: string, receiver: Receiver, orgId: string, botCalls: readonly string[] = []): Promise<DemoStatus> {
   const load = await control.load(loadId);
   const state = (await control.state()) as { activeCalls?: number; calls?: { active?: number } };
   const db = server.ctx.db.kysely;
@@ -66,5 +68,6 @@ export async function snapshot(server: Server, control: EmulatorControl, loadId:
     queued: stats.ready + stats.inFlight,
     deadLetters: stats.dead,
     reconcile: last ? { at: last.windowEnd, found: last.found, alreadyImported: last.alreadyImported, enqueued: last.enqueued } : undefined,
+    botCalls: await botCallStatus(control, botCalls),
   };
 }

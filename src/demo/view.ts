@@ -24,7 +24,27 @@ export function facts(s: DemoStatus): [string, string][] {
     ['recorded', `${s.recorded} recordings`],
     ['imported', `${s.imported} (queued ${s.queued}, dead letters ${s.deadLetters})`],
     ['reconciliation', r ? `${r.at.slice(11, 19)} found ${r.found}, already imported ${r.alreadyImported}, queued ${r.enqueued}` : 'not yet (runs 45 s in)'],
+    ['voice bot', botHeard(s)],
+    ['bot outcome', botOutcome(s)],
   ];
+}
+
+/** The last finished bot call: how many calls, and what the bridge heard the caller say. */
+function botHeard(s: DemoStatus): string {
+  const b = s.botCalls;
+  const calls = `${b.placed} call${b.placed === 1 ? '' : 's'}`;
+  if (!b.last) return b.placed > 0 ? `${calls}, the first still talking` : 'no call yet';
+  return `${calls}, last heard ${b.last.heard.map((h) => `"${h}"`).join(', ') || 'nothing'}`;
+}
+
+/** How it ended, with the output variables Architect's Call Audio Connector action gets. */
+function botOutcome(s: DemoStatus): string {
+  const last = s.botCalls.last;
+  if (!last) return '-';
+  // `action` (end or handover) first: it is what an Architect flow branches on.
+  const { action, ...rest } = last.outputVariables;
+  const vars = Object.entries({ ...(action !== undefined ? { action } : {}), ...rest }).map(([k, v]) => `${k}=${v}`).join(' ');
+  return `${last.outcome.replace('disconnect ', '')} ${vars}`.trim();
 }
 
 export function factLines(s: DemoStatus): string[] {

@@ -20,6 +20,7 @@ const busy: DemoStatus = {
   queued: 99999,
   deadLetters: 9999,
   reconcile: { at: '2026-12-03T13:42:49.000Z', found: 123456, alreadyImported: 123456, enqueued: 99999 },
+  botCalls: { placed: 999, last: { heard: ['what are your opening hours', 'goodbye'], outcome: 'disconnect completed', outputVariables: { action: 'end', intent: 'goodbye', resolved: 'true' }, botAudioSeconds: 21.5, rateLimited: 0 } },
 };
 
 describe('demo view', () => {
@@ -32,6 +33,7 @@ describe('demo view', () => {
     expect(line.startsWith('01:05 ')).toBe(true);
     for (const [label, value] of facts(busy)) expect(line).toContain(`${label} ${value}`);
     expect(line).toMatch(/forwarded .*recorded .*reconciliation 13:42:49 found 123456/);
+    expect(line).toContain('voice bot 999 calls, last heard "what are your opening hours", "goodbye" | bot outcome completed action=end intent=goodbye resolved=true');
   });
 
   it('clips lines to a narrower terminal', () => {

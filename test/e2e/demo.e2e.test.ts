@@ -32,6 +32,11 @@ describe('hookline demo', () => {
     expect(status.forwardedCalls).toBeGreaterThan(0);
     expect(status.imported).toBeGreaterThan(0);
     expect(status.deadLetters).toBe(0);
+    // The caller who talked to the demo bot was heard, answered by voice, and the call ended with output variables.
+    expect(status.botCalls.last).toMatchObject({ heard: ['what are your opening hours', 'goodbye'], outcome: 'disconnect completed', outputVariables: { action: 'end', intent: 'goodbye', resolved: 'true' }, rateLimited: 0 });
+    expect(status.botCalls.last!.botAudioSeconds).toBeGreaterThan(8);
+    expect(text).toMatch(/bot outcome +completed action=end intent=goodbye resolved=true/);
+    expect(statSync(join(dataDir, 'bot-call.wav')).size).toBeGreaterThan(8 * 8000);
     // Output that is not a terminal shows the same facts as the live view.
     expect(text).toMatch(/AudioHook admitted \d+.* \| forwarded \d+ calls.* \| recorded \d+ recordings.* \| reconciliation /);
     // The summary is taken after the drain: every admitted call has ended and was recorded.
