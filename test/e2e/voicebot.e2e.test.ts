@@ -21,6 +21,7 @@ const CALLER_PHRASES = JSON.parse(readFileSync(new URL('../../fixtures/speech/ca
 
 let s: Stack;
 let slowBot: Server;
+let chattyBot: Server;
 /** Requests the slow bot holds; released when the test ends. */
 const held: Array<() => void> = [];
 
@@ -45,6 +46,27 @@ function slowServer(): Server {
   });
 }
 
+/** Bot output patterns that tempt a server into bursts: many short utterances, one long one, a mix. */
+const PATTERNS: Record<string, string[]> = {
+  short: ['One.', 'Two.', 'Three.', 'Four.', 'Five.', 'Six.', 'Seven.', 'Eight.', 'Nine.', 'Ten.', 'Eleven.', 'Twelve.'],
+  long: ['This is one long answer, spoken without a pause for breath, that goes on for several seconds so that a server which sends audio as fast as it can would send it all at once, and a server which paces it sends it a little at a time.'],
+  mixed: ['Hello.', 'Your order left our warehouse this morning and should arrive within three working days.', 'Okay.', 'Bye.'],
+};
+
+/** A generic HTTP bot that greets with one of the patterns (chosen by the caller's input variable) and ends. */
+function chattyServer(): Server {
+  return createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      const turn = JSON.parse(body) as { inputVariables?: Record<string, string> };
+      const replies = PATTERNS[turn.inputVariables?.pattern ?? 'short'] ?? [];
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ replies, action: 'end', outputVariables: { pattern: turn.inputVariables?.pattern ?? '' } }));
+    });
+  });
+}
+
 /** An unused port: nothing listens there (a bot that is down). */
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -56,6 +78,8 @@ async function closedPort(): Promise<number> {
 beforeAll(async () => {
   slowBot = slowServer();
   const slowPort = await listen(slowBot);
+  chattyBot = chattyServer();
+  const chattyPort = await listen(chattyBot);
   const downPort = await closedPort();
   s = await startStack({
     agents: 2,
@@ -67,11 +91,13 @@ beforeAll(async () => {
           { name: 'demo', type: 'demo' },
           { name: 'slow', type: 'http', url: `http://127.0.0.1:${slowPort}/bot` },
           { name: 'down', type: 'http', url: `http://127.0.0.1:${downPort}/bot` },
+          { name: 'chatty', type: 'http', url: `http://127.0.0.1:${chattyPort}/bot` },
         ],
         connectors: [
           { id: 'demo', bot: 'demo' },
           { id: 'slow', bot: 'slow', asr: { engine: 'none' }, timeouts: { botMs: BOT_MS } },
           { id: 'down', bot: 'down', asr: { engine: 'none' } },
+          { id: 'chatty', bot: 'chatty', asr: { engine: 'none' } },
         ],
       },
     },
@@ -88,6 +114,7 @@ afterAll(async () => {
   for (const release of held) release();
   await s?.stop();
   await new Promise<void>((r) => slowBot?.close(() => r()));
+  await new Promise<void>((r) => chattyBot?.close(() => r()));
 });
 
 async function botCall(connectorId: string, script: unknown[], inputVariables: Record<string, string> = {}): Promise<BotCallEntry> {
@@ -158,6 +185,18 @@ describe('voice-bot bridge against the emulator', () => {
     // Ended long before the bot would have answered (budget 2 s + the fallback's playout).
     expect(Date.now() - started).toBeLessThan(20_000);
   }, 60_000);
+
+  it('50 concurrent calls of varied bot output (many short utterances, one long one, a mix) get no 429 from Genesys', async () => {
+    const names = Object.keys(PATTERNS);
+    const entries = await Promise.all(Array.from({ length: 50 }, (_, i) => botCall('chatty', [], { pattern: names[i % names.length]! })));
+    for (const e of entries) {
+      expect(e).toMatchObject({ result: 'completed', rateLimited: 0, protocolErrors: [] });
+      expect(e.disconnect).toEqual({ reason: 'completed', outputVariables: { action: 'end', pattern: e.inputVariables.pattern } });
+      expect(e.receivedMessages).toBeGreaterThan(0);
+    }
+    // The emulator enforced the limit on every message: the calls did send audio, all of it accepted.
+    expect(entries.reduce((n, e) => n + e.receivedBytes, 0)).toBeGreaterThan(50 * 8000);
+  }, 120_000);
 
   it('refuses a connection signed with the wrong secret: the integration fails its probe', async () => {
     const [bad] = await s.control.addIntegrations(s.orgId, [
