@@ -26,7 +26,7 @@ import type { BotFailureReason, VoicebotMetrics } from './metrics.js';
 import type { AsrEvent, AsrStream, RealtimeEvent, RealtimeSession, TtsEngine } from './speech/types.js';
 import type { Vad } from './vad.js';
 import type { SessionLimits } from './session-limits.js';
-import type { LogBudget } from '../capture/index.js';
+import { LogBudget } from '../capture/index.js';
 import { SessionWriter } from './writer.js';
 
 /** AudioConnector streams the caller only, as 8 kHz µ-law: anything else is refused at open. */
@@ -37,6 +37,8 @@ export const AUDIOCONNECTOR_MEDIA: MediaPolicy = {
   onNoMatch: 'disconnect',
 };
 
+/** Lines a client's bad messages may log per call; the rest are only counted by the core's disconnect. */
+const MAX_MESSAGE_LOGS = 10;
 /** Caller inputs waiting behind a bot turn in flight; more are dropped (a caller cannot queue unbounded work). */
 const MAX_PENDING_TURNS = 4;
 /** Output variables kept (each value clipped): the disconnect message must stay a small text message. */
@@ -88,6 +90,8 @@ export class VoicebotSession {
   private readonly abort = new AbortController();
   private readonly dtmf: DtmfCollector;
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** After a protocol error the core keeps reporting each further bad message until the socket goes: bounded. */
+  private readonly messageLogs = new LogBudget(MAX_MESSAGE_LOGS);
   private pumpTimer: NodeJS.Timeout | undefined;
   private silenceTimer: NodeJS.Timeout | undefined;
   private language: string;
@@ -193,7 +197,7 @@ export class VoicebotSession {
           this.later(this.p.settings.closeGraceMs, () => this.p.ws.terminate());
           break;
         case 'protocolError':
-          this.log.info({ info: e.info }, 'AudioConnector protocol error');
+          if (this.messageLogs.take()) this.log.info({ info: e.info }, 'AudioConnector protocol error');
           break;
         case 'finalized':
           this.finish();

@@ -4,7 +4,9 @@
  * bounds are refused in their open transaction, and a call cannot make us restart its recognizer (a new
  * process each time with pocketsphinx) without bound.
  */
+import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/platform/logging/index.js';
 import { MAX_ASR_RESTARTS } from '../../src/voicebot/session.js';
 import { startHarness, type Harness, type TestClient } from '../voicebot/harness.js';
 
@@ -85,5 +87,28 @@ describe('AudioConnector recognizer restarts', () => {
     expect(h.fakes.asrConnects).toBe(1 + MAX_ASR_RESTARTS);
     expect(h.fakes.asrLive).toBe(1);
     expect(await h.metric('hookline_voicebot_asr_reconnects_refused_total')).toBe(flips - MAX_ASR_RESTARTS);
+  });
+});
+
+describe('AudioConnector logs under bad messages', () => {
+  it('a call sending a burst of unparsable messages logs at most 10 protocol errors', async () => {
+    const lines: Array<{ msg: string }> = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const l of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l) as { msg: string });
+        done();
+      },
+    });
+    h = await startHarness({}, true, { log: createLogger({ level: 'info' }, sink) });
+    const c = h.client();
+    await call(c);
+    // Sent at once: after our disconnect the core still reports each unparsable message as a protocol error.
+    for (let i = 0; i < 50; i++) c.ws!.send(`{not json ${i}`);
+    await c.waitFor('disconnect');
+    c.send('ping', {});
+    await c.until(() => c.texts('closed')[0], 5000, 'closed');
+    const errors = lines.filter((l) => l.msg === 'AudioConnector protocol error');
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.length).toBeLessThanOrEqual(10);
   });
 });
