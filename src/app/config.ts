@@ -33,6 +33,7 @@ import {
 import { pluginsSchema, resolvePluginModules } from '../plugins/config.js';
 import { tenantSchema } from '../tenants/config.js';
 import { trackingSchema } from '../tracking/config.js';
+import { voicebotServerSchema } from '../voicebot/config.js';
 import { webhooksSchema } from '../webhooks/config.js';
 
 export const serverSchema = z
@@ -79,6 +80,7 @@ export const configSchema = z
     tracking: trackingSchema,
     ingest: ingestSchema,
     webhooks: webhooksSchema,
+    voicebot: voicebotServerSchema,
     tenants: z.array(tenantSchema).default([]),
     plugins: pluginsSchema,
   })

@@ -186,6 +186,7 @@ function buildVoicebot(s: Shared, guard: ConnectionGuard): VoicebotEndpoint {
     tenant: (orgId) => tenants.tenant(orgId),
     // Offline by default (pocketsphinx, espeak-ng, the demo bot); each connector's settings choose.
     factories: s.overrides.voicebotFactories ?? defaultFactories({ log: logger.child({ component: 'voicebot' }) }),
+    limits: config.voicebot,
     onAuthenticated: (socket) => guard.authenticated(socket),
     ...(state.kind === 'redis' ? { replay: { remember: (key: string, ttlMs: number) => state.setIfAbsent(`audiohook-nonce:${key}`, '1', ttlMs) } } : {}),
   });

@@ -10,3 +10,4 @@ export { audiohookSchema, recorderSchema, streamSchema, type AudiohookConfig, ty
 export { UpgradeAuth, type Authenticated, type SharedReplayCache, type UpgradeAuthOptions } from './upgrade-auth.js';
 export type { AuthFailure, AuthorityOptions } from './authenticate.js';
 export { clientErrorLabel } from './metrics.js';
+export { LogBudget } from './log-budget.js';

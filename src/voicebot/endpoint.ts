@@ -10,7 +10,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocketServer } from 'ws';
-import { UpgradeAuth, type Authenticated, type AuthorityOptions, type CredentialLookup, type SharedReplayCache, type AudiohookConfig } from '../capture/index.js';
+import { LogBudget, UpgradeAuth, type Authenticated, type AuthorityOptions, type CredentialLookup, type SharedReplayCache, type AudiohookConfig } from '../capture/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import type { Registry } from '../platform/metrics/index.js';
 import { MAX_BINARY_PAYLOAD } from '../protocol/audiohook/index.js';
@@ -19,6 +19,7 @@ import { connectorSchema, type ConnectorConfig, type Tenant } from '../tenants/i
 import { EngineCache, type VoicebotFactories } from './engines.js';
 import { VoicebotMetrics } from './metrics.js';
 import { VoicebotSession } from './session.js';
+import { SessionLimits, type SessionLimitSettings } from './session-limits.js';
 
 export const AUDIOCONNECTOR_PATH_PREFIX = '/api/v1/audioconnector/';
 
@@ -42,7 +43,11 @@ export interface VoicebotEndpointDeps {
   now?: () => number;
   onAuthenticated?: (socket: Duplex) => void;
   replay?: SharedReplayCache | undefined;
+  /** Calls at once on this replica and per tenant (the `voicebot` section); default: its defaults. */
+  limits?: SessionLimitSettings | undefined;
 }
+
+const DEFAULT_LIMITS: SessionLimitSettings = { maxSessions: 100, maxSessionsPerTenant: 25 };
 
 type Refusal = 'unknown-connector';
 
@@ -53,12 +58,16 @@ export class VoicebotEndpoint {
   private readonly sessions = new Set<VoicebotSession>();
   private readonly engines: EngineCache | undefined;
   private readonly prefix: string;
+  private readonly limits: SessionLimits;
+  /** Refusals at the session bounds are logged at most this often: a client opening calls in a loop must not flood the log. */
+  private readonly refusalLogs = new LogBudget(20, 10_000);
   private draining = false;
 
   constructor(private readonly deps: VoicebotEndpointDeps) {
     this.prefix = deps.pathPrefix ?? AUDIOCONNECTOR_PATH_PREFIX;
     this.metrics = new VoicebotMetrics(deps.registry, () => this.stateCounts());
     this.engines = deps.factories ? new EngineCache(deps.factories) : undefined;
+    this.limits = new SessionLimits(deps.limits ?? DEFAULT_LIMITS);
     this.wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_BINARY_PAYLOAD, clientTracking: false });
     this.auth = new UpgradeAuth<Refusal>({
       config: deps.config,
@@ -144,6 +153,8 @@ export class VoicebotEndpoint {
         probeOnly,
         bots,
         engines: this.engines,
+        limits: this.limits,
+        refusalLogs: this.refusalLogs,
         metrics: this.metrics,
         log: this.deps.log,
         settings: { maxSendBufferBytes: this.deps.config.audiohook.maxSendBufferBytes, closeGraceMs: this.deps.config.audiohook.closeGraceMs },

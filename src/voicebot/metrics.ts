@@ -18,6 +18,8 @@ export class VoicebotMetrics {
   readonly queueDroppedBytes: Counter;
   readonly botFailures: Counter<'reason'>;
   readonly rateLimited: Counter;
+  readonly sessionsRefused: Counter<'limit'>;
+  readonly asrReconnectsRefused: Counter;
 
   constructor(registry: Registry, stateCounts: () => Record<string, number>) {
     const registers = [registry];
@@ -41,5 +43,7 @@ export class VoicebotMetrics {
     this.queueDroppedBytes = new Counter({ name: 'hookline_voicebot_queue_dropped_bytes_total', help: 'Bot audio dropped because the outbound queue was full', registers });
     this.botFailures = new Counter({ name: 'hookline_voicebot_bot_failures_total', help: 'Bot turns that failed, by reason (unavailable, timeout)', labelNames: ['reason'], registers });
     this.rateLimited = new Counter({ name: 'hookline_voicebot_rate_limited_total', help: '429 errors received from the client', registers });
+    this.sessionsRefused = new Counter({ name: 'hookline_voicebot_sessions_refused_total', help: 'Calls refused in their open transaction because a session bound was reached, by limit (process, tenant)', labelNames: ['limit'], registers });
+    this.asrReconnectsRefused = new Counter({ name: 'hookline_voicebot_asr_reconnects_refused_total', help: 'Language updates that did not restart the recognizer: the per-call bound of restarts was reached', registers });
   }
 }

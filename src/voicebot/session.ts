@@ -25,6 +25,8 @@ import type { EngineCache } from './engines.js';
 import type { BotFailureReason, VoicebotMetrics } from './metrics.js';
 import type { AsrEvent, AsrStream, RealtimeEvent, RealtimeSession, TtsEngine } from './speech/types.js';
 import type { Vad } from './vad.js';
+import type { SessionLimits } from './session-limits.js';
+import { LogBudget } from '../capture/index.js';
 import { SessionWriter } from './writer.js';
 
 /** AudioConnector streams the caller only, as 8 kHz µ-law: anything else is refused at open. */
@@ -35,11 +37,18 @@ export const AUDIOCONNECTOR_MEDIA: MediaPolicy = {
   onNoMatch: 'disconnect',
 };
 
+/** Lines a client's bad messages may log per call; the rest are only counted by the core's disconnect. */
+const MAX_MESSAGE_LOGS = 10;
 /** Caller inputs waiting behind a bot turn in flight; more are dropped (a caller cannot queue unbounded work). */
 const MAX_PENDING_TURNS = 4;
 /** Output variables kept (each value clipped): the disconnect message must stay a small text message. */
 const MAX_OUTPUT_VARIABLES = 64;
 const MAX_OUTPUT_VALUE = 2000;
+/**
+ * Recognizer restarts one call can cause by changing its language: each starts a new recognizer (with
+ * pocketsphinx a new process that loads its model), so a client flipping languages must meet a bound.
+ */
+export const MAX_ASR_RESTARTS = 8;
 const LANGUAGE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/;
 
 export interface SessionSettings {
@@ -57,6 +66,10 @@ export interface SessionParams {
   bots: readonly BotConfig[];
   /** Absent: every call ends with `disconnect error` (no engines wired). */
   engines: EngineCache | undefined;
+  /** Bounds on calls at once; a call over them is refused in its open transaction. Absent: unbounded (tests). */
+  limits?: SessionLimits | undefined;
+  /** Shared by the endpoint's sessions: how often a refusal at the bounds is logged. */
+  refusalLogs?: LogBudget | undefined;
   metrics: VoicebotMetrics;
   log: Logger;
   settings: SessionSettings;
@@ -77,6 +90,8 @@ export class VoicebotSession {
   private readonly abort = new AbortController();
   private readonly dtmf: DtmfCollector;
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** After a protocol error the core keeps reporting each further bad message until the socket goes: bounded. */
+  private readonly messageLogs = new LogBudget(MAX_MESSAGE_LOGS);
   private pumpTimer: NodeJS.Timeout | undefined;
   private silenceTimer: NodeJS.Timeout | undefined;
   private language: string;
@@ -99,6 +114,9 @@ export class VoicebotSession {
   private currentResponse: string | undefined;
   private released = false;
   private ended = false;
+  /** Gives back this call's place under the session bounds (set once the call is admitted). */
+  private releaseSlot: (() => void) | undefined;
+  private asrRestarts = 0;
 
   constructor(private readonly p: SessionParams) {
     this.log = p.log.child({ sessionId: p.sessionId, orgId: p.orgId });
@@ -137,6 +155,14 @@ export class VoicebotSession {
   private decideOpen(open: OpenParameters): OpenDecision {
     if (open.organizationId.toLowerCase() !== this.p.orgId) return { type: 'reject', reason: 'unauthorized', info: 'Unauthorized' };
     if (this.p.probeOnly && !isProbe(open)) return { type: 'reject', reason: 'error', info: 'No Connector ID in the connection URL: set it in the Call Audio Connector action' };
+    if (isProbe(open) || !this.p.limits) return { type: 'accept' };
+    const slot = this.p.limits.acquire(this.p.orgId);
+    if (!slot.ok) {
+      this.p.metrics.sessionsRefused.inc({ limit: slot.reason });
+      if (this.p.refusalLogs?.take() ?? true) this.log.info({ limit: slot.reason }, 'voice bot call refused: too many sessions');
+      return { type: 'reject', reason: 'error', info: slot.reason === 'tenant' ? 'Too many voice bot sessions for this organization: try again later' : 'Too many voice bot sessions on this server: try again later' };
+    }
+    this.releaseSlot = slot.release;
     return { type: 'accept' };
   }
 
@@ -171,7 +197,7 @@ export class VoicebotSession {
           this.later(this.p.settings.closeGraceMs, () => this.p.ws.terminate());
           break;
         case 'protocolError':
-          this.log.info({ info: e.info }, 'AudioConnector protocol error');
+          if (this.messageLogs.take()) this.log.info({ info: e.info }, 'AudioConnector protocol error');
           break;
         case 'finalized':
           this.finish();
@@ -223,8 +249,15 @@ export class VoicebotSession {
     const language = parameters.language;
     if (typeof language !== 'string' || !LANGUAGE.test(language) || language === this.language) return;
     this.language = language;
-    // The recognizer listens in one language: reconnect it in the new one.
-    if (this.asr && this.conversation) void this.connectAsr();
+    // The recognizer listens in one language: reconnect it in the new one, a bounded number of times per call.
+    if (!this.asr || !this.conversation) return;
+    if (this.asrRestarts >= MAX_ASR_RESTARTS) {
+      this.p.metrics.asrReconnectsRefused.inc();
+      if (this.asrRestarts++ === MAX_ASR_RESTARTS) this.log.info({ max: MAX_ASR_RESTARTS }, 'language changed too often: the recognizer keeps its language');
+      return;
+    }
+    this.asrRestarts++;
+    void this.connectAsr();
   }
 
   private onClientError(code: number, retryAfterNs: number | undefined): void {
@@ -564,6 +597,7 @@ export class VoicebotSession {
     if (this.ended) return;
     this.ended = true;
     this.release();
+    this.releaseSlot?.();
     for (const t of this.timers) clearTimeout(t);
     this.p.onEnd(this);
   }

@@ -12,7 +12,7 @@ import { createRegistry, type Registry } from '../../src/platform/metrics/index.
 import { NIL_UUID } from '../../src/protocol/audiohook/index.js';
 import { signRequest } from '../../src/protocol/signature/index.js';
 import { voicebotSchema, type Credential, type Tenant } from '../../src/tenants/index.js';
-import { VoicebotEndpoint, type AsrEvent, type AsrSessionOptions, type BotConversation, type BotInput, type BotTurn, type Vad, type VadEvent, type VoicebotFactories } from '../../src/voicebot/index.js';
+import { VoicebotEndpoint, type VoicebotEndpointDeps, type AsrEvent, type AsrSessionOptions, type BotConversation, type BotInput, type BotTurn, type Vad, type VadEvent, type VoicebotFactories } from '../../src/voicebot/index.js';
 
 export type BotBehaviour = (input: BotInput | 'start', signal: AbortSignal) => Promise<BotTurn>;
 
@@ -24,6 +24,9 @@ export class Fakes {
   closedConversations = 0;
   asr: AsrSessionOptions | undefined;
   asrAudioBytes = 0;
+  /** Recognizer streams asked for, and those connected and not yet closed (each would be a process). */
+  asrConnects = 0;
+  asrLive = 0;
   vadQueue: VadEvent[] = [];
   /** Bytes of µ-law per text: 'long' makes 3 s, anything else 500 ms; each byte tags its utterance. */
   ttsBytes = (text: string): number => (text.startsWith('long') ? 24_000 : 4000);
@@ -59,8 +62,16 @@ function fakeFactories(f: Fakes): VoicebotFactories {
       asr: () => ({
         name: 'fake-asr',
         connect: async (o) => {
+          f.asrConnects++;
           f.asr = o;
-          return { send: (a) => void (f.asrAudioBytes += a.length), close: async () => undefined };
+          f.asrLive++;
+          let closed = false;
+          const close = async () => {
+            if (!closed) f.asrLive--;
+            closed = true;
+          };
+          o.signal?.addEventListener('abort', () => void close(), { once: true });
+          return { send: (a) => void (f.asrAudioBytes += a.length), close };
         },
       }),
       tts: () => ({
@@ -100,7 +111,7 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(connectorOverrides: Record<string, unknown> = {}, withFactories = true): Promise<Harness> {
+export async function startHarness(connectorOverrides: Record<string, unknown> = {}, withFactories = true, endpointOverrides: Partial<VoicebotEndpointDeps> = {}): Promise<Harness> {
   const orgId = randomUUID();
   const apiKey = `key-${randomBytes(6).toString('hex')}`;
   const secret = randomBytes(32).toString('base64');
@@ -119,6 +130,7 @@ export async function startHarness(connectorOverrides: Record<string, unknown> =
     credentials: { lookup: (k) => (k === apiKey ? cred : undefined), ready: true },
     tenant: (o) => (o === orgId ? tenant : undefined),
     factories: withFactories ? fakes.factories() : undefined,
+    ...endpointOverrides,
   });
   const server: Server = createServer((_req, res) => res.writeHead(404).end());
   server.on('upgrade', (req, socket, head) => {
