@@ -20,14 +20,27 @@ function ticksPerSecond(): number {
   return clockTicks;
 }
 
-/** CPU seconds the process has used so far. */
-export function cpuSeconds(pid: number): number {
+/** Fields of /proc/<pid>/stat from field 3 (state) on. */
+function statFields(pid: number): string[] {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // The command name (field 2) may contain spaces: count fields after its closing parenthesis.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  return (utime + stime) / ticksPerSecond();
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/** CPU seconds the process has used so far. */
+export function cpuSeconds(pid: number): number {
+  const fields = statFields(pid);
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond();
+}
+
+/**
+ * CPU seconds of the process's children that have exited and been reaped
+ * (cutime + cstime, proc(5)): the programs it runs, e.g. speech engines.
+ * A child still running is not counted until it ends.
+ */
+export function childrenCpuSeconds(pid: number): number {
+  const fields = statFields(pid);
+  return (Number(fields[13]) + Number(fields[14])) / ticksPerSecond();
 }
 
 /** Resident set size in bytes. */

@@ -3,6 +3,7 @@
  * between them (calls → notifications and dial-out, watermark announcements).
  */
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { errorMessage } from '../platform/util/error-message.js';
 import { JobService } from './analytics/jobs.js';
 import { AnalyticsView } from './analytics/view.js';
@@ -72,7 +73,8 @@ export function buildContext(o: BuildOptions): Built {
   // Late-bound: the dialler needs the engine, and the engine reports new calls to the dialler.
   const late: { dialer?: Dialer; botCaller?: BotCaller } = {};
   let phrases: Phrases | undefined;
-  const getPhrases = () => (phrases ??= loadCallerPhrases());
+  // The caller phrases live in speechDir's caller/ folder: a build elsewhere (dist-bench) names speechDir, so this follows it.
+  const getPhrases = () => (phrases ??= loadCallerPhrases(o.speechDir !== undefined ? join(o.speechDir, 'caller') : undefined));
   const calls = new CallEngine({
     onCall: (call) => {
       late.dialer?.planCall(call);

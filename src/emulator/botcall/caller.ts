@@ -158,6 +158,7 @@ export function newEntry(ids: { sessionId: string; correlationId: string }, conv
     playbacks: [],
     bargeIns: [],
     bargeInCount: 0,
+    callerTurns: [],
     dtmfSent: '',
     step: 0,
     protocolErrors: [],

@@ -17,6 +17,15 @@ export interface BargeInRecord {
   bytesFlushed: number;
 }
 
+/** The end of one caller input: what a bot's response time is measured from. */
+export interface CallerTurnRecord {
+  kind: 'say' | 'dtmf';
+  /** The phrase name, or the keys pressed. */
+  input: string;
+  /** When the frame holding the phrase's measured speech end was sent, or the step's last key. */
+  endSentAtMs: number;
+}
+
 export interface BotCallEntry {
   kind: 'bot' | 'probe';
   sessionId: string;
@@ -51,6 +60,8 @@ export interface BotCallEntry {
   /** The first 1000 barge-ins; `bargeInCount` counts them all. */
   bargeIns: BargeInRecord[];
   bargeInCount: number;
+  /** One per `say` and `dtmf` step done (the script has at most 100 steps). */
+  callerTurns: CallerTurnRecord[];
   /** Keys sent, in order, one `dtmf` message each. */
   dtmfSent: string;
   /** The caller script: index of the step running (script length when done). */

@@ -5,16 +5,21 @@
  */
 import { z } from 'zod';
 
+const when = z.union([z.literal('after-bot'), z.strictObject({ afterMs: z.number().int().min(0) })]);
 const say = z.strictObject({
   /** A caller phrase name (fixtures/speech/caller/manifest.json). */
   say: z.string().min(1),
   /** `after-bot` (default): once the bot has played something and its playout drained; `{afterMs}`: that long after the previous step. */
-  when: z.union([z.literal('after-bot'), z.strictObject({ afterMs: z.number().int().min(0) })]).optional(),
+  when: when.optional(),
   /** Speak over the bot: start `afterMs` (default botCalls.bargeInAfterMs) after its playback started. */
   bargeIn: z.literal(true).optional(),
   afterMs: z.number().int().min(0).optional(),
 });
-const dtmf = z.strictObject({ dtmf: z.string().regex(/^[0-9*#A-D]{1,32}$/, 'keys 0-9 * # A-D, at most 32') });
+const dtmf = z.strictObject({
+  dtmf: z.string().regex(/^[0-9*#A-D]{1,32}$/, 'keys 0-9 * # A-D, at most 32'),
+  /** As for `say`, but the default is at once (keys pressed right after the previous step). */
+  when: when.optional(),
+});
 const hangup = z.strictObject({ hangup: z.literal(true) });
 
 export const callerStepSchema = z.union([say, dtmf, hangup]);

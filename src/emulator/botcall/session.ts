@@ -195,6 +195,8 @@ export class ConnectorSession {
     frame.set(part);
     const onset = Math.round(r.phrase.speechStartMs * BYTES_PER_MS);
     if (r.pos <= onset && onset < r.pos + bytes) this.lastOnsetAt = this.now();
+    const end = Math.round(r.phrase.speechEndMs * BYTES_PER_MS);
+    if (r.pos <= end && end < r.pos + bytes) this.callerTurnEnded('say', r.phrase.name);
     r.pos += part.length;
     return frame;
   }
@@ -218,6 +220,7 @@ export class ConnectorSession {
       return true;
     }
     if ('dtmf' in step) {
+      if (r.phase === 'waiting' && step.when !== undefined && !this.mayStart(step.when, r, now)) return false;
       const k = r.phase === 'keys' ? r : (this.run = { phase: 'keys', keys: step.dtmf, next: 0, nextAt: now });
       // One key per message, one per frame period, as a caller pressing keys.
       if (now < k.nextAt) return false;
@@ -225,7 +228,9 @@ export class ConnectorSession {
       k.nextAt = now + this.plan.settings.frameMs;
       this.client.dtmf(digit);
       this.entry.dtmfSent += digit;
-      return k.next >= k.keys.length;
+      if (k.next < k.keys.length) return false;
+      this.callerTurnEnded('dtmf', k.keys);
+      return true;
     }
     if (r.phase === 'waiting') {
       if (!this.mayStartSaying(step, r, now)) return false;
@@ -239,9 +244,17 @@ export class ConnectorSession {
 
   private mayStartSaying(step: Extract<CallerStep, { say: string }>, r: Extract<StepRun, { phase: 'waiting' }>, now: number): boolean {
     if (step.bargeIn) return this.playout.playing && now >= this.playbackStartedAt + (step.afterMs ?? this.plan.settings.bargeInAfterMs);
-    const when = step.when ?? 'after-bot';
+    return this.mayStart(step.when ?? 'after-bot', r, now);
+  }
+
+  private mayStart(when: 'after-bot' | { afterMs: number }, r: Extract<StepRun, { phase: 'waiting' }>, now: number): boolean {
     if (when === 'after-bot') return this.botTurns > r.botTurns && !this.playout.playing;
     return now >= r.since + when.afterMs;
+  }
+
+  /** Benchmarks measure the bot's response from here (end of caller speech or keys → next playback). */
+  private callerTurnEnded(kind: 'say' | 'dtmf', input: string): void {
+    this.entry.callerTurns.push({ kind, input, endSentAtMs: this.rel(this.now()) });
   }
 
   private ping(now: number): void {

@@ -144,6 +144,20 @@ describe('AudioConnector client: caller audio', () => {
     expect(Buffer.compare(sent.subarray(0, yes.length), Buffer.from(yes))).toBe(0);
     expect(sent.subarray(yes.length).every((x) => x === 0xff)).toBe(true);
   });
+
+  it('logs when the frame holding the phrase\'s speech end was sent: what a bot\'s response time is measured from', async () => {
+    const { s, e } = await start([{ say: 'yes', when: { afterMs: 0 } }, { say: 'no', when: { afterMs: 1000 } }]);
+    run(s, 5000);
+    expect(e.step).toBe(2);
+    // Frame k of a phrase goes out (k + 1) × 200 ms after the step starts; the end is in frame ⌊end × 8 / 1600⌋.
+    const endFrame = (name: string): number => Math.floor(((phrases.get(name)?.speechEndMs ?? NaN) * 8) / 1600);
+    const yesFrames = Math.ceil((phrases.get('yes')?.audio.length ?? NaN) / 1600);
+    const noStart = 200 * yesFrames + 1000;
+    expect(e.callerTurns).toEqual([
+      { kind: 'say', input: 'yes', endSentAtMs: 200 * (endFrame('yes') + 1) },
+      { kind: 'say', input: 'no', endSentAtMs: noStart + 200 * (endFrame('no') + 1) },
+    ]);
+  });
 });
 
 describe('AudioConnector client: binary rate limit', () => {
@@ -244,6 +258,24 @@ describe('AudioConnector client: DTMF and the end', () => {
     expect(keys.map((m) => m.parameters)).toEqual([{ digit: '1' }, { digit: '2' }, { digit: '#' }]);
     expect(e.dtmfSent).toBe('12#');
     expect(e.step).toBe(1);
+    // The keys ended with the last one, sent 420 ms into the session.
+    expect(e.callerTurns).toEqual([{ kind: 'dtmf', input: '12#', endSentAtMs: 420 }]);
+  });
+
+  it('DTMF `when: after-bot` waits until the bot has played something and its playout drained', async () => {
+    const { s, e, conn } = await start([{ dtmf: '1#', when: 'after-bot' }]);
+    run(s, 1000);
+    expect(e.dtmfSent).toBe('');
+    conn.audio(new Uint8Array(1600)); // 200 ms of bot speech
+    await conn.waitFor('playback_started');
+    const playStart = clock;
+    run(s, 199, 199);
+    expect(e.dtmfSent).toBe('');
+    run(s, 1, 1); // drained: the first key goes with this pump
+    expect(e.dtmfSent).toBe('1');
+    run(s, 200);
+    expect(e.dtmfSent).toBe('1#');
+    expect(e.callerTurns).toEqual([{ kind: 'dtmf', input: '1#', endSentAtMs: playStart + 400 - 1_000_000 }]);
   });
 
   it('disconnect completed with outputVariables → close(disconnect) → closed; the variables are recorded exactly', async () => {
