@@ -123,7 +123,7 @@ function Queue({ status }: { status: IngestStatus }) {
   const q = status.queue;
   return (
     <section aria-labelledby="queue-title">
-      <h2 id="queue-title">Ingest queue (all tenants)</h2>
+      <h2 id="queue-title">Queue depth (all tenants)</h2>
       <dl className="facts">
         <dt>Waiting</dt>
         <dd>{q.ready}</dd>
