@@ -5,6 +5,8 @@
 import { useEffect, useState } from 'react';
 import { Button, Link } from 'react-aria-components';
 import type { Me } from './api.js';
+import { Events } from './Events.js';
+import { Ingest } from './Ingest.js';
 import { Tenants } from './Tenants.js';
 
 export const PAGES = [
@@ -54,7 +56,7 @@ export function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
       </header>
       <main>
         <h1>{title}</h1>
-        {page === 'tenants' ? <Tenants /> : <p>This page is not built yet.</p>}
+        {page === 'tenants' ? <Tenants /> : page === 'events' ? <Events me={me} /> : page === 'ingest' ? <Ingest me={me} /> : <p>This page is not built yet.</p>}
       </main>
     </div>
   );

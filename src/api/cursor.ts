@@ -26,3 +26,6 @@ export function decodeCursor<T extends z.ZodType>(field: string, cursor: string,
 export const conversationKey = z.tuple([z.string().max(64), z.string().max(64)]);
 /** (recorded at, conversation id, seq) of the event list. */
 export const eventKey = z.tuple([z.string().max(64), z.string().max(64), z.int().min(0)]);
+/** (last attempt, conversation id, seq, endpoint) of the webhook delivery log; also a delivery's id without the time. */
+export const deliveryKey = z.tuple([z.string().max(64), z.string().max(64), z.int().min(0), z.string().max(200)]);
+export const deliveryId = z.tuple([z.string().min(1).max(200), z.string().max(64), z.int().min(0)]);

@@ -14,3 +14,4 @@ export { STATUS_TTL_MS, SessionStatusStore, recordingStatus, type SessionStatus 
 export { TENANT_HEADER, dataActionRoute, readRoutes, registerRoutes, type ReadDeps, type RegisterOptions, type RouteSpec, type SessionAuthenticator, type SessionIdentity } from './routes.js';
 export { openApiDocument } from './openapi.js';
 export { BadRequestError, ForbiddenError, NotFoundError } from './errors.js';
+export { DEAD_LETTER_SCAN, operationsRoutes, type DeliveryLog, type IngestOperations, type OperationsDeps } from './operations.js';

@@ -210,6 +210,20 @@ export class ReadModel {
     };
   }
 
+  /** The tenant's latest imports, newest first. */
+  async recentImports(tenant: string, limit: number): Promise<{ conversationId: string; startedAt: string; endedAt: string | null; importedAt: string }[]> {
+    const rows = await this.k
+      .selectFrom('conversations')
+      .select(['conversation_id', 'conversation_start', 'conversation_end', 'imported_at'])
+      .where('tenant_id', '=', tenant)
+      .where('imported_at', 'is not', null)
+      .orderBy('imported_at', 'desc')
+      .orderBy('conversation_id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ conversationId: r.conversation_id, startedAt: r.conversation_start, endedAt: r.conversation_end, importedAt: r.imported_at as string }));
+  }
+
   async listEvents(tenant: string, q: EventListQuery): Promise<{ items: CommonEvent[]; nextCursor: string | null; hasMore: boolean }> {
     const settled = new Date(this.now() - this.settleMs).toISOString();
     let s = this.k.selectFrom('conversation_events').select(['conversation_id', 'seq', 'recorded_at', 'payload']).where('tenant_id', '=', tenant).where('recorded_at', '<=', settled);

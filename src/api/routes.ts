@@ -49,7 +49,7 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
 }
 
 /** Keeps each route's handler typed by its own schemas while the list holds them all. */
-const route = <P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(r: RouteSpec<P, Q, B, R>): RouteSpec =>
+export const route = <P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(r: RouteSpec<P, Q, B, R>): RouteSpec =>
   r as unknown as RouteSpec;
 
 export interface ReadDeps {

@@ -29,7 +29,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import { ConversationContextService, ReadModel, SessionStatusStore, TokenStore, dataActionRoute, openApiDocument, readRoutes, recordingStatus, registerRoutes } from '../api/index.js';
+import { BadRequestError, ConversationContextService, ReadModel, SessionStatusStore, TokenStore, dataActionRoute, openApiDocument, operationsRoutes, readRoutes, recordingStatus, registerRoutes, type IngestOperations } from '../api/index.js';
 import { CaptureServer, RecorderSink, SinkDropMetrics, StreamSink, type Admission, type Sink } from '../capture/index.js';
 import { Gate, type GatePolicy } from '../gate/index.js';
 import type { GenesysClient } from '../genesys/index.js';
@@ -46,7 +46,7 @@ import { CONFIG_ORIGIN, TenantCache, type ConfigOrigin, type Tenant } from '../t
 import { REST_BODY_LIMIT, botRestRoute } from '../voicebot/index.js';
 import { Directory, HeldConversations, TrackingService, isTracked, registerEventBridge, type IntakeResult } from '../tracking/index.js';
 import { VoicebotEndpoint, defaultFactories, type VoicebotFactories } from '../voicebot/index.js';
-import { WebhookDispatcher } from '../webhooks/index.js';
+import { DeliveryStore, WebhookDispatcher } from '../webhooks/index.js';
 import type { Config } from './config.js';
 import { ConnectionGuard } from './connection-guard.js';
 import { openContext, type Context } from './context.js';
@@ -278,12 +278,28 @@ function buildHttp(s: Shared, capture: CaptureServer, voicebot: VoicebotEndpoint
 }
 
 /** The read API (admin listener) and the Data Action (public listener), over the conversation model. */
-function buildApi(s: Shared, store: ConversationStore, live: LiveStore, status: SessionStatusStore) {
+function buildApi(s: Shared, store: ConversationStore, live: LiveStore, status: SessionStatusStore, ingest: IngestService | undefined) {
   const tokens = new TokenStore(s.ctx.db);
-  const routes = readRoutes({ read: new ReadModel(s.ctx.db, store, live), tokens });
+  const read = new ReadModel(s.ctx.db, store, live);
+  const routes = [...readRoutes({ read, tokens }), ...operationsRoutes({ read, deliveries: new DeliveryStore(s.ctx.db), ingest: ingest && ingestOperations(s, ingest) })];
   const dataAction = dataActionRoute(new ConversationContextService({ store, live, status, recorderEnabled: s.config.recorder.enabled }));
   const botRest = botRestRoute({ tenant: (orgId) => s.tenants.tenant(orgId), log: s.logger.child({ component: 'voicebot-rest' }) });
   return { tokens, routes, dataAction, botRest, openapi: openApiDocument([...routes, dataAction, botRest], '1.0.0') };
+}
+
+/** Ingest as the operations API drives it: what `hookline deadletters` and `hookline reconcile` do. */
+function ingestOperations(s: Shared, ingest: IngestService): IngestOperations {
+  return {
+    queue: s.queue,
+    queueName: ingest.queues.ingest,
+    reports: (orgId, limit) => ingest.reconciler.reports(orgId, limit),
+    runNow: (orgId) => {
+      const t = s.tenants.tenant(orgId);
+      // As the CLI: without these a run would find nothing and report "0 found", which reads like success.
+      if (!t?.genesys || !t.monitoredGroupId) throw new BadRequestError(`tenant ${orgId} needs Genesys credentials and a monitored group to reconcile (hookline tenant set)`);
+      return ingest.reconcileNow(orgId);
+    },
+  };
 }
 
 /** The operator console on the admin listener: users, sessions, the tenants it lists, the built app. */
@@ -339,7 +355,7 @@ async function compose(ctx: Context, config: Config, overrides: ServerOverrides,
   if (ingest) tracking.onLeaderEvent(ingest.onLeaderEvent);
   const voicebot = buildVoicebot(s, guard);
   const http = buildHttp(s, capture, voicebot, guard);
-  const api = status ? buildApi(s, store, live, status) : undefined;
+  const api = status ? buildApi(s, store, live, status, ingest) : undefined;
   // The Data Action is called by Genesys from the cloud: it must be on the public port (docs/data-actions.md).
   if (api) registerRoutes(http.app, [api.dataAction], { tokens: api.tokens, bodyLimit: 1024 });
   // The REST channel for Data Actions, public for the same reason (docs/voicebot-bots.md).

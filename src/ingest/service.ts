@@ -155,6 +155,13 @@ export class IngestService {
     return this.reconciler.run(orgId, from, to, trigger);
   }
 
+  /** "Run now" (console, API): the nightly run's window — the last 24 h plus the overlap — ending now. */
+  reconcileNow(orgId: string): Promise<ReconcileReport> {
+    const to = new Date();
+    const from = new Date(to.getTime() - 24 * 3600_000 - this.d.config.ingest.reconcileOverlapMinutes * 60_000);
+    return this.reconcile(orgId, from, to, 'manual');
+  }
+
   nextReconcile(orgId: string): Date | null {
     return this.scheduler.next(orgId);
   }

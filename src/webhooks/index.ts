@@ -4,7 +4,7 @@
  * with retries and a delivery log (docs/webhooks.md).
  */
 export { WebhookDispatcher, type TenantSource, type WebhookDispatcherOptions } from './dispatcher.js';
-export { DeliveryStore, type DeliveryFilter, type StreamKey } from './store.js';
+export { DeliveryStore, type DeliveryFilter, type DeliveryPosition, type StreamKey } from './store.js';
 export { matchesEvent } from './filter.js';
 export { signature, signedHeaders, webhookId } from './signature.js';
 export { USER_AGENT, realTimers, type Timers } from './sender.js';

@@ -51,6 +51,14 @@ export interface DeliveryFilter {
   since?: string | undefined;
 }
 
+/** Where a page of the log ended, in its order (last attempt newest first, then conversation, seq, endpoint). */
+export interface DeliveryPosition {
+  lastAttemptAt: string;
+  conversationId: string;
+  seq: number;
+  endpoint: string;
+}
+
 export const MAX_ERROR_CHARS = 500;
 
 export class DeliveryStore {
@@ -195,8 +203,19 @@ export class DeliveryStore {
       .execute();
   }
 
-  async list(f: DeliveryFilter, limit: number): Promise<WebhookDeliveriesTable[]> {
-    return this.filtered(this.k.selectFrom('webhook_deliveries').selectAll(), f).orderBy('last_attempt_at', 'desc').orderBy('conversation_id').orderBy('seq').limit(limit).execute();
+  /** Newest attempt first (every logged row has one: `record` sets it); `after` continues from a page's last row. */
+  async list(f: DeliveryFilter, limit: number, after?: DeliveryPosition): Promise<WebhookDeliveriesTable[]> {
+    let q = this.filtered(this.k.selectFrom('webhook_deliveries').selectAll(), f);
+    if (after) {
+      const { lastAttemptAt: at, conversationId: c, seq, endpoint: e } = after;
+      q = q.where((eb) =>
+        eb.or([
+          eb('last_attempt_at', '<', at),
+          eb.and([eb('last_attempt_at', '=', at), eb.or([eb('conversation_id', '>', c), eb.and([eb('conversation_id', '=', c), eb.or([eb('seq', '>', seq), eb.and([eb('seq', '=', seq), eb('endpoint', '>', e)])])])])]),
+        ]),
+      );
+    }
+    return q.orderBy('last_attempt_at', 'desc').orderBy('conversation_id').orderBy('seq').orderBy('endpoint').limit(limit).execute();
   }
 
   /**

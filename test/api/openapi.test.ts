@@ -10,7 +10,7 @@ import formats from 'ajv-formats';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { conversationListQuery } from '../../src/api/schemas.js';
-import { ConversationContextService, SessionStatusStore, dataActionRoute, openApiDocument, readRoutes, type RouteSpec } from '../../src/api/index.js';
+import { ConversationContextService, SessionStatusStore, dataActionRoute, openApiDocument, operationsRoutes, readRoutes, type RouteSpec } from '../../src/api/index.js';
 import { openAppDatabase } from '../../src/app/database.js';
 import { createLogger } from '../../src/platform/logging/index.js';
 import { MemoryState } from '../../src/platform/state/index.js';
@@ -22,7 +22,7 @@ afterAll(() => tmp.cleanup());
 
 // The document needs the routes' shapes only: no handler runs here.
 const unused = undefined as never;
-const routes = (): RouteSpec[] => [...readRoutes({ read: unused, tokens: unused }), dataActionRoute(unused)];
+const routes = (): RouteSpec[] => [...readRoutes({ read: unused, tokens: unused }), ...operationsRoutes({ read: unused, deliveries: unused }), dataActionRoute(unused)];
 
 type Doc = { openapi: string; paths: Record<string, Record<string, { parameters: { name: string; in: string; required: boolean; schema: object }[]; responses: Record<string, { content: { 'application/json': { schema: object } } }>; requestBody?: unknown }>> };
 const doc = (r = routes()) => openApiDocument(r, '1.0.0') as unknown as Doc;
@@ -42,7 +42,19 @@ describe('OpenAPI document', () => {
       expect(op.responses['200']?.content['application/json'].schema).toBeTypeOf('object');
       expect(Boolean(op.requestBody)).toBe(r.body !== undefined);
     }
-    expect(Object.keys(d.paths).sort()).toEqual(['/api/v1/actions/{tenant}/conversation-context', '/api/v1/conversations', '/api/v1/conversations/{id}', '/api/v1/events', '/api/v1/tokens']);
+    expect(Object.keys(d.paths).sort()).toEqual([
+      '/api/v1/actions/{tenant}/conversation-context',
+      '/api/v1/conversations',
+      '/api/v1/conversations/{id}',
+      '/api/v1/events',
+      '/api/v1/ingest/dead-letters/{id}/retry',
+      '/api/v1/ingest/reconcile',
+      '/api/v1/ingest/reconciliations',
+      '/api/v1/ingest/status',
+      '/api/v1/tokens',
+      '/api/v1/webhooks/deliveries',
+      '/api/v1/webhooks/deliveries/{id}/redeliver',
+    ]);
     // Every schema in it compiles as JSON Schema 2020-12 (the dialect of OpenAPI 3.1).
     const ajv = new Ajv2020({ strict: false });
     formats.default(ajv);

@@ -40,10 +40,11 @@ export interface ConsoleServer {
   stop(): Promise<void>;
 }
 
-export async function startConsoleServer(): Promise<ConsoleServer> {
+/** `overrides`: configuration merged over the test server's; `tenant`: merged into its first tenant. */
+export async function startConsoleServer(overrides: Record<string, unknown> = {}, tenant: Record<string, unknown> = {}): Promise<ConsoleServer> {
   const app = await buildConsoleApp();
   try {
-    const t = await startTestServer({}, { consoleAssets: app.dir });
+    const t = await startTestServer(overrides, { consoleAssets: app.dir, tenant });
     const base = t.server.metrics?.baseUrl;
     if (!base) throw new Error('the admin listener is not running');
     return {

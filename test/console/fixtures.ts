@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { ReadModel, TokenStore, readRoutes, registerRoutes } from '../../src/api/index.js';
+import { ReadModel, TokenStore, readRoutes, registerRoutes, type RouteSpec } from '../../src/api/index.js';
 import { openAppDatabase } from '../../src/app/database.js';
 import { consoleSchema, apiSessionAuthenticator, registerConsoleRoutes, SessionStore, UserStore, type TenantSummary } from '../../src/console/index.js';
 import { ConversationStore, LiveStore } from '../../src/conversations/index.js';
@@ -24,7 +24,8 @@ export interface ConsoleApp {
   close(): Promise<void>;
 }
 
-export async function consoleApp(config: Record<string, unknown> = {}, loopback = true): Promise<ConsoleApp> {
+/** `routes`: more read-API routes to serve beside the read routes (built over the app's database and read model). */
+export async function consoleApp(config: Record<string, unknown> = {}, loopback = true, routes: (db: Db, read: ReadModel) => RouteSpec[] | Promise<RouteSpec[]> = () => []): Promise<ConsoleApp> {
   const tmp = tempDir('hookline-console-');
   const db = await openAppDatabase(`sqlite:${tmp.dir}/c.db`);
   const clock = { now: Date.UTC(2026, 0, 1) };
@@ -41,7 +42,7 @@ export async function consoleApp(config: Record<string, unknown> = {}, loopback 
   registerConsoleRoutes(app, deps);
   const tokens = new TokenStore(db);
   const read = new ReadModel(db, new ConversationStore(db), new LiveStore(db), { eventsSettleMs: 0 });
-  registerRoutes(app, readRoutes({ read, tokens }), { tokens, sessions: apiSessionAuthenticator(deps) });
+  registerRoutes(app, [...readRoutes({ read, tokens }), ...(await routes(db, read))], { tokens, sessions: apiSessionAuthenticator(deps) });
   await app.ready();
   return {
     app,

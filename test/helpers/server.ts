@@ -39,7 +39,7 @@ function merge(a: Tree, b: Tree): Tree {
 }
 
 /** `admission`, `sinks` and `consoleAssets` reach the AudioHook endpoint through the server's constructor (see ServerOverrides). */
-export type TestServerOptions = { log?: Logger } & Pick<ServerOverrides, 'admission' | 'sinks' | 'consoleAssets'>;
+export type TestServerOptions = { log?: Logger; /** Merged into the first tenant's settings (e.g. its webhooks). */ tenant?: Tree } & Pick<ServerOverrides, 'admission' | 'sinks' | 'consoleAssets'>;
 
 export async function startTestServer(overrides: Tree = {}, o: TestServerOptions = {}): Promise<TestServer> {
   const t = tempDir('hookline-srv-');
@@ -59,7 +59,7 @@ export async function startTestServer(overrides: Tree = {}, o: TestServerOptions
     logging: { level: process.env.TEST_LOG_LEVEL ?? 'silent' },
     audiohook: { signature: { failureDelayMs: 150 }, closeGraceSeconds: 2 },
     tenants: [
-      { orgId, name: 'Test Org', apiKeys: [{ key: apiKey, secret }, { key: unsignedKey, unsigned: true }] },
+      { orgId, name: 'Test Org', apiKeys: [{ key: apiKey, secret }, { key: unsignedKey, unsigned: true }], ...o.tenant },
       { orgId: otherOrgId, name: 'Other Org', apiKeys: [{ key: otherKey, secret }] },
     ],
   };
