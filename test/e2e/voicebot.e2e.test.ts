@@ -85,6 +85,8 @@ beforeAll(async () => {
     agents: 2,
     monitored: 1,
     receiver: false,
+    // Room for the 50 concurrent calls below (the per-tenant default is 25).
+    server: { voicebot: { maxSessionsPerTenant: 60 } },
     tenant: {
       voicebot: {
         bots: [
