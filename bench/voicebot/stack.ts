@@ -67,7 +67,8 @@ export async function startVoicebotStack(cpu: number | undefined): Promise<Voice
     const key = { apiKey: `bench-${randomBytes(8).toString('hex')}`, secret: randomBytes(32).toString('base64') };
     // No Genesys credentials: the tenant only answers AudioConnector sessions (no tracking load in the figures).
     const tenant = { orgId: org.orgId, name: 'Voicebot bench', apiKeys: [{ key: key.apiKey, secret: key.secret }], voicebot: voicebot() };
-    hookline = await startHookline({ cpu, config: { tenants: [tenant] } });
+    // The session caps (voicebot.maxSessions, maxSessionsPerTenant) are what is measured here, not a limit to hit.
+    hookline = await startHookline({ cpu, config: { tenants: [tenant], voicebot: { maxSessions: 10_000, maxSessionsPerTenant: 10_000 } } });
     const integrationId = await install(emu, org, hookline, key);
     const h = hookline;
     return {
