@@ -111,7 +111,13 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(connectorOverrides: Record<string, unknown> = {}, withFactories = true, endpointOverrides: Partial<VoicebotEndpointDeps> = {}): Promise<Harness> {
+/** `adapt` replaces some of the fake factories with real ones (e.g. a real engine against a local server). */
+export async function startHarness(
+  connectorOverrides: Record<string, unknown> = {},
+  withFactories = true,
+  endpointOverrides: Partial<VoicebotEndpointDeps> = {},
+  adapt: (f: VoicebotFactories) => VoicebotFactories = (f) => f,
+): Promise<Harness> {
   const orgId = randomUUID();
   const apiKey = `key-${randomBytes(6).toString('hex')}`;
   const secret = randomBytes(32).toString('base64');
@@ -129,7 +135,7 @@ export async function startHarness(connectorOverrides: Record<string, unknown> =
     registry,
     credentials: { lookup: (k) => (k === apiKey ? cred : undefined), ready: true },
     tenant: (o) => (o === orgId ? tenant : undefined),
-    factories: withFactories ? fakes.factories() : undefined,
+    factories: withFactories ? adapt(fakes.factories()) : undefined,
     ...endpointOverrides,
   });
   const server: Server = createServer((_req, res) => res.writeHead(404).end());
@@ -236,9 +242,9 @@ export class TestClient {
     });
   }
 
-  audio(bytes = 1600): void {
+  audio(bytes = 1600, fill = 0xff): void {
     this.sentBytes += bytes;
-    this.ws?.send(Buffer.alloc(bytes, 0xff));
+    this.ws?.send(Buffer.alloc(bytes, fill));
   }
 
   texts(type?: string) {
