@@ -31,9 +31,11 @@ describe('logger redaction', () => {
       },
     });
     const log = createLogger({ level: 'info' }, sink);
-    log.info({ clientSecret: 'S1', tenant: { genesys: { clientSecret: 'S2' } }, headers: { 'x-api-key': 'K1', authorization: 'Bearer T' }, token: 'T2' }, 'hello');
+    // Values no timestamp can contain: 'T2' alone matched the ISO time after 20:00 UTC ("…T20:12…").
+    const secrets = { s1: 'secret-one-Q', s2: 'secret-two-Q', k1: 'api-key-one-Q', bearer: 'Bearer token-one-Q', t2: 'token-two-Q' };
+    log.info({ clientSecret: secrets.s1, tenant: { genesys: { clientSecret: secrets.s2 } }, headers: { 'x-api-key': secrets.k1, authorization: secrets.bearer }, token: secrets.t2 }, 'hello');
     const text = lines.join('');
-    for (const s of ['S1', 'S2', 'K1', 'Bearer T', 'T2']) expect(text).not.toContain(s);
+    for (const s of Object.values(secrets)) expect(text).not.toContain(s);
     expect(text).toContain('[redacted]');
   });
 });
