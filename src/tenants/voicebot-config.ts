@@ -70,6 +70,11 @@ export const connectorSchema = z
     tts: ttsSchema.default({ engine: 'espeak-ng', voice: 'en-us', wordsPerMinute: 165 }),
     realtime: realtimeSchema.optional(),
     language: z.string().default('en-US'),
+    /**
+     * The event a bot gets after `timeouts.silenceMs` of caller silence (like Rasa's `/silence_timeout`
+     * intent): a Rasa bot maps it to an intent, an HTTP bot gets it as `event`.
+     */
+    silenceEvent: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1–64 letters, digits or _ . : -').default('silence_timeout'),
     /** Spoken when the bot is down or slow, before the session ends with action=handover. */
     fallbackText: z.string().min(1).max(500).default("Sorry, I can't help with that right now. Let me transfer you."),
     /** `handover`: disconnect completed with action=handover (Architect's success path routes on it); `error`: disconnect error (failure path). */
@@ -78,7 +83,7 @@ export const connectorSchema = z
       .strictObject({
         /** Longest wait for one bot turn. */
         botMs: z.number().int().min(100).max(60_000).default(5000),
-        /** Caller silence after our audio finished playing before the bot gets `silence_timeout` (0 = off). */
+        /** Caller silence after our audio finished playing before the bot gets `silenceEvent` (0 = off). */
         silenceMs: z.number().int().min(0).max(120_000).default(8000),
         /** Longest bot session. */
         maxCallSeconds: z.number().int().min(10).max(7200).default(900),

@@ -536,7 +536,7 @@ export class VoicebotSession {
     this.silenceTimer = setTimeout(() => {
       this.silenceTimer = undefined;
       this.turnResponse('no_input');
-      this.ask((signal) => this.conversation!.send({ type: 'event', name: 'silence_timeout' }, signal));
+      this.ask((signal) => this.conversation!.send({ type: 'event', name: this.p.connector.silenceEvent }, signal));
     }, ms);
   }
 

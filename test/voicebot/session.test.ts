@@ -216,6 +216,18 @@ describe('voice-bot session', () => {
     expect(h.fakes.inputs).toEqual([{ type: 'event', name: 'silence_timeout' }]);
   });
 
+  it('the silence event is the connector’s to name (a bot with its own no-input intent)', async () => {
+    h = await startHarness({ silenceEvent: 'no_input', timeouts: { botMs: 1000, silenceMs: 100, endDrainMs: 5000 } });
+    h.fakes.bot = async (input) => (input === 'start' ? { replies: ['hello'] } : { replies: [] });
+    const c = h.client();
+    await openCall(c);
+    await c.until(() => c.audioBytes() === 4000, 2000, 'greeting');
+    c.send('playback_completed', {});
+    await c.until(() => h.fakes.inputs.length === 1, 3000, 'silence event');
+    expect(h.fakes.inputs).toEqual([{ type: 'event', name: 'no_input' }]);
+    expect(c.texts('event').map((e) => e.parameters)).toEqual([{ entities: [{ type: 'bot_turn_response', data: { disposition: 'no_input' } }] }]);
+  });
+
   it('close gets closed at once and lets go of the bot', async () => {
     h = await startHarness();
     const c = h.client();
