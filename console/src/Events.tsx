@@ -6,22 +6,13 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Button, Cell, Column, Row, Table, TableBody, TableHeader } from 'react-aria-components';
 import { api, type Delivery, type Me } from './api.js';
-import { TenantPicker, message, useTenants, when } from './TenantPicker.js';
+import { PerTenant, message, when, type TenantView } from './TenantPicker.js';
 
 export function Events({ me }: { me: Me }) {
-  const { tenants, error, tenant, choose } = useTenants();
-  if (error) return <p role="alert">Could not load your tenants: {error}</p>;
-  if (!tenants) return <p role="status">Loading…</p>;
-  if (!tenant) return <p>You have no role on any tenant.</p>;
-  return (
-    <>
-      <TenantPicker tenants={tenants} tenant={tenant} choose={choose} />
-      <Deliveries key={tenant.orgId} tenant={tenant.orgId} admin={tenant.role === 'admin'} csrf={me.csrfToken} />
-    </>
-  );
+  return <PerTenant me={me} view={(v) => <Deliveries {...v} />} />;
 }
 
-function Deliveries({ tenant, admin, csrf }: { tenant: string; admin: boolean; csrf: string }) {
+function Deliveries({ tenant, admin, csrf }: TenantView) {
   const [rows, setRows] = useState<Delivery[] | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [notice, setNotice] = useState('');

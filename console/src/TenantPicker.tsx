@@ -1,7 +1,7 @@
 /** The tenant a page shows: the user's tenants (console API), the first chosen until the user picks another. */
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useState, type ReactNode } from 'react';
 import { Button, Label, ListBox, ListBoxItem, Popover, Select, SelectValue } from 'react-aria-components';
-import { api, type TenantRow } from './api.js';
+import { api, type Me, type TenantRow } from './api.js';
 
 export function useTenants(): { tenants: TenantRow[] | undefined; error: string | undefined; tenant: TenantRow | undefined; choose: (orgId: string) => void } {
   const [tenants, setTenants] = useState<TenantRow[] | undefined>();
@@ -36,3 +36,27 @@ export function TenantPicker({ tenants, tenant, choose }: { tenants: TenantRow[]
 export const when = (iso: string | null): string => (iso ? new Date(iso).toLocaleString() : '—');
 
 export const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** What a tenant-scoped page gets: the tenant chosen, whether the user may act there, and the CSRF token. */
+export interface TenantView {
+  tenant: string;
+  admin: boolean;
+  csrf: string;
+}
+
+/**
+ * A page over one of the user's tenants: loads them, shows the picker, and renders `view` for the one
+ * chosen (keyed by it, so switching tenants starts the view afresh). Every tenant-scoped page is one of these.
+ */
+export function PerTenant({ me, view }: { me: Me; view: (v: TenantView) => ReactNode }) {
+  const { tenants, error, tenant, choose } = useTenants();
+  if (error) return <p role="alert">Could not load your tenants: {error}</p>;
+  if (!tenants) return <p role="status">Loading…</p>;
+  if (!tenant) return <p>You have no role on any tenant.</p>;
+  return (
+    <>
+      <TenantPicker tenants={tenants} tenant={tenant} choose={choose} />
+      <Fragment key={tenant.orgId}>{view({ tenant: tenant.orgId, admin: tenant.role === 'admin', csrf: me.csrfToken })}</Fragment>
+    </>
+  );
+}
