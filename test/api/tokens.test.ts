@@ -4,23 +4,12 @@
  * at most once a minute.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TokenStore } from '../../src/api/index.js';
 import { allTables, openAppDatabase } from '../../src/app/database.js';
-import { dropPgSchema, pgUrlWithFreshSchema } from '../helpers/services.js';
-import { tempDir } from '../helpers/tmp.js';
+import { bothDatabases } from '../helpers/databases.js';
 
-const tmp = tempDir();
-const pg = pgUrlWithFreshSchema();
-afterAll(async () => {
-  tmp.cleanup();
-  await dropPgSchema(pg.schema);
-});
-
-describe.each([
-  ['sqlite', () => `sqlite:${tmp.dir}/tokens.db`],
-  ['postgres', () => pg.url],
-])('API tokens on %s', (_name, url) => {
+describe.each(bothDatabases('tokens.db'))('API tokens on %s', (_name, url) => {
   it('stores only the SHA-256 of the token and a masked hint', async () => {
     const db = await openAppDatabase(url());
     try {

@@ -4,22 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAppDatabase, allTables } from '../../src/app/database.js';
 import { SessionStore, TOUCH_RESOLUTION_MS } from '../../src/console/index.js';
 import type { Db } from '../../src/platform/db/index.js';
-import { dropPgSchema, pgUrlWithFreshSchema } from '../helpers/services.js';
-import { tempDir } from '../helpers/tmp.js';
+import { bothDatabases } from '../helpers/databases.js';
 
 const MIN = 60_000;
 
-const tmp = tempDir();
-const pg = pgUrlWithFreshSchema();
-afterAll(async () => {
-  tmp.cleanup();
-  await dropPgSchema(pg.schema);
-});
-
-describe.each([
-  ['sqlite', () => `sqlite:${tmp.dir}/s.db`],
-  ['postgres', () => pg.url],
-])('console sessions on %s', (_name, url) => {
+describe.each(bothDatabases('s.db'))('console sessions on %s', (_name, url) => {
   let db: Db;
   let now = Date.UTC(2026, 0, 1);
   let store: SessionStore;

@@ -8,21 +8,10 @@ import { openAppDatabase } from '../../src/app/database.js';
 import { UserError, UserStore, normalizeUsername, parseRole, PasswordError } from '../../src/console/index.js';
 import * as password from '../../src/console/password.js';
 import type { Db } from '../../src/platform/db/index.js';
-import { dropPgSchema, pgUrlWithFreshSchema } from '../helpers/services.js';
-import { tempDir } from '../helpers/tmp.js';
+import { bothDatabases } from '../helpers/databases.js';
 import { FAST_SCRYPT } from './fixtures.js';
 
-const tmp = tempDir();
-const pg = pgUrlWithFreshSchema();
-afterAll(async () => {
-  tmp.cleanup();
-  await dropPgSchema(pg.schema);
-});
-
-describe.each([
-  ['sqlite', () => `sqlite:${tmp.dir}/u.db`],
-  ['postgres', () => pg.url],
-])('console users on %s', (_name, url) => {
+describe.each(bothDatabases('u.db'))('console users on %s', (_name, url) => {
   let db: Db;
   let users: UserStore;
   beforeAll(async () => {
