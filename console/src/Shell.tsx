@@ -2,23 +2,26 @@
  * The frame every page sits in: the page list (issue 13's pages; those not
  * built yet say so), who is logged in, and logout.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { Button, Link } from 'react-aria-components';
 import type { Me } from './api.js';
 import { Events } from './Events.js';
 import { Ingest } from './Ingest.js';
 import { Tenants } from './Tenants.js';
 
-export const PAGES = [
-  { id: 'tenants', title: 'Tenants' },
+type PageView = (props: { me: Me }) => ReactNode;
+
+/** Each page: its hash id, its title, and its view (undefined: not built yet). One line per page. */
+export const PAGES: readonly { id: string; title: string; view?: PageView }[] = [
+  { id: 'tenants', title: 'Tenants', view: () => <Tenants /> },
   { id: 'live', title: 'Live' },
   { id: 'notifications', title: 'Notifications' },
-  { id: 'ingest', title: 'Ingest' },
+  { id: 'ingest', title: 'Ingest', view: ({ me }) => <Ingest me={me} /> },
   { id: 'conversations', title: 'Conversations' },
-  { id: 'events', title: 'Events' },
-] as const;
+  { id: 'events', title: 'Events', view: ({ me }) => <Events me={me} /> },
+];
 
-type PageId = (typeof PAGES)[number]['id'];
+type PageId = string;
 
 function currentPage(): PageId {
   const id = window.location.hash.replace(/^#\//, '');
@@ -32,7 +35,8 @@ export function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
-  const title = PAGES.find((p) => p.id === page)?.title ?? '';
+  const current = PAGES.find((p) => p.id === page);
+  const title = current?.title ?? '';
   useEffect(() => {
     document.title = `${title} · Hookline console`;
   }, [title]);
@@ -56,7 +60,7 @@ export function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
       </header>
       <main>
         <h1>{title}</h1>
-        {page === 'tenants' ? <Tenants /> : page === 'events' ? <Events me={me} /> : page === 'ingest' ? <Ingest me={me} /> : <p>This page is not built yet.</p>}
+        {current?.view ? current.view({ me }) : <p>This page is not built yet.</p>}
       </main>
     </div>
   );

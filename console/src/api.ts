@@ -23,7 +23,10 @@ export class HttpError extends Error {
   }
 }
 
-async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, csrf?: string): Promise<T> {
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** A console API call (/console/api/…). Page modules add their own calls with this and `v1`, in a file of their own. */
+export async function call<T>(method: Method, path: string, body?: unknown, csrf?: string): Promise<T> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (csrf) headers['x-csrf-token'] = csrf;
@@ -76,11 +79,16 @@ export interface ReconcileReport {
   error: string | null;
 }
 
-/** The documented read API (/api/v1, see its openapi.json) with the session cookie: the tenant named in the query. */
-async function v1<T>(method: 'GET' | 'POST', path: string, tenant: string, csrf?: string, query: Record<string, string> = {}): Promise<T> {
+/**
+ * The documented API (/api/v1, see its openapi.json) with the session cookie: the tenant named in the
+ * query; `body` sent as JSON. A 204 answers undefined.
+ */
+export async function v1<T>(method: Method, path: string, tenant: string, csrf?: string, query: Record<string, string> = {}, body?: unknown): Promise<T> {
   const qs = new URLSearchParams({ tenant, ...query });
   const headers: Record<string, string> = csrf ? { 'x-csrf-token': csrf } : {};
-  const res = await fetch(`/api/v1/${path}?${qs.toString()}`, { method, headers, credentials: 'same-origin' });
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`/api/v1/${path}?${qs.toString()}`, { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  if (res.status === 204) return undefined as T;
   const json = (await res.json().catch(() => ({}))) as { error?: string };
   if (!res.ok) throw new HttpError(res.status, json.error ?? `HTTP ${res.status}`);
   return json as T;

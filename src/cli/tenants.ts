@@ -1,8 +1,8 @@
 /**
  * `hookline tenant add|list|remove` and `hookline apikey add|list|remove`.
  */
-import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
+import { freshApiKey } from '../tenants/index.js';
 import { mask, print, table, withContext } from './common.js';
 import { addSettingOptions, applySettings, registerTenantSettings, requireGateSettings } from './tenant-settings.js';
 
@@ -57,8 +57,9 @@ export function registerTenantCommands(program: Command): void {
     .option('--label <text>', 'a note')
     .action(async (o: { orgId: string; key?: string; secret?: string; unsigned?: boolean; label?: string }, cmd: Command) => {
       await withContext(cmd, async (ctx) => {
-        const key = o.key ?? randomBytes(24).toString('base64url');
-        const secret = o.secret ?? (o.unsigned ? undefined : randomBytes(32).toString('base64'));
+        const fresh = freshApiKey();
+        const key = o.key ?? fresh.apiKey;
+        const secret = o.secret ?? (o.unsigned ? undefined : fresh.secret);
         await ctx.tenants.addApiKey({ orgId: o.orgId, apiKey: key, secret, unsigned: o.unsigned === true, label: o.label }, 'cli');
         process.stdout.write(`API key:       ${key}\nClient secret: ${secret ?? '(none: unsigned requests accepted)'}\n`);
         process.stdout.write('Enter both on the Genesys AudioHook integration\'s Credentials tab. The secret is not shown again.\n');

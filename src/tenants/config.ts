@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from '../protocol/events/index.js';
 import { base64 } from '../platform/config/index.js';
+import { guidanceSchema } from './guidance-config.js';
 import { voicebotSchema } from './voicebot-config.js';
 
 /** Stored and compared lower-case: Genesys sends either case, lookups are exact. */
@@ -129,6 +130,8 @@ export const tenantSchema = z.strictObject({
   notifications: notificationsSchema.default({ source: 'websocket' }),
   /** The voice-bot bridge (AudioConnector connectors, bots, the Data Action REST channel); absent: none. */
   voicebot: voicebotSchema.optional(),
+  /** Real-time guidance and analysis (docs/guidance.md); absent: calls are not analysed. */
+  guidance: guidanceSchema.optional(),
   reconcile: z
     .strictObject({ cron: z.string().default('0 2 * * *'), timezone: z.string().default('UTC'), enabled: z.boolean().default(true) })
     .default({ cron: '0 2 * * *', timezone: 'UTC', enabled: true }),

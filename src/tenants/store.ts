@@ -2,7 +2,7 @@
  * Tenants and their AudioHook API keys, in the database. Secrets are encrypted
  * with the master key before they are written and decrypted only on read.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Db } from '../platform/db/index.js';
@@ -48,6 +48,15 @@ export interface NewApiKey {
 }
 
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
+
+/**
+ * A new AudioHook API key and client secret, as the CLI, the console and the install wizard
+ * issue them: a 24-byte base64url key and a 32-byte base64 secret (Genesys's AudioHook
+ * integration takes the secret as base64).
+ */
+export function freshApiKey(): { apiKey: string; secret: string } {
+  return { apiKey: randomBytes(24).toString('base64url'), secret: randomBytes(32).toString('base64') };
+}
 
 /** The secret to store, or undefined for an explicitly unsigned key. */
 function checkSecret(k: NewApiKey): string | undefined {
