@@ -88,6 +88,20 @@ const updateChange = z.discriminatedUnion('change', [
 
 export const conversationUpdated = z.intersection(z.object({ ...base, type: z.literal('conversation.updated') }), updateChange);
 
+/** A guidance rule fired on a live or analysed call (docs/guidance.md); offsets are on the AudioHook stream timeline. */
+export const guidanceTriggered = z.object({
+  ...base,
+  type: z.literal('guidance.triggered'),
+  rule: z.string().describe('The rule\'s name, as the tenant configured it'),
+  kind: z.enum(['phrase', 'silence', 'overtalk', 'talk-ratio', 'level-rising']),
+  party: z.enum(['customer', 'agent']).optional().describe('Whose speech the evidence is; absent for silence and overtalk'),
+  startMs: z.number().min(0).describe('Where the evidence starts, milliseconds on the call\'s audio stream timeline'),
+  endMs: z.number().min(0).describe('Where the evidence ends (the rule fires within 1 s of it)'),
+  evidence: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).describe('Bounded values that explain the firing: the phrase heard, the silence\'s length, the ratio …'),
+  agent: z.object({ userId: z.string(), name: z.string().optional() }).optional().describe('The monitored agent on the call when the rule fired'),
+  source: z.enum(['live', 'post-call']).describe('Live analysis of the admitted audio, or the post-call analysis of the imported recording'),
+});
+
 export const EVENT_SCHEMAS = {
   'conversation.created': conversationCreated,
   'participant.added': participantAdded,
@@ -97,6 +111,7 @@ export const EVENT_SCHEMAS = {
   'conversation.ended': conversationEnded,
   'conversation.imported': conversationImported,
   'conversation.updated': conversationUpdated,
+  'guidance.triggered': guidanceTriggered,
 } as const satisfies Record<EventType, z.ZodType>;
 
 export { EVENT_TYPES, type EventType };

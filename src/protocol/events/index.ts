@@ -14,6 +14,7 @@ export const EVENT_TYPES = [
   'conversation.ended',
   'conversation.imported',
   'conversation.updated',
+  'guidance.triggered',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

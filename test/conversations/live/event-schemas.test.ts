@@ -47,7 +47,33 @@ describe('event JSON Schemas', () => {
         seen.add(e.type);
       }
     }
-    expect([...seen].sort()).toEqual([...EVENT_TYPES].sort());
+    // guidance.triggered comes from the analysis, not from the conversation's snapshots.
+    expect([...seen].sort()).toEqual(EVENT_TYPES.filter((t) => t !== 'guidance.triggered').sort());
+  });
+
+  it('a guidance.triggered event is valid against its published schema, and one without its offsets is not', () => {
+    const ajv = new Ajv2020({ strict: false });
+    formats.default(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(file('guidance.triggered'), 'utf8')) as object);
+    const ok = {
+      version: 1,
+      tenant: 'org',
+      conversationId: 'c',
+      seq: 7,
+      occurredAt: '2024-05-01T10:00:00.000Z',
+      type: 'guidance.triggered',
+      rule: 'cancel-intent',
+      kind: 'phrase',
+      party: 'customer',
+      startMs: 12_400,
+      endMs: 13_900,
+      evidence: { phrase: 'cancel my contract', confidence: 0.8 },
+      agent: { userId: 'u' },
+      source: 'live',
+    };
+    expect(validate(ok), ajv.errorsText(validate.errors)).toBe(true);
+    expect(validate({ ...ok, startMs: undefined })).toBe(false);
+    expect(validate({ ...ok, kind: 'mood' })).toBe(false);
   });
 
   it('a schema rejects an event of another type or without its sequence number', () => {
