@@ -3,4 +3,19 @@
  * metrics, phrase spotting, transcripts back to Genesys, guidance rules and
  * the post-call analysis worker.
  */
-export type { Finding, FindingSink, GuidanceRule, Party, PhraseHit, Span, TranscriptResult } from './types.js';
+export type {
+  AcousticMetrics,
+  ChannelLayout,
+  Finding,
+  FindingSink,
+  GuidanceRule,
+  Party,
+  PartyMetrics,
+  PhraseHit,
+  Span,
+  SpeechAnalyzer,
+  SpeechAnalyzerFactory,
+  SpeechCall,
+  SpeechOutput,
+  TranscriptResult,
+} from './types.js';

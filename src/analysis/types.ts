@@ -48,3 +48,67 @@ export interface Finding extends Span {
 export interface FindingSink {
   fire(tenant: string, conversationId: string, finding: Finding): void;
 }
+
+/** One party's acoustic figures over a call (or over what was analysed so far). */
+export interface PartyMetrics {
+  /** Time this party was speaking (voice activity, short pauses inside an utterance included). */
+  talkMs: number;
+  /** talkMs over both parties' talkMs (0 when nobody spoke). */
+  talkRatio: number;
+  /** Utterances started while the other party was speaking. */
+  interruptions: number;
+  utterances: number;
+  /** Speaking-rate proxy: syllable-like energy peaks per second of talk. */
+  syllablesPerSecond: number;
+  /** Mean RMS level of this party's speech, dBFS (LEVEL_FLOOR_DB when silent). */
+  speechLevelDb: number;
+  peakDb: number;
+  /** Samples at or next to full scale. */
+  clippedSamples: number;
+}
+
+/** The acoustic analysis of a call: the same shape live (at any moment) and post-call. */
+export interface AcousticMetrics {
+  /** Audio analysed, ms on the stream timeline. */
+  durationMs: number;
+  parties: Partial<Record<Party, PartyMetrics>>;
+  /** Neither party speaking: total and the longest single stretch. */
+  silenceMs: number;
+  longestSilenceMs: number;
+  /** Both parties speaking at once. */
+  overtalkMs: number;
+}
+
+/** The channels of a call's audio in frame order: AudioHook stereo is [external, internal] = [customer, agent]. */
+export type ChannelLayout = readonly Party[];
+
+/** What a speech analyzer is opened with for one call. */
+export interface SpeechCall {
+  tenant: string;
+  conversationId: string;
+  channels: ChannelLayout;
+  language?: string | undefined;
+  /** Rule phrases to spot, per party (the same phrase may be listed for both). */
+  phrases: Partial<Record<Party, readonly string[]>>;
+  /** Whether transcripts are wanted (Transcription Connector mode), not only phrase hits. */
+  transcripts: boolean;
+}
+
+/** Where a speech analyzer reports; must not block or throw. */
+export interface SpeechOutput {
+  phrase(hit: PhraseHit): void;
+  transcript(result: TranscriptResult): void;
+}
+
+/** Phrase spotting and transcription of one call: interleaved µ-law frames in timeline order. */
+export interface SpeechAnalyzer {
+  /** `positionMs`: where the frame starts on the stream timeline. Never blocks. */
+  audio(frame: Uint8Array, positionMs: number): void;
+  /** Flushes what is pending (final results are reported before it resolves) and releases the engine. */
+  end(): Promise<void>;
+}
+
+export interface SpeechAnalyzerFactory {
+  /** Undefined when nothing is to be recognized for this call (no phrases and no transcripts). */
+  open(call: SpeechCall, out: SpeechOutput): SpeechAnalyzer | undefined;
+}
