@@ -15,6 +15,7 @@ import { createGenesysClient } from '../genesys/index.js';
 import { configSchema } from '../app/config.js';
 import { createLogger } from '../platform/logging/index.js';
 import { Receiver } from '../receiver/index.js';
+import { UserStore } from '../console/index.js';
 import { AUDIOCONNECTOR_PATH_PREFIX } from '../voicebot/index.js';
 import { DEMO_CONNECTOR, placeBotCall, saveBotAudio } from './bot-call.js';
 import { snapshot, type DemoStatus } from './status.js';
@@ -44,6 +45,19 @@ function freshDataDir(dir: string): void {
   }
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, MARKER), 'made by `hookline demo`; deleted at its next start\n');
+}
+
+/**
+ * The console user a newcomer logs in with: admin of the demo tenant, a fresh password each run
+ * (the demo's data directory is new each time, so is the user).
+ */
+async function demoConsoleUser(server: Server, orgId: string): Promise<{ url: string; username: string; password: string } | undefined> {
+  const base = server.metrics?.baseUrl;
+  if (!base) return undefined;
+  const username = 'demo';
+  const password = randomBytes(9).toString('base64url');
+  await new UserStore(server.ctx.db).add({ username, password, roles: [{ tenant: orgId, role: 'admin' }], globalAdmin: true });
+  return { url: `${base}/console/`, username, password };
 }
 
 async function until(fn: () => Promise<boolean>, ms: number, what: string): Promise<void> {
@@ -111,6 +125,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoStatus> {
   say(`Starting Hookline on embedded defaults (SQLite, table queue, files); its log goes to ${logFile}`);
   const server: Server = await startServer(config, createLogger({ level: 'info' }, createWriteStream(logFile)));
   const wsUrl = `${server.url.replace('http', 'ws')}${config.audiohook.path}`;
+  const consoleLogin = await demoConsoleUser(server, org.orgId);
 
   say('Installing the AudioHook integration in the organization through the Platform API (as the install wizard does)…');
   const genesys = createGenesysClient(config.tenants[0]!.genesys!);
@@ -129,7 +144,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoStatus> {
   say(`Placing ${o.callsPerMinute} calls a minute. Calls of ${MONITORED.join(', ')} are captured; the others are`);
   say(`rejected at the gate after ${GATE_TIMEOUT_S} s. Genesys emulator ${emu.url}, Hookline ${server.url},`);
   say(`downstream receiver ws://127.0.0.1:${receiver.port}. Files: see README "What the demo shows".`);
-  say(`A caller also talks to the demo bot through the Audio Connector now and every ${BOT_CALL_EVERY_S} s.\n`);
+  say(`A caller also talks to the demo bot through the Audio Connector now and every ${BOT_CALL_EVERY_S} s.`);
+  if (consoleLogin) say(`Operator console: ${consoleLogin.url}  user ${consoleLogin.username}, password ${consoleLogin.password}\n`);
+  else say('');
   const botCalls = [await placeBotCall(emu.control, org.orgId)];
   let nextBotCall = Date.now() + BOT_CALL_EVERY_S * 1000;
 

@@ -7,6 +7,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openAppDatabase } from '../../src/app/database.js';
+import { UserStore } from '../../src/console/index.js';
 import { runDemo } from '../../src/demo/run.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -58,6 +60,16 @@ describe('hookline demo', () => {
       const size = statSync(join(dataDir, 'received', f)).size;
       expect(size).toBeGreaterThan(WAV_HEADER_MAX);
       expect(statSync(recorded.get(f) ?? '').size).toBe(size);
+    }
+    // The printed console login works: the user exists with that password and is the demo tenant's admin.
+    const login = /Operator console: http:\/\/127\.0\.0\.1:\d+\/console\/ {2}user (\S+), password (\S+)\n/.exec(text);
+    expect(login, 'the console URL and login are printed').not.toBeNull();
+    const db = await openAppDatabase(`sqlite:${join(dataDir, 'hookline.db')}`);
+    try {
+      const user = await new UserStore(db).verify(login![1]!, login![2]!);
+      expect(user?.globalAdmin).toBe(true);
+    } finally {
+      await db.close();
     }
     // A second start reuses (and clears) only its own directory.
     expect(existsSync(join(dataDir, '.hookline-demo'))).toBe(true);
