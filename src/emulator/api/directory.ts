@@ -89,6 +89,12 @@ export function directoryRoutes(app: FastifyInstance, ctx: EmulatorContext): voi
     return userList(org, [u], req)[0];
   });
 
+  // Organization API, "Get organization" (GET /api/v2/organizations/me): the token's org.
+  app.get('/api/v2/organizations/me', async (req) => {
+    const org = orgOf(req);
+    return { id: org.id, name: org.name, thirdPartyOrgName: org.name.toLowerCase().replace(/[^a-z0-9]+/g, '-'), state: 'active', selfUri: '/api/v2/organizations/me' };
+  });
+
   app.get('/api/v2/groups', async (req) => {
     const org = orgOf(req);
     const q = queryOf(req);
