@@ -107,6 +107,13 @@ describe('install API', () => {
     expect(r.body).toMatchObject({ installed: false, uninstalledAt: expect.any(String) });
   });
 
+  it('refuses a cross-origin POST with the run cookie, and is described in the OpenAPI document', async () => {
+    await logIn();
+    expect((await post('/api/v1/install/run/uninstall', undefined, { origin: 'https://evil.example' })).status).toBe(403);
+    const doc = (await get('/api/v1/openapi.json')).body as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/install/login', '/api/v1/install/token', '/api/v1/install/run/install', '/api/v1/install/run/uninstall']));
+  });
+
   it('a missing permission is reported by the check', async () => {
     const other = await startInstallStack({ permissions: ['integrations:integration:add'] });
     try {
