@@ -114,6 +114,26 @@ describe('install API', () => {
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/install/login', '/api/v1/install/token', '/api/v1/install/run/install', '/api/v1/install/run/uninstall']));
   });
 
+  it('a failing connection probe stops the install with the probe state, and leaves the steps before it done', async () => {
+    const other = await startInstallStack({ audioHookPath: '/not/the/audiohook/path' });
+    const saved = { s, cookie };
+    try {
+      s = other;
+      await logIn();
+      const token = await post('/api/v1/install/token', { clientId: other.installer.id, clientSecret: other.installer.secret });
+      await post('/api/v1/install/run/setup', { tenantName: 'Probe' }, { authorization: `Bearer ${String(token.body.access_token)}` });
+      const r = await post('/api/v1/install/run/install');
+      expect(r.status).toBe(502);
+      expect(String(r.body.error)).toMatch(/connection probe did not pass \(state ERROR/);
+      const run = await get('/api/v1/install/run');
+      expect(run.body).toMatchObject({ installed: false, integrationState: 'ERROR' });
+      expect((run.body.steps as { step: string; done: boolean }[]).filter((x) => x.done).map((x) => x.step)).toEqual(['role', 'client', 'group', 'tenant', 'credential', 'integration']);
+    } finally {
+      ({ s, cookie } = saved);
+      await other.stop();
+    }
+  });
+
   it('a missing permission is reported by the check', async () => {
     const other = await startInstallStack({ permissions: ['integrations:integration:add'] });
     try {

@@ -36,7 +36,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startInstallStack(o: Pick<TestServerOptions, 'consoleAssets'> & { permissions?: string[] } = {}): Promise<InstallStack> {
+export async function startInstallStack(o: Pick<TestServerOptions, 'consoleAssets'> & { permissions?: string[]; /** AudioHook path Genesys is told to dial (a wrong one fails the probe). */ audioHookPath?: string } = {}): Promise<InstallStack> {
   const [publicPort, adminPort] = [await freePort(), await freePort()];
   const adminUrl = `http://127.0.0.1:${adminPort}`;
   const redirectUri = `${adminUrl}/install/`;
@@ -57,7 +57,7 @@ export async function startInstallStack(o: Pick<TestServerOptions, 'consoleAsset
   const t = await startTestServer({
     server: { port: publicPort },
     metrics: { port: adminPort },
-    install: { enabled: true, genesysClientId: WIZARD_CLIENT, apiUrl: org.apiUrl, loginUrl: org.loginUrl, connectionUri: `ws://127.0.0.1:${publicPort}/api/v1/audiohook/ws` },
+    install: { enabled: true, genesysClientId: WIZARD_CLIENT, apiUrl: org.apiUrl, loginUrl: org.loginUrl, connectionUri: `ws://127.0.0.1:${publicPort}${o.audioHookPath ?? '/api/v1/audiohook/ws'}`, probeTimeoutSeconds: 5 },
   }, o);
   const token = await clientToken(org);
   const role = await (await fetch(`${org.apiUrl}/api/v2/authorization/roles`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Admin own role' }) })).json() as { id: string };
