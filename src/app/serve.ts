@@ -327,7 +327,7 @@ function buildInstall(s: Shared, openapi: Record<string, unknown> | undefined) {
   const runs = new RunStore(ctx.db, ctx.box);
   const service = new InstallService({ config: config.install, runs, tenants: ctx.tenants, tenantsChanged: () => s.tenants.refresh() });
   const assets = loadAssets(s.overrides.consoleAssets ?? CONSOLE_ASSETS);
-  return { service, runs, credentials: new InstallerCredentials(ctx.db), assets, apiUrl: genesysUrls(config.install).apiUrl, secureCookie: config.console.secureCookie };
+  return { service, runs, credentials: new InstallerCredentials(ctx.db), assets, apiUrl: genesysUrls(config.install).apiUrl, frameAncestors: config.install.frameAncestors, secureCookie: config.console.secureCookie };
 }
 
 export async function startServer(config: Config, log?: Logger, overrides: ServerOverrides = {}): Promise<Server> {

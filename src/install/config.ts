@@ -23,6 +23,11 @@ export const installSchema = z
     connectionUri: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL').optional(),
     /** Every object the wizard creates in Genesys is named with this prefix, so an admin can tell them apart. */
     namePrefix: z.string().min(1).max(40).default('Hookline'),
+    /**
+     * Origins that may frame the wizard, to embed it as a Genesys client app (e.g. https://apps.mypurecloud.com).
+     * Empty: it may not be framed at all. When set, the run cookie is `SameSite=None; Secure` so the framed page gets it.
+     */
+    frameAncestors: z.array(z.url().regex(/^https:\/\/[^/]+$/, 'must be an https origin (no path)')).default([]),
     /** How long to wait for the AudioHook connection probe after activating the integration. */
     probeTimeoutSeconds: z.number().positive().default(20),
   })

@@ -9,5 +9,5 @@ export { installSchema, genesysUrls, type InstallConfig } from './config.js';
 export { InstallerCredentials, InstallerError, INSTALLER_TOKEN_PREFIX, type InstallerInfo } from './credentials.js';
 export { RunStore, type Run, type RunState, type Created } from './runs.js';
 export { ADMIN_PERMISSIONS, CLIENT_POLICIES, InstallError, InstallService, STEPS, type Check, type InstallDeps } from './service.js';
-export { INSTALL_COOKIE, registerInstallRoutes, runView, type InstallRouteDeps } from './routes.js';
+export { INSTALL_COOKIE, installCsp, registerInstallRoutes, runView, type InstallRouteDeps } from './routes.js';
 export { installOpenApiPaths, withInstallPaths } from './openapi.js';

@@ -28,6 +28,13 @@ export interface InstallRouteDeps {
   /** Set the cookie's Secure flag (as `console.secureCookie` decides for the console's). */
   secure: (req: FastifyRequest) => boolean;
   apiUrl: string;
+  /** `install.frameAncestors`: who may embed the page (a Genesys client app); empty = nobody. */
+  frameAncestors: readonly string[];
+}
+
+/** The console's CSP, but framing allowed to the configured origins only (CSP Level 2, `frame-ancestors`). */
+export function installCsp(frameAncestors: readonly string[]): string {
+  return frameAncestors.length === 0 ? CONSOLE_CSP : CONSOLE_CSP.replace("frame-ancestors 'none'", `frame-ancestors ${frameAncestors.join(' ')}`);
 }
 
 /** What the wizard shows of a run: no secret, ever. */
@@ -102,7 +109,9 @@ export function registerInstallRoutes(app: FastifyInstance, d: InstallRouteDeps)
     if (!sameOrigin(req)) return reply.code(403).send({ error: 'cross-origin request refused' });
     try {
       const { run, cookie } = await d.service.login(parsed(loginBody, req.body));
-      reply.header('set-cookie', `${INSTALL_COOKIE}=${cookie}; HttpOnly; SameSite=Strict; Path=/api/v1/install; Max-Age=86400${d.secure(req) ? '; Secure' : ''}`);
+      // Framed inside Genesys, the page is a third party: only a SameSite=None cookie (which must be Secure) reaches it.
+      const site = d.frameAncestors.length > 0 ? 'SameSite=None; Secure' : `SameSite=Strict${d.secure(req) ? '; Secure' : ''}`;
+      reply.header('set-cookie', `${INSTALL_COOKIE}=${cookie}; HttpOnly; ${site}; Path=/api/v1/install; Max-Age=86400`);
       return reply.send(runView(run, d.apiUrl));
     } catch (err) {
       return fail(reply, err);
@@ -139,7 +148,7 @@ export function registerInstallRoutes(app: FastifyInstance, d: InstallRouteDeps)
   // The page: the console app's index.html, which shows the wizard under /install/.
   app.get('/install', async (_req, reply) => reply.redirect('/install/', 302));
   app.get('/install/', async (_req, reply) => {
-    reply.header('content-security-policy', CONSOLE_CSP).header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer').header('cache-control', 'no-cache');
+    reply.header('content-security-policy', installCsp(d.frameAncestors)).header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer').header('cache-control', 'no-cache');
     const index = d.assets.get('/console/index.html');
     if (!index) return reply.code(503).type('text/plain').send('the console app is not built: run npm run build');
     return reply.type(index.type).send(index.body);

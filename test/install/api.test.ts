@@ -111,6 +111,8 @@ describe('install API', () => {
     await logIn();
     expect((await post('/api/v1/install/run/uninstall', undefined, { origin: 'https://evil.example' })).status).toBe(403);
     const doc = (await get('/api/v1/openapi.json')).body as { paths: Record<string, unknown> };
+    const page = await fetch(`${s.adminUrl}/install/`);
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/install/login', '/api/v1/install/token', '/api/v1/install/run/install', '/api/v1/install/run/uninstall']));
   });
 
