@@ -15,6 +15,7 @@ import { createServer, type RequestListener } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { registerRoutes, type RouteSpec, type TokenStore } from '../api/index.js';
 import { apiSessionAuthenticator, registerAssets, registerConsoleRoutes, type Asset, type ConsoleDeps } from '../console/index.js';
+import { registerInstallRoutes, type InstallRouteDeps } from '../install/index.js';
 import type { MetricsConfig } from '../platform/config/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import type { Registry } from '../platform/metrics/index.js';
@@ -40,6 +41,8 @@ export interface AdminOptions {
   api?: { routes: RouteSpec[]; tokens: TokenStore; openapi: Record<string, unknown> } | undefined;
   /** The operator console, when enabled: its API, its app's files (empty when not built). */
   console?: { deps: Omit<ConsoleDeps, 'loopback'>; assets: Map<string, Asset> } | undefined;
+  /** The install wizard (`/install/`, `/api/v1/install/…`), when `install.enabled`; its cookie's Secure flag follows `console.secureCookie`. */
+  install?: (Omit<InstallRouteDeps, 'secure'> & { secureCookie: boolean | 'auto' }) | undefined;
 }
 
 /** 127.0.0.0/8, ::1 and localhost: a browser reaching these needs no TLS for a cookie to be safe in transit. */
@@ -83,6 +86,11 @@ export async function startAdminServer(o: AdminOptions): Promise<AdminServer> {
   if (o.console && consoleDeps) {
     registerConsoleRoutes(app, consoleDeps);
     registerAssets(app, o.console.assets);
+  }
+  if (o.install) {
+    const { secureCookie, ...deps } = o.install;
+    const loopback = isLoopback(o.metrics.host);
+    registerInstallRoutes(app, { ...deps, secure: (req) => secureCookie === true || (secureCookie === 'auto' && (req.protocol === 'https' || !loopback)) });
   }
   if (o.api) {
     const { openapi } = o.api;

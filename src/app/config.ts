@@ -10,6 +10,7 @@ import { z } from 'zod';
 // the CLI's start time. The config modules import only zod, platform/config and pure protocol constants.
 import { apiSchema } from '../api/config.js';
 import { consoleSchema } from '../console/config.js';
+import { installSchema } from '../install/config.js';
 import { audiohookSchema, recorderSchema, streamSchema } from '../capture/config.js';
 import { ingestSchema } from '../ingest/config.js';
 import {
@@ -66,6 +67,7 @@ export const configSchema = z
     metrics: metricsSchema,
     api: apiSchema,
     console: consoleSchema,
+    install: installSchema,
     database: databaseSchema,
     objects: objectsSchema,
     queue: queueSchema,

@@ -8,6 +8,9 @@ import type { Kysely } from 'kysely';
 import { apiMigrations, type ApiTables } from '../api/index.js';
 import { consoleMigrations, type ConsoleTables } from '../console/index.js';
 import { conversationMigrations, type ConversationTables } from '../conversations/index.js';
+// The migrations and tables, not the index: database-only commands need no wizard.
+import { installMigrations } from '../install/migrations/index.js';
+import type { InstallTables } from '../install/tables.js';
 import type { IngestTables } from '../ingest/index.js';
 // Not ingest's index: that loads the queue's AMQP client and the Genesys client, which database-only commands never need.
 import { ingestMigrations } from '../ingest/migrations/index.js';
@@ -22,10 +25,10 @@ import { webhookMigrations } from '../webhooks/migrations/index.js';
 import type { WebhookTables } from '../webhooks/tables.js';
 
 /** Every table of the application. Two owners declaring one table differently would make its columns `never`. */
-export type Database = TenantTables & QueueTables & ConversationTables & IngestTables & TrackingTables & ApiTables & WebhookTables & ConsoleTables;
+export type Database = TenantTables & QueueTables & ConversationTables & IngestTables & TrackingTables & ApiTables & WebhookTables & ConsoleTables & InstallTables;
 
 /** Every migration, by name; Kysely runs them in name order, not in this order. */
-export const MIGRATIONS = joinMigrations(tenantMigrations, queueMigrations, conversationMigrations, ingestMigrations, webhookMigrations, apiMigrations, consoleMigrations);
+export const MIGRATIONS = joinMigrations(tenantMigrations, queueMigrations, conversationMigrations, ingestMigrations, webhookMigrations, apiMigrations, consoleMigrations, installMigrations);
 
 /** Opens the database and runs the migrations not run yet. */
 export function openAppDatabase(url: string, options: Omit<OpenOptions, 'migrations'> = {}): Promise<Db> {

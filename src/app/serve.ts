@@ -42,6 +42,7 @@ import { openState, type SharedState } from '../platform/state/index.js';
 import { errorMessage } from '../platform/util/error-message.js';
 import { ConversationStore, LiveFeed, LiveStore } from '../conversations/index.js';
 import { SessionStore, UserStore, loadAssets, type TenantSummary } from '../console/index.js';
+import { InstallService, InstallerCredentials, RunStore, genesysUrls, withInstallPaths } from '../install/index.js';
 import { CONFIG_ORIGIN, TenantCache, type ConfigOrigin, type Tenant } from '../tenants/index.js';
 import { REST_BODY_LIMIT, botRestRoute } from '../voicebot/index.js';
 import { Directory, HeldConversations, TrackingService, isTracked, registerEventBridge, type IntakeResult } from '../tracking/index.js';
@@ -318,6 +319,17 @@ function buildConsole(s: Shared) {
   return { deps: { users: new UserStore(ctx.db), sessions: new SessionStore(ctx.db, timeouts), config: config.console, tenants }, assets };
 }
 
+/** The install wizard (docs/install.md), when `install.enabled`: its routes are added to the API's OpenAPI document. */
+function buildInstall(s: Shared, openapi: Record<string, unknown> | undefined) {
+  const { ctx, config } = s;
+  if (!config.install.enabled) return undefined;
+  if (openapi) withInstallPaths(openapi);
+  const runs = new RunStore(ctx.db, ctx.box);
+  const service = new InstallService({ config: config.install, runs, tenants: ctx.tenants, tenantsChanged: () => s.tenants.refresh() });
+  const assets = loadAssets(s.overrides.consoleAssets ?? CONSOLE_ASSETS);
+  return { service, runs, credentials: new InstallerCredentials(ctx.db), assets, apiUrl: genesysUrls(config.install).apiUrl, frameAncestors: config.install.frameAncestors, secureCookie: config.console.secureCookie };
+}
+
 export async function startServer(config: Config, log?: Logger, overrides: ServerOverrides = {}): Promise<Server> {
   const ctx = await openContext(config, log, { syncTenants: { origin: overrides.configOrigin ?? CONFIG_ORIGIN } });
   const life = new Lifecycle<Shutdown>({ onStopError: (name, err) => ctx.log.error({ component: name, err: errorMessage(err) }, 'stop failed') });
@@ -370,7 +382,7 @@ async function compose(ctx: Context, config: Config, overrides: ServerOverrides,
     start: async () => {
       if (!config.metrics.enabled && !api) return;
       const consoleApp = config.console.enabled ? buildConsole(s) : undefined;
-      metrics = await startAdminServer({ metrics: config.metrics, registry, log: logger.child({ component: 'admin' }), limits: config.server, api, console: consoleApp });
+      metrics = await startAdminServer({ metrics: config.metrics, registry, log: logger.child({ component: 'admin' }), limits: config.server, api, console: consoleApp, install: buildInstall(s, api?.openapi) });
     },
     stop: () => metrics?.close(),
   });

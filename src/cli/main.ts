@@ -12,6 +12,7 @@ import { registerServe } from './serve.js';
 import { registerSimulate } from './simulate.js';
 import { registerTenantCommands } from './tenants.js';
 import { registerTokenCommands } from './tokens.js';
+import { registerInstallerCommands } from './installers.js';
 import { registerUserCommands } from './users.js';
 import { registerWebhooks } from './webhooks.js';
 
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerTenantCommands(program);
   registerTokenCommands(program);
+  registerInstallerCommands(program);
   registerUserCommands(program);
   registerSimulate(program);
   registerEmulator(program);

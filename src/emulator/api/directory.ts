@@ -7,7 +7,7 @@ import { errorMessage } from '../../platform/util/error-message.js';
 import type { EmulatorContext } from '../context.js';
 import { badRequest, conflict, describeIssues, notFound } from '../errors.js';
 import { listing, pageOf, type PagingRules } from '../http/paging.js';
-import { orgOf, q1, qList, queryOf, type WithParams } from '../http/request.js';
+import { orgOf, q1, qList, queryOf, tokenOf, type WithParams } from '../http/request.js';
 import { addMembers, groupsOf, removeMembers } from '../state/directory.js';
 import { groupJson, userJson, type Group, type Org, type User } from '../state/model.js';
 
@@ -38,6 +38,31 @@ const newGroupSchema = z.object({
 });
 const membersSchema = z.object({ memberIds: z.array(z.string()).min(1), version: z.number().int() });
 
+/** Permission strings (`domain:entity:action`) a role's policies grant (Platform API `DomainPermissionPolicy`). */
+function policyPermissions(policies: unknown[]): string[] {
+  const out: string[] = [];
+  for (const p of policies as { domain?: unknown; entityName?: unknown; actionSet?: unknown }[]) {
+    if (typeof p.domain !== 'string' || typeof p.entityName !== 'string' || !Array.isArray(p.actionSet)) continue;
+    for (const a of p.actionSet) if (typeof a === 'string') out.push(`${p.domain}:${p.entityName}:${a}`);
+  }
+  return out;
+}
+
+/**
+ * `GET /api/v2/users/me` (Users API, "Get current user"): the token's user; `expand=authorization` adds
+ * `authorization: { roles, permissions }` (Platform API `UserAuthorization`) from the user's roles and
+ * their own seeded permissions. Client-credentials tokens have no user (Genesys Cloud docs, "OAuth client credentials grant").
+ */
+function me(org: Org, userId: string | undefined, req: FastifyRequest): Record<string, unknown> {
+  const u = userId ? org.users.get(userId) : undefined;
+  if (!u) throw badRequest('GET /api/v2/users/me is not valid when using the Client Credentials OAuth grant', 'bad.request');
+  const out = userJson(u, org);
+  if (!qList(queryOf(req), 'expand').includes('authorization')) return out;
+  const roles = [...org.roles.values()].filter((r) => r.userIds.includes(u.id));
+  const permissions = new Set([...(u.permissions ?? []), ...roles.flatMap((r) => policyPermissions(r.permissionPolicies))]);
+  return { ...out, authorization: { roles: roles.map((r) => ({ id: r.id, name: r.name })), permissions: [...permissions].sort() } };
+}
+
 export function directoryRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   const rules = (max?: number): PagingRules => {
     const p = ctx.settings().paging;
@@ -58,11 +83,16 @@ export function directoryRoutes(app: FastifyInstance, ctx: EmulatorContext): voi
   app.get<WithParams<'userId'>>('/api/v2/users/:userId', async (req) => {
     const org = orgOf(req);
     const id = req.params.userId;
-    // Client-credentials tokens have no user (Genesys Cloud docs, "OAuth client credentials grant").
-    if (id === 'me') throw badRequest('GET /api/v2/users/me is not valid when using the Client Credentials OAuth grant', 'bad.request');
+    if (id === 'me') return me(org, tokenOf(req).userId, req);
     const u = org.users.get(id);
     if (!u) throw notFound(`User ${id} was not found.`);
     return userList(org, [u], req)[0];
+  });
+
+  // Organization API, "Get organization" (GET /api/v2/organizations/me): the token's org.
+  app.get('/api/v2/organizations/me', async (req) => {
+    const org = orgOf(req);
+    return { id: org.id, name: org.name, thirdPartyOrgName: org.name.toLowerCase().replace(/[^a-z0-9]+/g, '-'), state: 'active', selfUri: '/api/v2/organizations/me' };
   });
 
   app.get('/api/v2/groups', async (req) => {
@@ -97,6 +127,14 @@ export function directoryRoutes(app: FastifyInstance, ctx: EmulatorContext): voi
     if (b.description) g.description = b.description;
     org.groups.set(g.id, g);
     return groupJson(g);
+  });
+
+  // Groups API, "Delete group": 204; the group is gone from every listing.
+  app.delete<WithParams<'groupId'>>('/api/v2/groups/:groupId', async (req, reply) => {
+    const g = requireGroup(orgOf(req), req.params.groupId);
+    g.state = 'deleted';
+    g.dateModified = ctx.clock.now();
+    return reply.code(204).send();
   });
 
   app.post<WithParams<'groupId'>>('/api/v2/groups/:groupId/members', async (req, reply) => {

@@ -16,6 +16,7 @@ const clientSchema = z.object({
   authorizedGrantType: z.enum(['CLIENT-CREDENTIALS', 'CODE', 'TOKEN', 'SAML2BEARER', 'PASSWORD']),
   accessTokenValiditySeconds: z.number().int().min(300).max(172800).optional(),
   roleIds: z.array(z.string()).default([]),
+  registeredRedirectUri: z.array(z.url()).optional(),
 });
 const roleSchema = z.object({ name: z.string().min(1), description: z.string().optional(), permissionPolicies: z.array(z.unknown()).default([]) });
 
@@ -33,6 +34,7 @@ function clientJson(c: OAuthClient, withSecret: boolean): Record<string, unknown
     authorizedGrantType: c.authorizedGrantType,
     ...(c.accessTokenValiditySeconds ? { accessTokenValiditySeconds: c.accessTokenValiditySeconds } : {}),
     roleIds: c.roleIds,
+    ...(c.registeredRedirectUri?.length ? { registeredRedirectUri: c.registeredRedirectUri } : {}),
     dateCreated: new Date(c.dateCreated).toISOString(),
     ...(withSecret ? { secret: c.secret } : {}),
     selfUri: `/api/v2/oauth/clients/${c.id}`,
@@ -67,6 +69,7 @@ export function oauthClientRoutes(app: FastifyInstance, ctx: EmulatorContext): v
     const c: OAuthClient = { id: ctx.rng.uuid(), secret: ctx.rng.token(43, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'), name: b.name, authorizedGrantType: b.authorizedGrantType, roleIds: b.roleIds, dateCreated: ctx.clock.now() };
     if (b.description) c.description = b.description;
     if (b.accessTokenValiditySeconds) c.accessTokenValiditySeconds = b.accessTokenValiditySeconds;
+    if (b.registeredRedirectUri) c.registeredRedirectUri = b.registeredRedirectUri;
     org.clients.set(c.id, c);
     return clientJson(c, true);
   });
@@ -108,6 +111,18 @@ export function oauthClientRoutes(app: FastifyInstance, ctx: EmulatorContext): v
     const r = orgOf(req).roles.get(id);
     if (!r) throw notFound(`Role ${id} was not found.`);
     return roleJson(r);
+  });
+
+  // Authorization API, "Delete an organization role": 204. The emulator refuses a role an OAuth client still holds
+  // (an inference, not documented), so an uninstall must delete the client first.
+  app.delete<WithParams<'roleId'>>('/api/v2/authorization/roles/:roleId', async (req, reply) => {
+    const org = orgOf(req);
+    const id = req.params.roleId;
+    if (!org.roles.has(id)) throw notFound(`Role ${id} was not found.`);
+    const users = [...org.clients.values()].filter((c) => c.roleIds.includes(id));
+    if (users.length > 0) throw badRequest(`Role ${id} is assigned to OAuth client(s) ${users.map((c) => c.id).join(', ')}`, 'role.in.use');
+    org.roles.delete(id);
+    return reply.code(204).send();
   });
 
   app.put<WithParams<'roleId'>>('/api/v2/authorization/roles/:roleId/users/add', async (req) => {

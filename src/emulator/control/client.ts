@@ -61,13 +61,13 @@ export class EmulatorControl {
   org(orgId: string): Promise<SeededOrg> {
     return this.call('GET', `/orgs/${orgId}`);
   }
-  addUsers(orgId: string, users: { id?: string; name: string; email?: string }[]): Promise<{ id: string; name: string; email: string }[]> {
+  addUsers(orgId: string, users: { id?: string; name: string; email?: string; password?: string; permissions?: string[] }[]): Promise<{ id: string; name: string; email: string }[]> {
     return this.call('POST', `/orgs/${orgId}/users`, users);
   }
   addGroups(orgId: string, groups: { id?: string; name: string; members?: string[] }[]): Promise<{ id: string; name: string; memberIds: string[] }[]> {
     return this.call('POST', `/orgs/${orgId}/groups`, groups);
   }
-  addClients(orgId: string, clients: { id?: string; secret?: string; name?: string; tokenLifetimeSeconds?: number }[]): Promise<{ clientId: string; clientSecret: string; name: string }[]> {
+  addClients(orgId: string, clients: { id?: string; secret?: string; name?: string; tokenLifetimeSeconds?: number; grant?: 'client-credentials' | 'code' | 'token'; redirectUris?: string[] }[]): Promise<{ clientId: string; clientSecret: string; name: string }[]> {
     return this.call('POST', `/orgs/${orgId}/clients`, clients);
   }
   addIntegrations(orgId: string, items: { type?: 'audiohook' | 'audio-connector'; connectionUri: string; apiKey: string; clientSecret?: string; name?: string; enabled?: boolean; probe?: boolean }[]): Promise<IntegrationState[]> {

@@ -51,6 +51,8 @@ export function seedUser(ctx: EmulatorContext, org: Org, u: SeedItem<'users'>): 
   const user: User = { id, name: u.name, email: u.email ?? emailOf(u.name), state: 'active', version: 1 };
   if (u.department) user.department = u.department;
   if (u.title) user.title = u.title;
+  if (u.password) user.password = u.password;
+  if (u.permissions) user.permissions = u.permissions;
   org.users.set(id, user);
   return user;
 }
@@ -64,6 +66,8 @@ export function seedGroup(ctx: EmulatorContext, org: Org, g: SeedItem<'groups'>)
   return group;
 }
 
+const GRANT_TYPES = { 'client-credentials': 'CLIENT-CREDENTIALS', code: 'CODE', token: 'TOKEN' } as const;
+
 export function seedClient(ctx: EmulatorContext, org: Org, c: SeedItem<'oauthClients'>): { clientId: string; clientSecret: string; name: string } {
   const id = c.id ?? ctx.rng.uuid();
   if (ctx.orgs.clientIdInUse(id) || org.clients.has(id)) throw new ControlError(`OAuth client id ${id} is already in use`, 409, 'conflict');
@@ -73,8 +77,9 @@ export function seedClient(ctx: EmulatorContext, org: Org, c: SeedItem<'oauthCli
     id,
     secret,
     name: c.name,
-    authorizedGrantType: 'CLIENT-CREDENTIALS',
+    authorizedGrantType: GRANT_TYPES[c.grant],
     roleIds: employee ? [employee.id] : [],
+    registeredRedirectUri: c.redirectUris,
     dateCreated: ctx.clock.now(),
     ...(c.tokenLifetimeSeconds ? { accessTokenValiditySeconds: c.tokenLifetimeSeconds } : {}),
   });

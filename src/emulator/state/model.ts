@@ -14,6 +14,10 @@ export interface User {
   title?: string;
   state: 'active' | 'inactive' | 'deleted';
   version: number;
+  /** Emulator only: the password of the login form at `/login/oauth/authorize` (docs/emulator.md); none = cannot log in. */
+  password?: string;
+  /** Permissions held besides those of the roles the user is in (`domain:entity:action`). */
+  permissions?: string[];
 }
 
 export interface Group {
@@ -45,6 +49,8 @@ export interface OAuthClient {
   accessTokenValiditySeconds?: number;
   roleIds: string[];
   dateCreated: number;
+  /** Where the code and implicit grants may send the browser back (`registeredRedirectUri` in the Platform API). */
+  registeredRedirectUri?: string[];
 }
 
 export interface Role {

@@ -11,7 +11,17 @@ import { DEFAULT_ENV } from './model.js';
 
 const id = z.string().min(1).optional();
 
-export const seedUserSchema = z.strictObject({ id, name: z.string().min(1), email: z.string().optional(), department: z.string().optional(), title: z.string().optional() });
+export const seedUserSchema = z.strictObject({
+  id,
+  name: z.string().min(1),
+  email: z.string().optional(),
+  department: z.string().optional(),
+  title: z.string().optional(),
+  /** Lets the user log in at the emulator's login form (code and implicit grants); a test password, never a real one. */
+  password: z.string().min(1).optional(),
+  /** Permissions (`domain:entity:action`) the user holds besides their roles', as `/api/v2/users/me?expand=authorization` lists them. */
+  permissions: z.array(z.string().regex(/^[\w*-]+:[\w*-]+:[\w*-]+$/, 'must be domain:entity:action')).optional(),
+});
 /** Members are user ids, emails or names. */
 export const seedGroupSchema = z.strictObject({ id, name: z.string().min(1), description: z.string().optional(), members: z.array(z.string()).default([]) });
 export const seedNamedSchema = z.strictObject({ id, name: z.string().min(1) });
@@ -20,6 +30,9 @@ export const seedClientSchema = z.strictObject({
   secret: z.string().min(1).optional(),
   name: z.string().default('Hookline'),
   tokenLifetimeSeconds: z.number().int().min(1).max(172800).optional(),
+  /** `code` (authorization code, with or without PKCE) or `token` (implicit) for a browser app's client; it then needs redirectUris. */
+  grant: z.enum(['client-credentials', 'code', 'token']).default('client-credentials'),
+  redirectUris: z.array(z.url()).default([]),
 });
 export const seedIntegrationSchema = z.strictObject({
   id,
@@ -45,7 +58,7 @@ export const seedOrgSchema = z.strictObject({
   queues: z.array(seedNamedSchema).default([]),
   wrapupCodes: z.array(seedNamedSchema).default([]),
   flows: z.array(seedNamedSchema).default([]),
-  oauthClients: z.array(seedClientSchema).default([{ name: 'Hookline' }]),
+  oauthClients: z.array(seedClientSchema).default([{ name: 'Hookline', grant: 'client-credentials', redirectUris: [] }]),
   integrations: z.array(seedIntegrationSchema).default([]),
   rateLimit: rateLimitSchema.partial().optional(),
   dialOut: dialOutSchema.partial().optional(),

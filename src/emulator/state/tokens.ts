@@ -11,6 +11,8 @@ export interface AccessToken {
   env: string;
   issuedAt: number;
   expiresAt: number;
+  /** The logged-in user, for tokens of the code and implicit grants; client-credentials tokens have none. */
+  userId?: string;
 }
 
 export type TokenCheck = { ok: true; token: AccessToken } | { ok: false; reason: 'unknown' | 'expired' | 'wrong-env' };
@@ -20,8 +22,8 @@ export class TokenStore {
 
   constructor(private readonly rng: Rng) {}
 
-  issue(orgId: string, clientId: string, env: string, lifetimeSeconds: number, now: number): AccessToken {
-    const t: AccessToken = { token: this.rng.token(64, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'), orgId, clientId, env, issuedAt: now, expiresAt: now + lifetimeSeconds * 1000 };
+  issue(orgId: string, clientId: string, env: string, lifetimeSeconds: number, now: number, userId?: string): AccessToken {
+    const t: AccessToken = { token: this.rng.token(64, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'), orgId, clientId, env, issuedAt: now, expiresAt: now + lifetimeSeconds * 1000, ...(userId ? { userId } : {}) };
     this.tokens.set(t.token, t);
     return t;
   }
