@@ -288,6 +288,8 @@ function settingsRoutes(d: TenantAdminDeps): RouteSpec[] {
       scope: 'admin',
       query: tenantQuery,
       body: settingsInput,
+      // Up to 20 destinations with their URLs and headers: more than the 4 KiB the other routes take.
+      bodyLimit: 64 * 1024,
       response: settingsView,
       handler: async ({ query, body, principal }) => {
         if (!ownTenant(query, principal)) return undefined;

@@ -83,7 +83,7 @@ describe('tenant admin routes', () => {
       await cache.refresh();
       const tokens = new TokenStore(db);
       app = Fastify();
-      registerRoutes(app, tenantAdminRoutes({ store, applied: () => cache.refresh(), timeoutMs: 1500 }), { tokens, bodyLimit: 65536 });
+      registerRoutes(app, tenantAdminRoutes({ store, applied: () => cache.refresh(), timeoutMs: 1500 }), { tokens });
       await app.ready();
       admin = { authorization: `Bearer ${(await tokens.create(orgId, 'admin', 'admin')).secret}` };
       reader = { authorization: `Bearer ${(await tokens.create(orgId, 'reader', 'read')).secret}` };
@@ -141,6 +141,16 @@ describe('tenant admin routes', () => {
       await bad({ monitoredGroupId: null, admission: 'monitored-group' }, 'body.monitoredGroupId');
       // Nothing of the refused changes was stored.
       expect((await store.getTenant(orgId))?.gateTimeoutSeconds).toBe(42);
+    });
+
+    it('takes a settings body of many destinations, larger than the other routes\' 4 KiB', async () => {
+      const first = { url: dest.url, name: 'proc', bearerToken: '', from: 0, channels: 'agent' };
+      const many = Array.from({ length: 19 }, (_, i) => ({ url: `wss://processor-${i}.example.com/a/rather/long/path/for/the/stream`, name: `processor number ${i}`, header: { name: 'x-processor-key', value: 'k'.repeat(64) } }));
+      const body = { downstream: [first, ...many] };
+      expect(JSON.stringify(body).length).toBeGreaterThan(4096);
+      expect((await settings(body)).statusCode).toBe(200);
+      expect(cache.tenant(orgId)?.downstream).toHaveLength(20);
+      expect((await settings({ downstream: [first] })).statusCode).toBe(200);
     });
 
     it('refuses a read token and a config file\'s tenant', async () => {
