@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { WebSocketServer } from 'ws';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { AudioHookClient } from '../../src/simulate/index.js';
 import { TenantStore } from '../../src/tenants/index.js';
@@ -19,6 +20,7 @@ import { axeViolations, launchBrowser, screenshot, serious, startConsoleServer, 
 
 const PASSWORD = 'tenants browser password';
 const POLL = { timeout: 10_000, interval: 50 };
+const TOKEN = 'processor-token-0123456789';
 
 describe('Tenants page in Chromium', () => {
   let s: ConsoleServer;
@@ -26,6 +28,7 @@ describe('Tenants page in Chromium', () => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
+  let processor: WebSocketServer;
   const orgId = randomUUID();
 
   beforeAll(async () => {
@@ -34,6 +37,9 @@ describe('Tenants page in Chromium', () => {
       startEmulator({ seed: { orgs: [{ id: orgId, name: 'Emulated Org', users: [{ name: 'Ann', email: 'ann@example.com' }], groups: [{ name: 'Sales Team', members: ['ann@example.com'] }, { name: 'Support' }] }] } }),
       launchBrowser(),
     ]);
+    // A destination that upgrades only with its bearer token.
+    processor = new WebSocketServer({ host: '127.0.0.1', port: 0, verifyClient: (info, cb) => cb(info.req.headers.authorization === `Bearer ${TOKEN}`, 401, 'Unauthorized') });
+    await new Promise((r) => processor.once('listening', r));
     const org = emu.seeded[0]!;
     const c = org.clients[0]!;
     // Added as `hookline tenant add` does: a config file's tenant is read-only on this page.
@@ -46,6 +52,7 @@ describe('Tenants page in Chromium', () => {
     await browser?.close();
     await s?.stop();
     await emu?.stop();
+    await new Promise((r) => (processor ? processor.close(r) : r(undefined)));
   });
   beforeEach(async () => {
     context = await browser.newContext({ viewport: { width: 1300, height: 900 } });
@@ -64,7 +71,7 @@ describe('Tenants page in Chromium', () => {
   };
   const checkAxe = async () => expect(serious(await axeViolations(page))).toEqual([]);
 
-  it('admin: tests credentials, picks a group, saves, and creates, rotates and revokes a key', async () => {
+  it('admin: tests credentials, picks a group, edits destinations, saves', async () => {
     await openTenant('operator');
     await screenshot(page, 'tenants-detail');
     await checkAxe();
@@ -101,6 +108,28 @@ describe('Tenants page in Chromium', () => {
     await page.getByRole('button', { name: 'Save settings' }).click();
     await vi.waitFor(() => expect(s.t.server.tenants.tenant(orgId)?.admission).toBe('all'), POLL);
 
+    await page.getByRole('button', { name: 'Add destination' }).click();
+    await page.getByLabel('Destination 1 URL').fill(`ws://127.0.0.1:${(processor.address() as { port: number }).port}`);
+    await page.getByLabel('Destination 1 name').fill('processor');
+    await page.getByLabel('Destination 1 bearer token').fill('wrong-token');
+    const destStatus = page.locator('.destination [role=status]');
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await expect.poll(() => destStatus.textContent(), POLL).toContain('401');
+    await page.getByLabel('Destination 1 bearer token').fill(TOKEN);
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await expect.poll(() => destStatus.textContent(), POLL).toContain('Connection: OK');
+    await screenshot(page, 'tenants-destination');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await vi.waitFor(() => expect(s.t.server.tenants.tenant(orgId)?.downstream).toEqual([expect.objectContaining({ name: 'processor', bearerToken: TOKEN })]), POLL);
+    // The page got the token back masked only, and an empty field kept it at the next save.
+    expect(await page.content()).not.toContain(TOKEN);
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await expect.poll(() => destStatus.textContent(), POLL).toContain('Connection: OK');
+
+  }, 60_000);
+
+  it('admin: creates a key (secret once, it opens an AudioHook session), rotates it and revokes the old one', async () => {
+    await openTenant('operator');
     await page.getByLabel('New key label').fill('genesys integration');
     await page.getByRole('button', { name: 'Create key' }).click();
     const dialog = page.getByRole('dialog');
@@ -136,7 +165,7 @@ describe('Tenants page in Chromium', () => {
     const refused = client(apiKey);
     await expect(openSession(refused)).rejects.toThrow();
     refused.terminate();
-  });
+  }, 60_000);
 
   it('viewer: the same page, read-only', async () => {
     await openTenant('watcher');
