@@ -20,6 +20,7 @@ import type { Db } from '../../src/platform/db/index.js';
 import { createLogger } from '../../src/platform/logging/index.js';
 import { TenantCache, TenantStore, type Tenant } from '../../src/tenants/index.js';
 import { bothDatabases } from '../helpers/databases.js';
+import { consoleApp, cookieOf, type ConsoleApp } from '../console/fixtures.js';
 
 const TOKEN = 'downstream-token-0123456789';
 
@@ -217,5 +218,42 @@ describe('tenant admin routes', () => {
       // Another tenant's key is not found, not revoked.
       expect((await inject({ method: 'POST', url: `${keys}/${keyId('file-key-1')}/revoke`, headers: admin })).statusCode).toBe(404);
     });
+  });
+});
+
+describe('tenant admin routes with console sessions', () => {
+  const PW = 'tenant admin session password';
+  let c: ConsoleApp;
+  let store: TenantStore;
+  let A: string;
+
+  beforeAll(async () => {
+    c = await consoleApp({}, true, (db) => {
+      store = new TenantStore(db, new SecretBox(randomBytes(32)));
+      return tenantAdminRoutes({ store, applied: async () => undefined });
+    });
+    A = c.tenants[0]!.orgId;
+    await store.upsertTenant(TenantStore.normalize({ orgId: A, name: 'Acme' }), 'cli');
+    await c.users.add({ username: 'viewer', password: PW, roles: [{ tenant: A, role: 'viewer' }] });
+    await c.users.add({ username: 'admin', password: PW, roles: [{ tenant: A, role: 'admin' }] });
+  });
+  afterAll(() => c?.close());
+
+  let address = 0;
+  const session = async (username: string) => {
+    const r = await c.app.inject({ method: 'POST', url: '/console/api/login', payload: { username, password: PW }, remoteAddress: `10.2.0.${++address}` });
+    expect(r.statusCode).toBe(200);
+    return { cookie: `hookline_session=${cookieOf(r.headers['set-cookie'])}`, csrf: r.json<{ csrfToken: string }>().csrfToken };
+  };
+  const post = (headers: Record<string, string>, url = '/api/v1/tenant/audiohook-keys') => c.app.inject({ method: 'POST', url: `${url}?tenant=${A}`, headers, payload: {} });
+
+  it('a viewer reads but cannot create a key; an admin needs the CSRF token', async () => {
+    const v = await session('viewer');
+    expect((await c.app.inject({ url: `/api/v1/tenant?tenant=${A}`, headers: { cookie: v.cookie } })).statusCode).toBe(200);
+    expect((await post({ cookie: v.cookie, 'x-csrf-token': v.csrf, 'sec-fetch-site': 'same-origin' })).statusCode).toBe(403);
+    const a = await session('admin');
+    expect((await post({ cookie: a.cookie, 'sec-fetch-site': 'same-origin' })).statusCode).toBe(403);
+    expect((await post({ cookie: a.cookie, 'x-csrf-token': a.csrf, 'sec-fetch-site': 'same-origin' })).statusCode).toBe(200);
+    expect(await store.listApiKeys(A)).toHaveLength(1);
   });
 });
