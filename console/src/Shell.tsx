@@ -13,7 +13,7 @@ type PageView = (props: { me: Me }) => ReactNode;
 
 /** Each page: its hash id, its title, and its view (undefined: not built yet). One line per page. */
 export const PAGES: readonly { id: string; title: string; view?: PageView }[] = [
-  { id: 'tenants', title: 'Tenants', view: () => <Tenants /> },
+  { id: 'tenants', title: 'Tenants', view: ({ me }) => <Tenants me={me} /> },
   { id: 'live', title: 'Live' },
   { id: 'notifications', title: 'Notifications' },
   { id: 'ingest', title: 'Ingest', view: ({ me }) => <Ingest me={me} /> },

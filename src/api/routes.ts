@@ -45,6 +45,8 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
   query?: Q;
   body?: B;
   response: R;
+  /** This route's request body limit, bytes, over RegisterOptions.bodyLimit (a body larger than most, e.g. tenant settings). */
+  bodyLimit?: number;
   handler: Handler<z.infer<P>, z.infer<Q>, z.infer<B>, z.input<R>>;
 }
 
@@ -183,7 +185,7 @@ export function registerRoutes(app: FastifyInstance, routes: RouteSpec[], o: Reg
     app.route({
       method: r.method,
       url: r.path.replace(/\{(\w+)\}/g, ':$1'),
-      bodyLimit: o.bodyLimit ?? 4096,
+      bodyLimit: r.bodyLimit ?? o.bodyLimit ?? 4096,
       // onRequest runs before the body is read: an unauthenticated caller costs us no parsing.
       onRequest: async (req, reply) => {
         const a = await authenticate(req, o);
