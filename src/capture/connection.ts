@@ -10,6 +10,7 @@ import {
   ServerSession,
   isProbe,
   type DisconnectReason,
+  type EventEntity,
   type Effect,
   type MediaPolicy,
   type Nanos,
@@ -17,7 +18,7 @@ import {
   type OpenParameters,
 } from '../protocol/audiohook/index.js';
 import type { Logger } from '../platform/logging/index.js';
-import type { AgentTag, ConversationTag, SessionInfo, Sink, SinkControl, SinkSession } from './sinks/port.js';
+import type { AgentTag, ConversationTag, SessionEvents, SessionInfo, Sink, SinkControl, SinkSession } from './sinks/port.js';
 import type { Admission, AdmissionContext, SessionHandle } from './admission.js';
 import type { AudiohookConfig } from './config.js';
 import { LogBudget, clip } from './log-budget.js';
@@ -62,6 +63,7 @@ export class AudioHookConnection implements SessionHandle {
   private _admitted = false;
   private _ended = false;
   private sinksEnded = false;
+  private readonly events: SessionEvents = { send: (entities) => this.sendEvent(entities) };
   private ctx: AdmissionContext | undefined;
   private openStartedAt = 0;
   private openedAtIso = '';
@@ -132,6 +134,13 @@ export class AudioHookConnection implements SessionHandle {
 
   disconnect(reason: DisconnectReason, info?: string): void {
     this.run(this.core.disconnect(reason, info));
+  }
+
+  /** Sends an AudioHook `event` message (sinks reach it through SessionEvents); false when it was not sent. */
+  sendEvent(entities: EventEntity[]): boolean {
+    const effects = this.core.sendEvent(entities);
+    this.run(effects);
+    return effects.some((e) => e.kind === 'send');
   }
 
   // ---- inbound ----------------------------------------------------------------------
@@ -289,7 +298,7 @@ export class AudioHookConnection implements SessionHandle {
     this.taggedAgentId = tags.agent?.id;
     for (const sink of this.deps.sinks) {
       try {
-        const s = sink.open(this.info);
+        const s = sink.open(this.info, this.events);
         if (s) this.sinkSessions.push(s);
       } catch (err) {
         this.log.error({ sink: sink.name, err: errorMessage(err) }, 'sink failed to open');

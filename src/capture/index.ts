@@ -5,7 +5,7 @@ export { SinkDropMetrics } from './metrics.js';
 export { RecorderSink, recordingKey, type RecorderOptions } from './sinks/recorder.js';
 export { StreamSink, type StreamSinkOptions } from './sinks/stream.js';
 export type { AudioHookConnection } from './connection.js';
-export type { AgentTag, ConversationTag, SessionInfo, Sink, SinkControl, SinkEnd, SinkSession } from './sinks/port.js';
+export type { AgentTag, ConversationTag, SessionEvents, SessionInfo, Sink, SinkControl, SinkEnd, SinkSession } from './sinks/port.js';
 export { audiohookSchema, recorderSchema, streamSchema, type AudiohookConfig, type RecorderConfig, type StreamConfig } from './config.js';
 export { UpgradeAuth, type Authenticated, type SharedReplayCache, type UpgradeAuthOptions } from './upgrade-auth.js';
 export type { AuthFailure, AuthorityOptions } from './authenticate.js';

@@ -225,6 +225,8 @@ describe('voice-bot session', () => {
     c.send('playback_completed', {});
     await c.until(() => h.fakes.inputs.length === 1, 3000, 'silence event');
     expect(h.fakes.inputs).toEqual([{ type: 'event', name: 'no_input' }]);
+    // The bot is called in-process while the event still crosses the socket: wait for it, then compare.
+    await c.until(() => c.texts('event').length === 1, 3000, 'bot_turn_response event');
     expect(c.texts('event').map((e) => e.parameters)).toEqual([{ entities: [{ type: 'bot_turn_response', data: { disposition: 'no_input' } }] }]);
   });
 

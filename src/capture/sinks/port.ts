@@ -3,7 +3,7 @@
  * admitted session's metadata, its audio on the stream timeline, its control
  * events and its end. Positions are nanoseconds on the AudioHook timeline.
  */
-import type { MediaParameter, Nanos, Participant } from '../../protocol/audiohook/index.js';
+import type { EventEntity, MediaParameter, Nanos, Participant } from '../../protocol/audiohook/index.js';
 
 export interface AgentTag {
   id: string;
@@ -61,9 +61,18 @@ export interface SinkSession {
   end(summary: SinkEnd): Promise<void>;
 }
 
+/**
+ * The way back to Genesys for one session: AudioHook `event` messages (e.g.
+ * Transcription Connector `transcript` entities). Never blocks; returns false
+ * when the message was not sent (session no longer active, or over 64 KiB).
+ */
+export interface SessionEvents {
+  send(entities: EventEntity[]): boolean;
+}
+
 export interface Sink {
   readonly name: string;
   /** Returns undefined when this sink does not want the session. Must not block. */
-  open(info: SessionInfo): SinkSession | undefined;
+  open(info: SessionInfo, events?: SessionEvents): SinkSession | undefined;
   close?(): Promise<void>;
 }
