@@ -19,3 +19,10 @@ export type {
   SpeechOutput,
   TranscriptResult,
 } from './types.js';
+export {
+  analyzeRecording,
+  createAcousticAnalysis,
+  type AcousticAnalysis,
+  type AcousticAnalysisOptions,
+  type ActivityWindow,
+} from './acoustic/index.js';
