@@ -12,6 +12,7 @@ import { apiSchema } from '../api/config.js';
 import { consoleSchema } from '../console/config.js';
 import { installSchema } from '../install/config.js';
 import { audiohookSchema, recorderSchema, streamSchema } from '../capture/config.js';
+import { analysisSchema } from '../analysis/config.js';
 import { ingestSchema } from '../ingest/config.js';
 import {
   dataDirSchema,
@@ -82,6 +83,7 @@ export const configSchema = z
     tracking: trackingSchema,
     ingest: ingestSchema,
     webhooks: webhooksSchema,
+    analysis: analysisSchema,
     voicebot: voicebotServerSchema,
     tenants: z.array(tenantSchema).default([]),
     plugins: pluginsSchema,
