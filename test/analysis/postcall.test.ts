@@ -57,8 +57,8 @@ describe.each(bothDatabases('postcall.db'))('post-call worker (%s)', (_name, url
   beforeAll(async () => {
     db = await openAppDatabase(url());
     store = new AnalysisStore(db);
-    await objects.put('rec/cancel.wav', recordingWav(), { contentType: 'audio/wav' });
-    await objects.put('rec/cancel.mp3', Buffer.from('ID3 not audio we read'), { contentType: 'audio/mpeg' });
+    await objects.put('rec/cancel.wav', recordingWav());
+    await objects.put('rec/cancel.mp3', Buffer.from('ID3 not audio we read'));
   });
   afterAll(async () => {
     await db.close();

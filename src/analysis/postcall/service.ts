@@ -60,18 +60,27 @@ export class PostCallService {
   }
 
   /** Queues a re-analysis of an imported conversation from its stored recordings; resolves once the job is durable. */
-  async rerun(tenant: string, conversationId: string): Promise<{ queued: true; jobId: string }> {
-    const stored = await this.d.recordings(tenant, conversationId);
-    if (!stored) throw new ConversationNotImportedError(`conversation ${conversationId} has not been imported: nothing to analyse`);
-    const recordings = stored.map((r) => ({ recordingId: r.recording_id, objectKey: r.object_key, format: r.format, sha256: r.sha256, size: Number(r.size) }));
-    const job: AnalysisRequest = { tenant, conversationId, importVersion: storedVersion(recordings), recordings, force: true };
-    const jobId = randomUUID();
-    await this.d.queue.publish(this.d.queueName, job, { key: `${tenant}:${conversationId}`, id: jobId });
-    return { queued: true, jobId };
+  rerun(tenant: string, conversationId: string): Promise<{ queued: true; jobId: string }> {
+    return queueReanalysis(this.d, tenant, conversationId);
   }
 
   async stop(): Promise<void> {
     await this.consumer?.close();
     this.consumer = undefined;
   }
+}
+
+/** Re-analysis on demand, as the API and the CLI do it: a forced job from the stored recordings on the analysis queue. */
+export async function queueReanalysis(
+  d: Pick<PostCallServiceDeps, 'queue' | 'queueName' | 'recordings'>,
+  tenant: string,
+  conversationId: string,
+): Promise<{ queued: true; jobId: string }> {
+  const stored = await d.recordings(tenant, conversationId);
+  if (!stored) throw new ConversationNotImportedError(`conversation ${conversationId} has not been imported: nothing to analyse`);
+  const recordings = stored.map((r) => ({ recordingId: r.recording_id, objectKey: r.object_key, format: r.format, sha256: r.sha256, size: Number(r.size) }));
+  const job: AnalysisRequest = { tenant, conversationId, importVersion: storedVersion(recordings), recordings, force: true };
+  const jobId = randomUUID();
+  await d.queue.publish(d.queueName, job, { key: `${tenant}:${conversationId}`, id: jobId });
+  return { queued: true, jobId };
 }
