@@ -165,6 +165,18 @@ describe('acoustic analysis on synthetic audio', () => {
     expect(m.longestSilenceMs).toBe(1500);
   });
 
+  it('measures the speech level over loud speech only, not over the pauses bridged inside it', () => {
+    const level = (spans: [number, number][]): number =>
+      party(analyzeRecording(stereo(tones(3000, spans), tones(3000, [])), CHANNELS), 'customer').speechLevelDb;
+    const steady = level([[0, 1000]]);
+    const paused = level([
+      [0, 500],
+      [900, 1400],
+    ]);
+    expect(steady).toBeGreaterThan(-18); // an 8000-amplitude sine: RMS 5657, about -15 dBFS
+    expect(Math.abs(paused - steady)).toBeLessThan(0.5);
+  });
+
   it('ignores a click shorter than the onset', () => {
     const m = analyzeRecording(stereo(tones(1000, [[400, 420]]), tones(1000, [])), CHANNELS);
     expect(party(m, 'customer').talkMs).toBe(0);
@@ -190,14 +202,19 @@ describe('acoustic analysis on synthetic audio', () => {
   });
 
   it('counts neither talk nor silence over a gap in positions, and ends an utterance before it', () => {
-    const ulaw = stereo(tones(2000, [[1000, 2000]]), tones(2000, []));
-    const a = createAcousticAnalysis({ channels: CHANNELS });
+    // Speech runs up to the gap and resumes right after it: two utterances, not one bridged over the gap.
+    const ulaw = stereo(tones(2000, [[500, 1500]]), tones(2000, []));
+    const windows: ActivityWindow[] = [];
+    const a = createAcousticAnalysis({ channels: CHANNELS, onWindow: (w) => windows.push(w) });
     a.push(ulaw.subarray(0, 1000 * 16), 0);
     a.push(ulaw.subarray(1000 * 16), 5000); // 4 s of paused audio between
     const m = a.end();
     expect(m.durationMs).toBe(2000);
     expect(m.silenceMs).toBe(1000);
     expect(party(m, 'customer').talkMs).toBe(1000);
+    expect(party(m, 'customer').utterances).toBe(2);
+    expect(windows.filter((w) => w.startMs >= 1000 && w.startMs < 5000)).toEqual([]);
+    expect(windows.find((w) => w.startMs >= 5000)?.startMs).toBe(5000);
   });
 
   it('does not run a silence across a gap', () => {
