@@ -20,9 +20,12 @@ export type {
   TranscriptResult,
 } from './types.js';
 export {
+  AcousticOptionsError,
   analyzeRecording,
   createAcousticAnalysis,
+  DEFAULT_ACOUSTIC_TUNING,
   type AcousticAnalysis,
+  type AcousticTuning,
   type AcousticAnalysisOptions,
   type ActivityWindow,
 } from './acoustic/index.js';

@@ -9,3 +9,4 @@ export {
   type AcousticAnalysisOptions,
   type ActivityWindow,
 } from './analysis.js';
+export { AcousticOptionsError, DEFAULT_TUNING as DEFAULT_ACOUSTIC_TUNING, type AcousticTuning } from './tuning.js';
