@@ -4,6 +4,7 @@
  * re-analysis on demand — what `hookline analysis show|rerun` does.
  */
 import { z } from 'zod';
+import { ConversationNotImportedError, queueReanalysis, type AnalysisStore, type PostCallServiceDeps } from '../analysis/index.js';
 import { NotFoundError } from './errors.js';
 import { route, type RouteSpec } from './routes.js';
 import { conversationParams } from './schemas.js';
@@ -56,6 +57,26 @@ export const analysisResult = z.object({
 });
 
 const rerunAnswer = z.object({ queued: z.literal(true), jobId: z.string().describe('The analysis job\'s id on the analysis queue') });
+
+/** The operations over the analysis store and queue: what serve wires and the CLI does. */
+export function analysisOperations(store: AnalysisStore, queueing: Pick<PostCallServiceDeps, 'queue' | 'queueName' | 'recordings'>): AnalysisOperations {
+  return {
+    get: async (tenant, conversationId) => {
+      const a = await store.get(tenant, conversationId);
+      if (!a) return undefined;
+      const { importVersion, metrics, phrases, findings, recordings } = a.analysis;
+      return { conversationId, status: a.status, analyzedAt: a.analyzedAt, runs: a.runs, importVersion, metrics, phrases, findings, recordings, comparison: a.comparison ?? null };
+    },
+    rerun: async (tenant, conversationId) => {
+      try {
+        return await queueReanalysis(queueing, tenant, conversationId);
+      } catch (err) {
+        if (err instanceof ConversationNotImportedError) throw new NotFoundError(err.message);
+        throw err;
+      }
+    },
+  };
+}
 
 export function analysisRoutes(ops: AnalysisOperations | undefined): RouteSpec[] {
   const of = (): AnalysisOperations => {

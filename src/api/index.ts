@@ -16,4 +16,4 @@ export { openApiDocument } from './openapi.js';
 export { BadRequestError, ForbiddenError, NotFoundError } from './errors.js';
 export { DEAD_LETTER_SCAN, operationsRoutes, type DeliveryLog, type IngestOperations, type OperationsDeps } from './operations.js';
 export { GROUPS_SCANNED, keyId, tenantAdminRoutes, type Connect, type GenesysFactory, type TenantAdminDeps } from './tenant-admin.js';
-export { analysisResult, analysisRoutes, type AnalysisOperations } from './analysis-routes.js';
+export { analysisOperations, analysisResult, analysisRoutes, type AnalysisOperations } from './analysis-routes.js';
