@@ -55,6 +55,13 @@ describe('guidance rules on the fixture calls (truth windows)', () => {
     expect(run([RATIO], truthWindows(truthCall('clean-call')))).toEqual([]);
   });
 
+  it('talk ratio compares with its threshold: 70 % agent speech fires above 0.65, not above 0.75', () => {
+    // Every second: 0.7 s agent, 0.3 s customer, for 30 s.
+    const ws: RuleWindow[] = Array.from({ length: 3000 }, (_, i) => ({ startMs: i * 10, endMs: i * 10 + 10, speaking: { agent: i % 100 < 70, customer: i % 100 >= 70 }, levelDb: {} }));
+    expect(run([{ ...RATIO, above: 0.65 }], ws)).toHaveLength(1);
+    expect(run([{ ...RATIO, above: 0.75 }], ws)).toEqual([]);
+  });
+
   it('talk ratio re-arms once the ratio fell back below the threshold', () => {
     const monologue = truthWindows(truthCall('agent-monologue'));
     const shifted = (ws: RuleWindow[], by: number) => ws.map((w) => ({ ...w, startMs: w.startMs + by, endMs: w.endMs + by }));
