@@ -9,6 +9,7 @@
  *   sessions   stop taking sessions (unready), drain them, flush the sinks, close capture
  *   tracking   leave the tenants' leadership and notification channels
  *   live-model apply the snapshots tracking fed the live conversation model
+ *   analysis   finish the post-call analyses under way
  *   ingest     finish the imports under way
  *   plugins    let the after-commit queues empty, then close the plugins (loaded at start before ingest)
  *   gate       drop its timers (held sessions were drained above)
@@ -29,11 +30,12 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import { BadRequestError, ConversationContextService, ReadModel, SessionStatusStore, TokenStore, dataActionRoute, openApiDocument, operationsRoutes, readRoutes, tenantAdminRoutes, recordingStatus, registerRoutes, type IngestOperations } from '../api/index.js';
+import { AnalysisStore, PostCallService } from '../analysis/index.js';
+import { BadRequestError, ConversationContextService, analysisOperations, analysisRoutes, ReadModel, SessionStatusStore, TokenStore, dataActionRoute, openApiDocument, operationsRoutes, readRoutes, tenantAdminRoutes, recordingStatus, registerRoutes, type AnalysisOperations, type IngestOperations } from '../api/index.js';
 import { CaptureServer, RecorderSink, SinkDropMetrics, StreamSink, type Admission, type Sink } from '../capture/index.js';
 import { Gate, type GatePolicy } from '../gate/index.js';
 import type { GenesysClient } from '../genesys/index.js';
-import { ClientPool, IngestService } from '../ingest/index.js';
+import { ClientPool, IngestService, queueNames } from '../ingest/index.js';
 import { loadPlugins, PluginRunner } from '../plugins/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import { Counter, createRegistry, type Registry } from '../platform/metrics/index.js';
@@ -63,6 +65,8 @@ export interface Server {
   gate: Gate;
   tracking: TrackingService;
   ingest: IngestService | undefined;
+  /** The post-call analysis worker and its store. */
+  analysis: { store: AnalysisStore; service: PostCallService };
   /** The loaded in-process plugins (after start). */
   plugins: PluginRunner;
   tenants: TenantCache;
@@ -230,7 +234,26 @@ function buildPipelines(s: Shared, held: HeldConversations) {
     held,
     ...(overrides.genesysClient ? { client: overrides.genesysClient } : {}),
   });
-  return { store, live, directory, ingest, tracking, liveFeed, plugins, webhooks };
+  return { store, live, directory, ingest, tracking, liveFeed, plugins, webhooks, analysis: buildPostCall(s, store) };
+}
+
+/** The post-call analysis worker on `<namespace>-analysis` and its store (docs/guidance-postcall.md). */
+function buildPostCall(s: Shared, conversations: ConversationStore) {
+  const { config, ctx, queue, tenants, logger } = s;
+  const store = new AnalysisStore(ctx.db);
+  const queueing = { queue, queueName: queueNames(config.namespace).analysis, recordings: async (t: string, id: string) => (await conversations.get(t, id))?.recordings };
+  const service = new PostCallService({
+    ...queueing,
+    config: config.analysis.postCall,
+    objects: ctx.objects,
+    store,
+    rules: (orgId) => {
+      const t = tenants.tenant(orgId);
+      return t && (t.guidance?.rules ?? []);
+    },
+    log: logger.child({ component: 'analysis' }),
+  });
+  return { store, service, operations: analysisOperations(store, queueing) };
 }
 
 /** What tenant leaders did with EventBridge notifications. */
@@ -279,10 +302,10 @@ function buildHttp(s: Shared, capture: CaptureServer, voicebot: VoicebotEndpoint
 }
 
 /** The read API (admin listener) and the Data Action (public listener), over the conversation model. */
-function buildApi(s: Shared, store: ConversationStore, live: LiveStore, status: SessionStatusStore, ingest: IngestService | undefined) {
+function buildApi(s: Shared, store: ConversationStore, live: LiveStore, status: SessionStatusStore, ingest: IngestService | undefined, analysis: AnalysisOperations) {
   const tokens = new TokenStore(s.ctx.db);
   const read = new ReadModel(s.ctx.db, store, live);
-  const routes = [...readRoutes({ read, tokens }), ...operationsRoutes({ read, deliveries: new DeliveryStore(s.ctx.db), ingest: ingest && ingestOperations(s, ingest) }), ...tenantAdminRoutes({ store: s.ctx.tenants, applied: () => s.tenants.refresh() })];
+  const routes = [...readRoutes({ read, tokens }), ...operationsRoutes({ read, deliveries: new DeliveryStore(s.ctx.db), ingest: ingest && ingestOperations(s, ingest) }), ...tenantAdminRoutes({ store: s.ctx.tenants, applied: () => s.tenants.refresh() }), ...analysisRoutes(analysis)];
   const dataAction = dataActionRoute(new ConversationContextService({ store, live, status, recorderEnabled: s.config.recorder.enabled }));
   const botRest = botRestRoute({ tenant: (orgId) => s.tenants.tenant(orgId), log: s.logger.child({ component: 'voicebot-rest' }) });
   return { tokens, routes, dataAction, botRest, openapi: openApiDocument([...routes, dataAction, botRest], '1.0.0') };
@@ -361,13 +384,13 @@ async function compose(ctx: Context, config: Config, overrides: ServerOverrides,
     void tracking.resolveLocally(orgId, conversationId).catch((err: unknown) => logger.warn({ orgId, conversationId, err: errorMessage(err) }, 'could not resolve a held session locally'));
   const status = config.api.enabled ? new SessionStatusStore(state, logger.child({ component: 'api' })) : undefined;
   const { held, gate, capture } = buildCapture(s, guard, status, resolveLocally);
-  const { store, live, directory, ingest, tracking, liveFeed, plugins, webhooks } = buildPipelines(s, held);
+  const { store, live, directory, ingest, tracking, liveFeed, plugins, webhooks, analysis } = buildPipelines(s, held);
   // Tracking's events feed the gate and, from the tenant's leader only, ingest.
   tracking.onEvent((e) => gate.onEvent(e));
   if (ingest) tracking.onLeaderEvent(ingest.onLeaderEvent);
   const voicebot = buildVoicebot(s, guard);
   const http = buildHttp(s, capture, voicebot, guard);
-  const api = status ? buildApi(s, store, live, status, ingest) : undefined;
+  const api = status ? buildApi(s, store, live, status, ingest, analysis.operations) : undefined;
   // The Data Action is called by Genesys from the cloud: it must be on the public port (docs/data-actions.md).
   if (api) registerRoutes(http.app, [api.dataAction], { tokens: api.tokens, bodyLimit: 1024 });
   // The REST channel for Data Actions, public for the same reason (docs/voicebot-bots.md).
@@ -393,6 +416,7 @@ async function compose(ctx: Context, config: Config, overrides: ServerOverrides,
   life.add({ name: 'gate', stop: () => gate.stop() });
   life.add({ name: 'plugins', start: async () => plugins.use(await loadPlugins(config.plugins, { log: logger.child({ component: 'plugins' }) })), stop: () => plugins.close() });
   life.add({ name: 'ingest', start: () => ingest?.start(), stop: ({ drainMs }) => ingest?.stop(Math.max(drainMs, 1000)) });
+  life.add({ name: 'analysis', start: () => analysis.service.start(), stop: () => analysis.service.stop() });
   life.add({ name: 'live-model', stop: () => liveFeed.idle() });
   life.add({ name: 'tracking', start: () => startTracking(s, tracking, ingest), stop: () => tracking.stop() });
   life.add({
@@ -419,6 +443,7 @@ async function compose(ctx: Context, config: Config, overrides: ServerOverrides,
     gate,
     tracking,
     ingest,
+    analysis,
     plugins,
     tenants: s.tenants,
     store,

@@ -22,7 +22,7 @@ import { tempDir } from '../helpers/tmp.js';
 
 const log = createLogger({ level: 'silent' });
 const FIXTURES = join(process.cwd(), 'fixtures', 'analysis');
-const truth = JSON.parse(readFileSync(join(FIXTURES, 'truth.json'), 'utf8')) as { calls: { name: string; durationMs: number; truth: { talkMs: Record<string, number>; silenceMs: number } }[] };
+const truth = JSON.parse(readFileSync(join(FIXTURES, 'truth.json'), 'utf8')) as { calls: { name: string; durationMs: number; truth: { talkMs: Record<string, number>; silenceMs: number; silences: { startMs: number; endMs: number }[] } }[] };
 const cancel = truth.calls.find((c) => c.name === 'cancel-call')!;
 
 /** The fixture call as Genesys's stereo WAV_ULAW recording. */
@@ -84,6 +84,16 @@ describe.each(bothDatabases('postcall.db'))('post-call worker (%s)', (_name, url
     expect(Math.abs((saved?.analysis.metrics?.parties.customer?.talkMs ?? 0) - cancel.truth.talkMs.customer!)).toBeLessThanOrEqual(100);
     expect(rules.windows()).toBeGreaterThan(cancel.durationMs / 10 - 5);
     expect(saved?.analysis.findings.map((f) => f.rule)).toEqual(['whole-call']);
+  });
+
+  it("runs the tenant's guidance rules on the recording: the 7.5 s silence of the fixture call fires the 5 s silence rule once", async () => {
+    const id = randomUUID();
+    await new PostCallWorker({ objects, store, rules: () => rules, maxRecordingBytes: 10 << 20, log }).handle(msg(job(id)));
+    const findings = (await store.get(tenant, id))?.analysis.findings ?? [];
+    expect(findings.map((f) => f.rule)).toEqual(['long-silence']);
+    const silence = cancel.truth.silences.find((x) => x.endMs - x.startMs >= 5000)!;
+    expect(Math.abs(findings[0]!.startMs - silence.startMs)).toBeLessThanOrEqual(100);
+    expect(Math.abs(findings[0]!.endMs - (silence.startMs + 5000))).toBeLessThanOrEqual(100);
   });
 
   it('analyses an import once: a redelivered job is acknowledged without work; a forced one runs again', async () => {

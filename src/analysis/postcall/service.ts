@@ -29,7 +29,7 @@ export interface PostCallServiceDeps {
   objects: Pick<ObjectStore, 'get'>;
   store: AnalysisStore;
   rules: (tenant: string) => readonly GuidanceRule[] | undefined;
-  ruleEngine: RuleRunnerFactory;
+  ruleEngine?: RuleRunnerFactory | undefined;
   spotPhrases?: PhraseSpotter | undefined;
   /** The conversation's stored recordings; undefined when the conversation was never imported. */
   recordings: (tenant: string, conversationId: string) => Promise<StoredRecording[] | undefined>;

@@ -19,6 +19,7 @@ import type { ObjectStore } from '../../platform/objects/index.js';
 import { PermanentError, type Message } from '../../platform/queue/index.js';
 import type { GuidanceRule } from '../../tenants/index.js';
 import { analyzeRecording, type ActivityWindow } from '../acoustic/index.js';
+import { createRuleEngine } from '../rules/index.js';
 import type { AnalysisStore, PostCallAnalysis, RecordingAnalysis } from '../store.js';
 import type { ChannelLayout, Finding, PhraseHit } from '../types.js';
 import { compareLive } from './compare.js';
@@ -50,7 +51,8 @@ export interface PostCallDeps {
   store: AnalysisStore;
   /** The tenant's guidance rules; undefined: the tenant is unknown (its job is dead-lettered). */
   rules: (tenant: string) => readonly GuidanceRule[] | undefined;
-  ruleEngine: RuleRunnerFactory;
+  /** Default: the guidance rule engine the live analysis runs (src/analysis/rules). */
+  ruleEngine?: RuleRunnerFactory | undefined;
   spotPhrases?: PhraseSpotter | undefined;
   /** A recording larger than this is not read into memory (a permanent failure with the reason). */
   maxRecordingBytes: number;
@@ -62,9 +64,11 @@ const FINDINGS_PER_RECORDING = 500;
 
 export class PostCallWorker {
   private readonly now: () => number;
+  private readonly ruleEngine: RuleRunnerFactory;
 
   constructor(private readonly d: PostCallDeps) {
     this.now = d.now ?? Date.now;
+    this.ruleEngine = d.ruleEngine ?? ((rules, onFinding) => createRuleEngine({ rules, onFinding }));
   }
 
   handle = async (m: Message<AnalysisRequest>): Promise<void> => {
@@ -97,7 +101,7 @@ export class PostCallWorker {
       throw err;
     }
     const findings: Finding[] = [];
-    const engine = this.d.ruleEngine(rules, (f) => void (findings.length < FINDINGS_PER_RECORDING && findings.push(f)));
+    const engine = this.ruleEngine(rules, (f) => void (findings.length < FINDINGS_PER_RECORDING && findings.push(f)));
     const metrics = analyzeRecording(audio.ulaw, audio.channels, (w) => engine.window(w));
     const phrases = await this.spot(audio, rules);
     for (const hit of phrases) engine.phrase(hit);
