@@ -13,7 +13,6 @@ export interface AnalysisResults {
 }
 
 const f1 = (n: number): string => n.toFixed(1);
-const f2 = (n: number): string => n.toFixed(2);
 const f3 = (n: number): string => n.toFixed(3);
 
 function liveRows(caseName: string, results: LiveResult[]): string[] {
