@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   AcousticOptionsError,
@@ -131,6 +132,28 @@ describe('acoustic analysis on the fixture calls (ground truth made offline)', (
     // +12 dB clips (572 samples in truth), which eats part of the last 4 dB.
     expect(plus12).toBeGreaterThan((plus8 as number) + 1);
     expect(party(analyzeRecording(ulaw, CHANNELS), 'customer').speechLevelDb).toBeGreaterThan(plain as number);
+  });
+});
+
+describe('acoustic analysis in frames of any size', () => {
+  it('gives the same windows and figures as the whole recording, whatever the frame sizes (not whole 10 ms windows either)', () => {
+    const ulaw = audio('clean-call').subarray(0, 8000 * 2 * 8); // 8 s: turn-taking, pauses, silence
+    const windows: ActivityWindow[] = [];
+    const whole = analyzeRecording(ulaw, CHANNELS, (w) => windows.push(w));
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 1700 }), { minLength: 1, maxLength: 30 }), (sizes) => {
+        const got: ActivityWindow[] = [];
+        const a = createAcousticAnalysis({ channels: CHANNELS, onWindow: (w) => got.push(w) });
+        for (let sample = 0, i = 0; sample * 2 < ulaw.length; i++) {
+          const n = sizes[i % sizes.length] as number;
+          a.push(ulaw.subarray(sample * 2, (sample + n) * 2), sample / 8);
+          sample += n;
+        }
+        expect(a.end()).toEqual(whole);
+        expect(got).toEqual(windows);
+      }),
+      { numRuns: 25 },
+    );
   });
 });
 
