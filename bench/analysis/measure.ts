@@ -3,7 +3,7 @@
  * computation, so CPU time of this thread over a run of many calls, divided
  * by the audio analysed, is the cost of one concurrent live call.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { analyzeRecording, createAcousticAnalysis, type ChannelLayout, type SpeechAnalyzer } from '../../src/analysis/index.js';
 import { childrenCpuSeconds } from '../lib/proc.js';
@@ -11,7 +11,10 @@ import { BENCH_PHRASES, type KeywordSpotting } from './speech.js';
 
 export const CHANNELS: ChannelLayout = ['customer', 'agent'];
 const BYTES_PER_MS = 8 * CHANNELS.length;
-const FIXTURES = fileURLToPath(new URL('../../../fixtures/analysis/', import.meta.url));
+/** bench/analysis is two levels below the repository root when run from source (tests), dist-bench/bench/analysis three. */
+const FIXTURES = ['../../fixtures/analysis/', '../../../fixtures/analysis/']
+  .map((rel) => fileURLToPath(new URL(rel, import.meta.url)))
+  .find((dir) => existsSync(`${dir}truth.json`));
 
 export interface Fixture {
   name: string;
@@ -20,6 +23,7 @@ export interface Fixture {
 }
 
 export function loadFixtures(): Fixture[] {
+  if (FIXTURES === undefined) throw new Error('fixtures/analysis not found above bench/analysis');
   const truth = JSON.parse(readFileSync(`${FIXTURES}truth.json`, 'utf8')) as { calls: { name: string }[] };
   return truth.calls.map(({ name }) => {
     const ulaw = new Uint8Array(readFileSync(`${FIXTURES}${name}.ulaw`));
