@@ -19,3 +19,13 @@ export type {
   SpeechOutput,
   TranscriptResult,
 } from './types.js';
+export {
+  AcousticOptionsError,
+  analyzeRecording,
+  createAcousticAnalysis,
+  DEFAULT_ACOUSTIC_TUNING,
+  type AcousticAnalysis,
+  type AcousticTuning,
+  type AcousticAnalysisOptions,
+  type ActivityWindow,
+} from './acoustic/index.js';
