@@ -2,7 +2,8 @@
  * Notifications: the tenant's common events as they are committed
  * (GET /api/v1/events/stream, pushed, no polling), newest first, the last
  * MAX_SHOWN kept. guidance.triggered shows its rule, evidence and where on the
- * call it fired; other events one line each. A filter keeps one agent's.
+ * call it fired; other events one line each. A filter keeps one agent's calls'
+ * events (among those on the page).
  */
 import { useMemo, useState } from 'react';
 import { Button, Label, ListBox, ListBoxItem, Popover, Select, SelectValue } from 'react-aria-components';
@@ -49,7 +50,12 @@ function Feed({ tenant }: { tenant: string }) {
       }
     },
   });
-  const shown = useMemo(() => (agent === ALL ? events : events.filter((e) => agentsOf(e).some((a) => a.userId === agent))), [events, agent]);
+  const shown = useMemo(() => {
+    if (agent === ALL) return events;
+    // An agent's events, and the other events of the calls the agent is on (conversation.created names no agent).
+    const calls = new Set(events.filter((e) => agentsOf(e).some((a) => a.userId === agent)).map((e) => e.conversationId));
+    return events.filter((e) => calls.has(e.conversationId));
+  }, [events, agent]);
   const options = [{ id: ALL, name: 'All agents' }, ...[...agents].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name))];
   return (
     <section aria-labelledby="feed-title">

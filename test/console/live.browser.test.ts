@@ -38,13 +38,12 @@ describe('Live and Notifications pages in Chromium', () => {
 
   const consoleUrl = () => `${s.t.server.metrics?.baseUrl ?? ''}/console/`;
 
-  /** Opens a page on `hash`, logging in when the context has no session yet, and waits for its stream. */
-  const open = async (hash: string, heading: string): Promise<Page> => {
+  /** Opens a page on `hash`, logging in first when told (the context's later pages share the session cookie), and waits for its stream. */
+  const open = async (hash: string, heading: string, logIn: boolean): Promise<Page> => {
     const page = await context.newPage();
     await page.goto(`${consoleUrl()}#/${hash}`);
-    const login = page.getByLabel('Username');
-    if (await login.isVisible().catch(() => false)) {
-      await login.fill('operator');
+    if (logIn) {
+      await page.getByLabel('Username').fill('operator');
       await page.getByLabel('Password').fill(PASSWORD);
       await page.getByRole('button', { name: 'Log in' }).click();
     }
@@ -58,11 +57,11 @@ describe('Live and Notifications pages in Chromium', () => {
     (await Promise.all(['Customer', 'Agent'].map((ch) => page.getByRole('meter', { name: `${ch} level, ${agent}` }).getAttribute('aria-valuetext')))).join(' | ');
 
   it('shows a live call with its agent and moving levels, and notifications as they happen, filterable by agent', async () => {
-    const live = await open('live', 'Live');
-    const feed = await open('notifications', 'Notifications');
+    const live = await open('live', 'Live', true);
+    const feed = await open('notifications', 'Notifications', false);
     const [a, b] = s.agents as [Stack['agents'][number], Stack['agents'][number]];
     const durations = { talkMs: 20_000, ivrMs: 300, queueMs: 300, alertMs: 500, acwMs: 300 };
-    await Promise.all([a, b].map((agent) => s.control.startCall(s.orgId, { scenario: 'inbound', agentIds: [agent.id], queueId: s.queueId, durations })));
+    const [callA, callB] = await Promise.all([a, b].map((agent) => s.control.startCall(s.orgId, { scenario: 'inbound', agentIds: [agent.id], queueId: s.queueId, durations })));
 
     // Live: the call appears with the agent's name, admitted, forwarded to the receiver.
     const row = live.getByRole('row').filter({ hasText: a.name });
@@ -84,6 +83,9 @@ describe('Live and Notifications pages in Chromium', () => {
     await feed.getByRole('option', { name: a.name }).click();
     await item(b.name).first().waitFor({ state: 'detached', ...WAIT });
     expect(await item(a.name).count()).toBeGreaterThan(0);
+    // The agent's calls' other events stay (conversation.created names no agent); the other call's go.
+    await feed.getByRole('listitem').filter({ hasText: 'conversation.created' }).filter({ hasText: callA?.conversationId ?? '?' }).waitFor();
+    expect(await feed.getByRole('listitem').filter({ hasText: callB?.conversationId ?? '?' }).count()).toBe(0);
     await screenshot(feed, 'notifications');
     expect(serious(await axeViolations(feed))).toEqual([]);
   }, 150_000);
