@@ -5,7 +5,7 @@
  * status store and level-meter sink over memory shared state.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BoundedPublisher, ChannelHub, LiveCalls, LiveMeterSink, SessionStatusStore, StreamLimiter, callsChannel, eventsChannel, liveRoutes, openApiDocument, type LiveCall } from '../../src/api/index.js';
 import type { SessionInfo } from '../../src/capture/index.js';
 import { createLogger } from '../../src/platform/logging/index.js';
@@ -42,8 +42,12 @@ describe('live API routes', () => {
     tokenB = (await c.tokens.create(B, 'reader', 'read')).secret;
     base = await c.app.listen({ host: '127.0.0.1', port: 0 });
   });
+  // Each test's streams close after it, passed or failed, and the server has let them go before the next.
+  afterEach(async () => {
+    for (const s of open.splice(0)) s.close();
+    await vi.waitFor(() => expect(hub.size).toBe(0), { timeout: 5000, interval: 20 });
+  });
   afterAll(async () => {
-    for (const s of open) s.close();
     await c?.close();
     await state?.close();
   });
