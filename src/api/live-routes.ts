@@ -84,13 +84,15 @@ async function serveEvents(d: LiveDeps, q: z.infer<typeof eventStreamQuery>, p: 
   const tenant = p.tenant.toLowerCase();
   const release = slot(d, p);
   const types = q.types && q.types.length > 0 ? new Set(q.types) : undefined;
-  let client: SseClient | undefined;
+  // Set once the stream is open; a message before that (there is none: open follows at once) is dropped.
+  const to: { client?: SseClient } = {};
   const leave = await d.hub.listen(eventsChannel(tenant), (raw) => {
     const e = parseEvent(raw, tenant);
     if (!e || (types && !types.has(e.type)) || (q.agent && !agentsOf(e).includes(q.agent))) return;
-    client?.send('event', e, `${e.conversationId}:${e.seq}`);
+    to.client?.send('event', e, `${e.conversationId}:${e.seq}`);
   });
-  client = open();
+  const client = open();
+  to.client = client;
   client.onClose(() => {
     leave();
     release();

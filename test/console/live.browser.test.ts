@@ -69,7 +69,7 @@ describe('Live and Notifications pages in Chromium', () => {
     await row.getByText('receiver').waitFor(WAIT);
     await live.getByRole('meter', { name: `Customer level, ${a.name}` }).waitFor();
     // The meters move: a reading differs from the first one seen (pushed about four times a second).
-    await live.waitForFunction((name) => !!document.querySelector(`[role="meter"][aria-label="Customer level, ${name}"]`)?.getAttribute('aria-valuetext')?.includes('dBFS'), a.name, WAIT);
+    await expect.poll(() => live.getByRole('meter', { name: `Customer level, ${a.name}` }).getAttribute('aria-valuetext'), { timeout: 30_000, interval: 100 }).toContain('dBFS');
     const first = await levels(live, a.name);
     await expect.poll(() => levels(live, a.name), { timeout: 15_000, interval: 100 }).not.toBe(first);
     await screenshot(live, 'live');
