@@ -18,6 +18,6 @@ export { DEAD_LETTER_SCAN, operationsRoutes, type DeliveryLog, type IngestOperat
 export { GROUPS_SCANNED, keyId, tenantAdminRoutes, type Connect, type GenesysFactory, type TenantAdminDeps } from './tenant-admin.js';
 export { BoundedPublisher, ChannelHub, StreamLimiter, callsChannel, eventsChannel } from './live-hub.js';
 export { HELD_WINDOW_MS, LIVE_STATES, LiveCalls, liveCall, type LiveCall, type LiveCallPatch } from './live-calls.js';
-export { LevelMeter, LiveMeterSink, type LiveMeterOptions, type MeterDestination } from './live-meter-sink.js';
+export { LevelMeter, LiveMeterSink, type LiveMeterOptions } from './live-meter-sink.js';
 export { MAX_STREAMS_PER_PRINCIPAL, agentsOf, liveRoutes, type LiveDeps } from './live-routes.js';
 export { SSE_HEARTBEAT_MS, SSE_MAX_BUFFERED_BYTES, SseClient, formatEvent, type SseOptions, type SseOutput } from './sse.js';

@@ -19,16 +19,8 @@ import { METER_TTL_MS, meterKey, type LiveCallMessage, type MeterRecord } from '
 
 export type ChannelRole = 'customer' | 'agent';
 
-/** A downstream destination as the meter names it: its name (never its URL, which may carry a token) and its channels. */
-export interface MeterDestination {
-  name: string;
-  channels: 'both' | ChannelRole;
-}
-
 export interface LiveMeterOptions {
   out: Pick<BoundedPublisher, 'publish' | 'set' | 'delete'>;
-  /** The tenant's downstream destinations, from local state (no I/O). */
-  destinations: (orgId: string) => MeterDestination[];
   /** Sessions metered at once on this replica. */
   maxSessions: number;
   /** Reading window, ms of audio (default 250: four readings a second). */
@@ -69,22 +61,32 @@ export class LevelMeter {
 
 export class LiveMeterSink implements Sink {
   readonly name = 'live-meter';
-  private open_ = 0;
+  private readonly sessions = new Map<string, MeteredSession>();
 
   constructor(private readonly o: LiveMeterOptions) {}
 
   /** Sessions metered now (tests: the set is bounded and empties as calls end). */
   get size(): number {
-    return this.open_;
+    return this.sessions.size;
   }
 
   open(info: SessionInfo): SinkSession | undefined {
-    if (this.open_ >= this.o.maxSessions) {
+    if (this.sessions.size >= this.o.maxSessions) {
       this.o.onDrop?.();
       return undefined;
     }
-    this.open_++;
-    return new MeteredSession(info, this.o, () => this.open_--);
+    const session = new MeteredSession(info, this.o, () => this.sessions.delete(info.sessionId));
+    this.sessions.set(info.sessionId, session);
+    return session;
+  }
+
+  /**
+   * A downstream destination accepted the session's socket (open) or lost it: the call's `forwarded`
+   * names the destinations connected now. `name` is the destination's configured name or host, never
+   * its URL (which may carry a token).
+   */
+  connection(sessionId: string, name: string, open: boolean): void {
+    this.sessions.get(sessionId)?.forwarding(name, open);
   }
 }
 
@@ -100,8 +102,7 @@ class MeteredSession implements SinkSession {
     const roles = info.media.channels.map((c) => ROLE[c] ?? 'customer');
     // Only µ-law is metered (what Genesys sends); another format shows no levels rather than wrong ones.
     this.meter = info.media.format === 'PCMU' ? new LevelMeter(roles, Math.max(1, Math.round((info.media.rate * (o.windowMs ?? 250)) / 1000))) : undefined;
-    const forwarded = o.destinations(info.orgId).filter((d) => d.channels === 'both' || roles.includes(d.channels)).map((d) => d.name);
-    this.record = { startedAt: info.openedAt, forwarded, levels: null };
+    this.record = { startedAt: info.openedAt, forwarded: [], levels: null };
     this.channel = callsChannel(info.orgId);
     this.key = meterKey(info.orgId, info.conversationId);
     this.write({ ...this.record });
@@ -114,6 +115,13 @@ class MeteredSession implements SinkSession {
     this.readings++;
     if (this.readings % (this.o.refreshEvery ?? 8) === 0) this.write({ levels: this.record.levels });
     else this.publish({ t: 'meter', conversationId: this.info.conversationId.toLowerCase(), meter: { levels: this.record.levels } });
+  }
+
+  forwarding(name: string, open: boolean): void {
+    const has = this.record.forwarded.includes(name);
+    if (this.ended || has === open) return;
+    this.record.forwarded = open ? [...this.record.forwarded, name] : this.record.forwarded.filter((n) => n !== name);
+    this.write({ forwarded: this.record.forwarded });
   }
 
   control(): void {

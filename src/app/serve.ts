@@ -29,8 +29,8 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import { BadRequestError, BoundedPublisher, ChannelHub, ConversationContextService, LiveCalls, LiveMeterSink, MAX_STREAMS_PER_PRINCIPAL, ReadModel, SessionStatusStore, StreamLimiter, TokenStore, callsChannel, dataActionRoute, eventsChannel, liveRoutes, openApiDocument, operationsRoutes, readRoutes, tenantAdminRoutes, recordingStatus, registerRoutes, type IngestOperations, type MeterDestination } from '../api/index.js';
-import { CaptureServer, RecorderSink, SinkDropMetrics, StreamSink, type Admission, type Sink } from '../capture/index.js';
+import { BadRequestError, BoundedPublisher, ChannelHub, ConversationContextService, LiveCalls, LiveMeterSink, MAX_STREAMS_PER_PRINCIPAL, ReadModel, SessionStatusStore, StreamLimiter, TokenStore, callsChannel, dataActionRoute, eventsChannel, liveRoutes, openApiDocument, operationsRoutes, readRoutes, tenantAdminRoutes, recordingStatus, registerRoutes, type IngestOperations } from '../api/index.js';
+import { CaptureServer, RecorderSink, SinkDropMetrics, StreamSink, type Admission, type SessionInfo, type Sink } from '../capture/index.js';
 import { Gate, type GatePolicy } from '../gate/index.js';
 import type { GenesysClient } from '../genesys/index.js';
 import { ClientPool, IngestService } from '../ingest/index.js';
@@ -43,7 +43,7 @@ import { errorMessage } from '../platform/util/error-message.js';
 import { ConversationStore, LiveFeed, LiveStore } from '../conversations/index.js';
 import { SessionStore, UserStore, loadAssets, type TenantSummary } from '../console/index.js';
 import { InstallService, InstallerCredentials, RunStore, genesysUrls, withInstallPaths } from '../install/index.js';
-import { CONFIG_ORIGIN, TenantCache, type ConfigOrigin, type Tenant } from '../tenants/index.js';
+import { CONFIG_ORIGIN, TenantCache, type ConfigOrigin, type DownstreamConfig, type Tenant } from '../tenants/index.js';
 import { REST_BODY_LIMIT, botRestRoute } from '../voicebot/index.js';
 import { Directory, HeldConversations, TrackingService, isTracked, registerEventBridge, type IntakeResult } from '../tracking/index.js';
 import { VoicebotEndpoint, defaultFactories, type VoicebotFactories } from '../voicebot/index.js';
@@ -141,18 +141,14 @@ function livePlumbing(state: SharedState, logger: Logger, registry: Registry): L
   };
 }
 
-/** The names the live view shows for a tenant's destinations: the configured name, else the host (never the URL: it may hold a token). */
-function meterDestinations(tenants: TenantCache): (orgId: string) => MeterDestination[] {
-  return (orgId) =>
-    (tenants.tenant(orgId)?.downstream ?? []).map((d) => {
-      let host = 'destination';
-      try {
-        host = new URL(d.url).host;
-      } catch {
-        // Validated at load; a name is still shown.
-      }
-      return { name: d.name ?? host, channels: d.channels };
-    });
+/** The name the live view shows for a destination: the configured name, else the host (never the URL: it may hold a token). */
+function destinationName(d: DownstreamConfig): string {
+  if (d.name !== undefined) return d.name;
+  try {
+    return new URL(d.url).host;
+  } catch {
+    return 'destination'; // validated at load; never reached
+  }
 }
 
 function gatePolicy(t: Tenant | undefined): GatePolicy | undefined {
@@ -178,6 +174,8 @@ function sinks(s: Shared, drops: SinkDropMetrics): Sink[] {
     recorder.recover().catch((err: unknown) => logger.error({ err: errorMessage(err) }, 'spool recovery failed'));
     list.push(recorder);
   }
+  // Level meters for the live view (api enabled): cheap, never blocking; its writes are bounded by the publisher.
+  const meter = s.live ? new LiveMeterSink({ out: s.live.publisher, maxSessions: LIVE_MAX_METERED, onDrop: drops.counterFor('live-meter') }) : undefined;
   list.push(
     new StreamSink({
       destinations: (orgId) => tenants.tenant(orgId)?.downstream ?? [],
@@ -186,10 +184,11 @@ function sinks(s: Shared, drops: SinkDropMetrics): Sink[] {
       deliverAfterEndMs: config.stream.deliverAfterEndMs,
       log: logger.child({ component: 'stream' }),
       onDrop: drops.counterFor('stream'),
+      // The live view's "forwarded to": the destinations whose sockets are open for the session now.
+      ...(meter ? { onConnection: (info: SessionInfo, d: DownstreamConfig, open: boolean) => meter.connection(info.sessionId, destinationName(d), open) } : {}),
     }),
   );
-  // Level meters for the live view (api enabled): cheap, never blocking; its writes are bounded by the publisher.
-  if (s.live) list.push(new LiveMeterSink({ out: s.live.publisher, destinations: meterDestinations(tenants), maxSessions: LIVE_MAX_METERED, onDrop: drops.counterFor('live-meter') }));
+  if (meter) list.push(meter);
   return [...list, ...(s.overrides.sinks?.(drops) ?? [])];
 }
 

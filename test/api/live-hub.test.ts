@@ -51,7 +51,9 @@ describe('live channels on Redis', () => {
       const out = new BoundedPublisher(one, logger, 100);
       const writer = new SessionStatusStore(one, logger, Date.now, (o, c, st) => out.publish(callsChannel(o), JSON.stringify({ t: 'status', conversationId: c, status: st })));
       writer.record(org, conversationId, { gate: 'admitted', capture: 'streaming', agentUserId: 'u1', agentName: 'Ann', startedAt: writer.stamp() });
-      new LiveMeterSink({ out, destinations: () => [{ name: 'crm', channels: 'both' }], maxSessions: 1 }).open({ orgId: org, conversationId, openedAt: writer.stamp(), media: { format: 'PCMU', channels: ['external', 'internal'], rate: 8000 } } as unknown as SessionInfo);
+      const meter = new LiveMeterSink({ out, maxSessions: 1 });
+      meter.open({ orgId: org, conversationId, sessionId: 's1', openedAt: writer.stamp(), media: { format: 'PCMU', channels: ['external', 'internal'], rate: 8000 } } as unknown as SessionInfo);
+      meter.connection('s1', 'crm', true);
       const reader = new LiveCalls(two, new SessionStatusStore(two, logger));
       await vi.waitFor(async () => expect(await reader.snapshot(org)).toMatchObject([{ conversationId, agent: { id: 'u1', name: 'Ann' }, state: 'admitted', forwarded: ['crm'] }]), { timeout: 5000, interval: 20 });
       expect(await reader.snapshot(randomUUID())).toEqual([]);

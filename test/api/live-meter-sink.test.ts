@@ -29,10 +29,10 @@ describe('LiveMeterSink', () => {
 
   it('publishes the opening record and each reading; rewrites the record every refreshEvery readings', () => {
     const out = fake();
-    const sink = new LiveMeterSink({ out, destinations: () => [{ name: 'crm', channels: 'both' }, { name: 'cust', channels: 'customer' }], maxSessions: 5, refreshEvery: 2 });
+    const sink = new LiveMeterSink({ out, maxSessions: 5, refreshEvery: 2 });
     const s = sink.open(info('AB'));
     expect(out.set).toHaveBeenCalledTimes(1);
-    expect(JSON.parse(out.set.mock.calls[0]?.[1] as string)).toEqual({ startedAt: '2026-01-01T00:00:00.000Z', forwarded: ['crm', 'cust'], levels: null });
+    expect(JSON.parse(out.set.mock.calls[0]?.[1] as string)).toEqual({ startedAt: '2026-01-01T00:00:00.000Z', forwarded: [], levels: null });
     for (let i = 0; i < 4; i++) s?.audio(frame(250, 0x80, 0xff), 0, 2000);
     const messages = out.publish.mock.calls.map(([channel, m]) => [channel, JSON.parse(m as string)]);
     expect(messages.every(([channel]) => channel === callsChannel(ORG))).toBe(true);
@@ -44,7 +44,7 @@ describe('LiveMeterSink', () => {
   it('meters at most maxSessions (the rest counted), frees a slot at end, deletes the record and says ended', async () => {
     const out = fake();
     const onDrop = vi.fn();
-    const sink = new LiveMeterSink({ out, destinations: () => [], maxSessions: 1, onDrop });
+    const sink = new LiveMeterSink({ out, maxSessions: 1, onDrop });
     const first = sink.open(info('a'));
     expect(sink.open(info('b'))).toBeUndefined();
     expect(onDrop).toHaveBeenCalledTimes(1);
@@ -58,8 +58,24 @@ describe('LiveMeterSink', () => {
 
   it('shows no levels for audio it cannot read as µ-law', () => {
     const out = fake();
-    const s = new LiveMeterSink({ out, destinations: () => [], maxSessions: 1 }).open(info('l', 'L16'));
+    const s = new LiveMeterSink({ out, maxSessions: 1 }).open(info('l', 'L16'));
     s?.audio(new Uint8Array(8000), 0, 2000);
     expect(out.publish).toHaveBeenCalledTimes(1);
+  });
+
+  it('names the destinations connected now: added when one accepts the socket, removed when it closes, once each', () => {
+    const out = fake();
+    const sink = new LiveMeterSink({ out, maxSessions: 5 });
+    sink.open(info('f'));
+    const forwarded = () => (JSON.parse(out.set.mock.calls.at(-1)?.[1] as string) as { forwarded: string[] }).forwarded;
+    sink.connection('s', 'crm', true);
+    sink.connection('s', 'crm', true);
+    sink.connection('s', 'asr', true);
+    expect(forwarded()).toEqual(['crm', 'asr']);
+    sink.connection('s', 'crm', false);
+    expect(forwarded()).toEqual(['asr']);
+    expect(out.set).toHaveBeenCalledTimes(4);
+    sink.connection('another session', 'x', true);
+    expect(out.set).toHaveBeenCalledTimes(4);
   });
 });

@@ -131,7 +131,7 @@ describe('live API routes', () => {
   });
 
   it('lists and streams calls: held, then admitted with agent, levels and forwarding, then ended', async () => {
-    const meters = new LiveMeterSink({ out, destinations: () => [{ name: 'crm', channels: 'both' }, { name: 'agent-only', channels: 'agent' }], maxSessions: 10, windowMs: 100, refreshEvery: 1 });
+    const meters = new LiveMeterSink({ out, maxSessions: 10, windowMs: 100, refreshEvery: 1 });
     const conversationId = randomUUID();
     const agent = { id: randomUUID(), name: 'Agent Smith' };
     const s = await sse('/api/v1/live/calls/stream', bearer(tokenA));
@@ -142,6 +142,8 @@ describe('live API routes', () => {
     status.record(A, conversationId, { gate: 'admitted', capture: 'streaming', agentUserId: agent.id, agentName: agent.name, startedAt });
     const info = { orgId: A, conversationId, sessionId: randomUUID(), openedAt: startedAt, media: { type: 'audio', format: 'PCMU', channels: ['external', 'internal'], rate: 8000 } } as unknown as SessionInfo;
     const metered = meters.open(info);
+    meters.connection(info.sessionId, 'crm', true);
+    meters.connection(info.sessionId, 'asr', true);
     // 100 ms of stereo µ-law: loud customer (0x80 is near full scale), silent agent (0xff is zero).
     const frame = new Uint8Array(1600).map((_, i) => (i % 2 === 0 ? 0x80 : 0xff));
     metered?.audio(frame, 0, 800);
@@ -151,7 +153,7 @@ describe('live API routes', () => {
 
     const listed = await c.app.inject({ url: '/api/v1/live/calls', headers: bearer(tokenA) });
     expect(listed.json<{ items: LiveCall[] }>().items).toEqual([
-      { conversationId, agent, state: 'admitted', gate: 'admitted', startedAt, levels: expect.objectContaining({ customer: expect.any(Number) }), forwarded: ['crm', 'agent-only'] },
+      { conversationId, agent, state: 'admitted', gate: 'admitted', startedAt, levels: expect.objectContaining({ customer: expect.any(Number) }), forwarded: ['crm', 'asr'] },
     ]);
     expect((await c.app.inject({ url: '/api/v1/live/calls', headers: bearer(tokenB) })).json()).toEqual({ items: [] });
 
