@@ -29,6 +29,21 @@ function parameters(where: 'path' | 'query', s: z.ZodType | undefined): Json[] {
 
 const json = (schema: Json, description: string): Json => ({ description, content: { 'application/json': { schema } } });
 
+/** An event stream's 200: each SSE `event:` name with its `data:` JSON schema (x-hookline-events, since OpenAPI 3.1 has no per-event schema). */
+function streamResponse(r: RouteSpec): Json {
+  const events = r.stream?.events ?? {};
+  const names = Object.keys(events).join(', ');
+  return {
+    description: `Server-Sent Events (text/event-stream), until the client disconnects: events ${names}; a comment line every 15 s keeps it open. A client that does not read is disconnected.`,
+    content: {
+      'text/event-stream': {
+        schema: { type: 'string' },
+        'x-hookline-events': Object.fromEntries(Object.entries(events).map(([name, e]) => [name, { description: e.description, schema: schemaOf(e.schema, 'output') }])),
+      },
+    },
+  };
+}
+
 function operation(r: RouteSpec): Json {
   const error = schemaOf(problem, 'output');
   return {
@@ -39,11 +54,12 @@ function operation(r: RouteSpec): Json {
     parameters: [...parameters('path', r.params), ...parameters('query', r.query)],
     ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(r.body, 'input') } } } } : {}),
     responses: {
-      '200': json(schemaOf(r.response, 'output'), 'OK'),
+      '200': r.stream ? streamResponse(r) : json(schemaOf(r.response, 'output'), 'OK'),
       '400': json(error, 'A parameter or the body is invalid; the message names the field'),
       '401': json(error, 'No valid API token'),
       '403': json(error, `The token's scope is not ${r.scope}, or the path names another tenant`),
       '404': json(error, 'Not found (or another tenant\'s)'),
+      ...(r.stream ? { '429': json(error, 'This token or login already holds as many open streams as it may') } : {}),
     },
   };
 }

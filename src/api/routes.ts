@@ -6,7 +6,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { BadRequestError, ForbiddenError, NotFoundError } from './errors.js';
+import { BadRequestError, ForbiddenError, NotFoundError, TooManyStreamsError } from './errors.js';
+import { SSE_HEARTBEAT_MS, SSE_MAX_BUFFERED_BYTES, SseClient, type SseOptions } from './sse.js';
 import {
   conversationContext,
   conversationDetail,
@@ -48,6 +49,18 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
   /** This route's request body limit, bytes, over RegisterOptions.bodyLimit (a body larger than most, e.g. tenant settings). */
   bodyLimit?: number;
   handler: Handler<z.infer<P>, z.infer<Q>, z.infer<B>, z.input<R>>;
+  /** Present on event-stream routes (GET): the handler is then not called. */
+  stream?: StreamSpec<z.infer<P>, z.infer<Q>>;
+}
+
+/** Opens the response as an event stream (hijacks it from Fastify); call it once, after every check that may refuse. */
+export type SseOpener = () => SseClient;
+
+/** A route answering `text/event-stream`: the events it sends (documented in the OpenAPI) and what runs per client. */
+export interface StreamSpec<P, Q> {
+  events: Record<string, { description: string; schema: z.ZodType }>;
+  /** Refuses by throwing (before `open`), or opens the stream and keeps it fed until the client goes. */
+  serve(call: Call<P, Q, unknown>, open: SseOpener): Promise<void>;
 }
 
 /** Keeps each route's handler typed by its own schemas while the list holds them all. */
@@ -151,6 +164,8 @@ export interface RegisterOptions {
   sessions?: SessionAuthenticator;
   /** Request body limit for these routes, bytes. */
   bodyLimit?: number;
+  /** Event-stream routes' heartbeat and slow-client bound (default: SSE_HEARTBEAT_MS, SSE_MAX_BUFFERED_BYTES). */
+  sse?: Partial<SseOptions>;
 }
 
 type Authenticated = { ok: true; principal: Principal } | { ok: false; status: 400 | 401 | 403; error: string };
@@ -205,6 +220,10 @@ export function registerRoutes(app: FastifyInstance, routes: RouteSpec[], o: Reg
             body: parse('body', r.body, req.body),
             principal: principals.get(req) as Principal,
           };
+          if (r.stream) {
+            await r.stream.serve(call, () => openStream(reply, o.sse));
+            return reply;
+          }
           const out = await r.handler(call);
           if (out === undefined) return reply.code(404).send({ error: 'not found' });
           return reply.send(out);
@@ -212,9 +231,25 @@ export function registerRoutes(app: FastifyInstance, routes: RouteSpec[], o: Reg
           if (err instanceof BadRequestError) return reply.code(400).send({ error: err.message });
           if (err instanceof ForbiddenError) return reply.code(403).send({ error: err.message });
           if (err instanceof NotFoundError) return reply.code(404).send({ error: err.message });
+          if (err instanceof TooManyStreamsError) return reply.code(429).send({ error: err.message });
           throw err;
         }
       },
     });
   }
+}
+
+/**
+ * Takes the response from Fastify and starts the event stream. Proxies must not buffer or transform it
+ * (`x-accel-buffering: no` is nginx's switch, https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_buffering).
+ */
+function openStream(reply: FastifyReply, o: Partial<SseOptions> | undefined): SseClient {
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no', 'x-content-type-options': 'nosniff' });
+  res.write(': stream open\n\n');
+  const client = new SseClient(res, { heartbeatMs: o?.heartbeatMs ?? SSE_HEARTBEAT_MS, maxBufferedBytes: o?.maxBufferedBytes ?? SSE_MAX_BUFFERED_BYTES, ...(o?.onSlow ? { onSlow: o.onSlow } : {}) });
+  // The response's close, not the request's: a GET's request closes as soon as it has been read.
+  res.once('close', () => client.close());
+  return client;
 }
