@@ -16,3 +16,6 @@ export { openApiDocument } from './openapi.js';
 export { BadRequestError, ForbiddenError, NotFoundError } from './errors.js';
 export { DEAD_LETTER_SCAN, operationsRoutes, type DeliveryLog, type IngestOperations, type OperationsDeps } from './operations.js';
 export { GROUPS_SCANNED, keyId, tenantAdminRoutes, type Connect, type GenesysFactory, type TenantAdminDeps } from './tenant-admin.js';
+export { CaptureIndex, mediaRoutes, mediaType, type MediaDeps } from './media.js';
+export { MediaBody, parseRange, type RangeAnswer } from './media-body.js';
+export type { CaptureSession } from './media-schemas.js';

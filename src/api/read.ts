@@ -210,6 +210,28 @@ export class ReadModel {
     };
   }
 
+  /** When the conversation started and ended, as the detail says; undefined when the tenant does not know it. */
+  async conversationSpan(tenant: string, id: string): Promise<{ start: string; end: string | null } | undefined> {
+    const c = await this.k.selectFrom('conversations').select(['conversation_start', 'conversation_end']).where('tenant_id', '=', tenant).where('conversation_id', '=', id).executeTakeFirst();
+    if (c) return { start: c.conversation_start, end: c.conversation_end };
+    const [live, events] = await Promise.all([this.live.get(tenant, id), this.live.events(tenant, id)]);
+    if (!live) return undefined;
+    const start = events[0]?.occurredAt ?? live.startedAt;
+    return start === undefined ? undefined : { start, end: live.endedAt ?? null };
+  }
+
+  /** One imported recording's stored object; undefined when the tenant has no such recording. */
+  async recording(tenant: string, conversationId: string, recordingId: string): Promise<{ objectKey: string; contentType: string | null; format: string } | undefined> {
+    const r = await this.k
+      .selectFrom('recordings')
+      .select(['object_key', 'content_type', 'format'])
+      .where('tenant_id', '=', tenant)
+      .where('conversation_id', '=', conversationId)
+      .where('recording_id', '=', recordingId)
+      .executeTakeFirst();
+    return r && { objectKey: r.object_key, contentType: r.content_type, format: r.format };
+  }
+
   /** The tenant's latest imports, newest first. */
   async recentImports(tenant: string, limit: number): Promise<{ conversationId: string; startedAt: string; endedAt: string | null; importedAt: string }[]> {
     const rows = await this.k

@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { BadRequestError, ForbiddenError, NotFoundError } from './errors.js';
+import { MediaBody, parseRange } from './media-body.js';
 import {
   conversationContext,
   conversationDetail,
@@ -45,6 +46,11 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
   query?: Q;
   body?: B;
   response: R;
+  /**
+   * Media types of a binary answer: the handler returns a MediaBody (schema `mediaResponse`), streamed with
+   * Range support; OpenAPI lists these types instead of a JSON body.
+   */
+  produces?: readonly string[];
   /** This route's request body limit, bytes, over RegisterOptions.bodyLimit (a body larger than most, e.g. tenant settings). */
   bodyLimit?: number;
   handler: Handler<z.infer<P>, z.infer<Q>, z.infer<B>, z.input<R>>;
@@ -207,6 +213,7 @@ export function registerRoutes(app: FastifyInstance, routes: RouteSpec[], o: Reg
           };
           const out = await r.handler(call);
           if (out === undefined) return reply.code(404).send({ error: 'not found' });
+          if (out instanceof MediaBody) return await sendMedia(req, reply, out);
           return reply.send(out);
         } catch (err) {
           if (err instanceof BadRequestError) return reply.code(400).send({ error: err.message });
@@ -217,4 +224,18 @@ export function registerRoutes(app: FastifyInstance, routes: RouteSpec[], o: Reg
       },
     });
   }
+}
+
+/**
+ * Streams a MediaBody: the whole object, or the one range asked for (206, RFC 9110 §15.3.7), which is
+ * what lets an <audio> element seek. nosniff: the browser takes the declared audio type as it is.
+ */
+async function sendMedia(req: FastifyRequest, reply: FastifyReply, m: MediaBody): Promise<FastifyReply> {
+  const r = parseRange(req.headers.range, m.size);
+  reply.header('accept-ranges', 'bytes').header('x-content-type-options', 'nosniff').header('cache-control', 'private, no-store');
+  if (r.kind === 'unsatisfiable') return reply.code(416).header('content-range', `bytes */${m.size}`).send({ error: `range: not within the ${m.size} bytes of the media` });
+  reply.header('content-type', m.contentType);
+  if (r.kind === 'full') return reply.header('content-length', m.size).send(await m.open());
+  const { start, end } = r.range;
+  return reply.code(206).header('content-range', `bytes ${start}-${end}/${m.size}`).header('content-length', end - start + 1).send(await m.open(r.range));
 }
