@@ -46,8 +46,7 @@ function Search({ tenant, onOpen }: { tenant: string; onOpen: (id: string) => vo
     },
     [tenant, query],
   );
-  // The first page once, unfiltered; later searches are on submit.
-  // eslint-disable-next-line react-hooks/exhaustive-deps
+  // The first page once per tenant, unfiltered; later searches run on submit, not on each keystroke.
   useEffect(() => void load(), [tenant]);
   const submit = (e: FormEvent) => {
     e.preventDefault();

@@ -81,7 +81,7 @@ describe('media routes', () => {
   });
 
   const get = (url: string, token = tokenA, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}`, ...headers } });
-  const recUrl = (id = conv, rec = 'rec-1') => `/api/v1/conversations/${id}/recordings/${rec}/media`;
+  const recUrl = (id: string = conv, rec = 'rec-1') => `/api/v1/conversations/${id}/recordings/${rec}/media`;
 
   it('serves an imported recording whole, as audio, with Accept-Ranges', async () => {
     const res = await get(recUrl());
