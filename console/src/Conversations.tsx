@@ -97,7 +97,8 @@ function Search({ tenant, onOpen }: { tenant: string; onOpen: (id: string) => vo
           <p role="status" className="visually-hidden">
             {rows.length} conversations shown
           </p>
-          <Table aria-label="Conversations found">
+          {/* Enter on a focused row opens it too (keyboard: Tab into the table, arrows, Enter). */}
+          <Table aria-label="Conversations found" onRowAction={(key) => onOpen(String(key))}>
             <TableHeader>
               <Column isRowHeader>Conversation</Column>
               <Column>State</Column>
@@ -346,7 +347,7 @@ function Events({ detail }: { detail: ConversationDetail }) {
       {detail.events.length === 0 ? (
         <p>No events recorded.</p>
       ) : (
-        <ol className="events">
+        <ol className="events" aria-labelledby="conv-events-title">
           {detail.events.map((e) => (
             <li key={e.seq}>
               <code>{e.type}</code> #{e.seq} at {when(e.occurredAt)}
