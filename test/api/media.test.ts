@@ -158,6 +158,22 @@ describe('media routes', () => {
     expect(Buffer.compare(part.rawPayload, captured.subarray(captured.length - 58))).toBe(0);
   });
 
+  it('finds a session opened on the UTC day after the conversation started (a call across midnight)', async () => {
+    const late = randomUUID();
+    const lateSession = randomUUID();
+    await importedCall(new ConversationStore(db), A, late, AGENT, '2024-05-01T23:59:00.000Z', false);
+    await capturedSession(objects, A, late, lateSession, '2024-05-02T00:00:10.000Z', liveCaptured);
+    const res = await get(`/api/v1/conversations/${late}/capture`);
+    expect(res.json<{ items: { sessionId: string }[] }>().items.map((i) => i.sessionId)).toEqual([lateSession]);
+    expect((await get(`/api/v1/conversations/${late}/capture/${lateSession}/media`)).statusCode).toBe(200);
+  });
+
+  it('is 404 for the captures of a conversation the tenant never tracked nor imported', async () => {
+    const unknown = randomUUID();
+    await capturedSession(objects, A, unknown, randomUUID(), new Date().toISOString(), liveCaptured);
+    expect((await get(`/api/v1/conversations/${unknown}/capture`)).statusCode).toBe(404);
+  });
+
   it("never shows another tenant's captures, even for a conversation id it knows too", async () => {
     const list = await get(`/api/v1/conversations/${conv}/capture`, tokenB);
     expect(list.statusCode).toBe(200);
