@@ -5,7 +5,7 @@
  * recording side by side (GET …/capture, …/capture/{session}/media,
  * …/recordings/{id}/media), and its events. Everything through the documented API.
  */
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { Button, Cell, Column, Row, Table, TableBody, TableHeader } from 'react-aria-components';
 import type { Me } from './api.js';
 import { conversationsApi, type CaptureSession, type ConversationDetail, type ConversationQuery, type ConversationState, type ConversationSummary } from './conversations-api.js';
@@ -135,20 +135,31 @@ function Detail({ tenant, id, onBack }: { tenant: string; id: string; onBack: ()
   const [detail, setDetail] = useState<ConversationDetail | undefined>();
   const [captures, setCaptures] = useState<CaptureSession[] | string | undefined>();
   const [error, setError] = useState<string | undefined>();
-  useEffect(() => {
-    conversationsApi.detail(tenant, id).then(setDetail, (err: unknown) => setError(message(err)));
+  const heading = useRef<HTMLHeadingElement>(null);
+  const load = useCallback(() => {
+    conversationsApi.detail(tenant, id).then(
+      (d) => {
+        setDetail(d);
+        setError(undefined);
+      },
+      (err: unknown) => setError(message(err)),
+    );
     conversationsApi.captures(tenant, id).then(
       (r) => setCaptures(r.items),
       (err: unknown) => setCaptures(message(err)),
     );
   }, [tenant, id]);
+  useEffect(load, [load]);
+  // The view changed under the keyboard user's focus (the pressed row is gone): say where they are now.
+  useEffect(() => heading.current?.focus(), []);
   return (
     <section aria-labelledby="conv-detail-title" className="conversation">
       <div className="toolbar">
         <Button onPress={onBack}>Back to search</Button>
-        <h2 id="conv-detail-title">
+        <h2 id="conv-detail-title" ref={heading} tabIndex={-1}>
           Conversation <code>{id}</code>
         </h2>
+        <Button onPress={load}>Refresh</Button>
       </div>
       {error ? <p role="alert">Could not load the conversation: {error}</p> : null}
       {!detail ? (

@@ -130,7 +130,10 @@ describe('Conversations page in Chromium', () => {
     await page.keyboard.press('Tab');
     await expect(row.evaluate((r) => r === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement)).resolves.toBe(true);
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: `Conversation ${conversationId}` }).waitFor();
+    const title = page.getByRole('heading', { name: `Conversation ${conversationId}` });
+    await title.waitFor();
+    // Focus moves to the detail's heading: the row pressed is gone.
+    await expect(title.evaluate((h) => h === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement)).resolves.toBe(true);
 
     const participants = page.getByRole('grid', { name: 'Participants' });
     await participants.getByRole('row').filter({ hasText: 'Alice Agent' }).filter({ hasText: 'agent' }).waitFor();
