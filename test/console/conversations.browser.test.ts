@@ -125,6 +125,11 @@ describe('Conversations page in Chromium', () => {
     await screenshot(page, 'conversations-search');
     expect(serious(await axeViolations(page))).toEqual([]);
 
+    // Chromium fetches media by range (`bytes=0-` first): the routes answer 206, which is what lets it seek.
+    const statuses: number[] = [];
+    page.on('response', (r) => {
+      if (r.url().includes('/media?')) statuses.push(r.status());
+    });
     // Keyboard only: Tab from Search into the results, Enter on the row opens it.
     await page.getByRole('button', { name: 'Search' }).focus();
     await page.keyboard.press('Tab');
@@ -153,5 +158,7 @@ describe('Conversations page in Chromium', () => {
 
     await playsBack(imported);
     await playsBack(live);
+    expect(statuses).toContain(206);
+    expect(statuses.filter((st) => st !== 200 && st !== 206)).toEqual([]);
   }, 60_000);
 });
