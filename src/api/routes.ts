@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { BadRequestError, ForbiddenError, NotFoundError } from './errors.js';
 import { MediaBody, parseRange } from './media-body.js';
+import { ObjectNotFoundError } from '../platform/objects/index.js';
 import {
   conversationContext,
   conversationDetail,
@@ -219,6 +220,8 @@ export function registerRoutes(app: FastifyInstance, routes: RouteSpec[], o: Reg
           if (err instanceof BadRequestError) return reply.code(400).send({ error: err.message });
           if (err instanceof ForbiddenError) return reply.code(403).send({ error: err.message });
           if (err instanceof NotFoundError) return reply.code(404).send({ error: err.message });
+          // Media deleted between its lookup and the read (retention): gone, as if never there.
+          if (err instanceof ObjectNotFoundError) return reply.code(404).send({ error: 'not found' });
           throw err;
         }
       },
@@ -232,10 +235,11 @@ export function registerRoutes(app: FastifyInstance, routes: RouteSpec[], o: Reg
  */
 async function sendMedia(req: FastifyRequest, reply: FastifyReply, m: MediaBody): Promise<FastifyReply> {
   const r = parseRange(req.headers.range, m.size);
-  reply.header('accept-ranges', 'bytes').header('x-content-type-options', 'nosniff').header('cache-control', 'private, no-store');
   if (r.kind === 'unsatisfiable') return reply.code(416).header('content-range', `bytes */${m.size}`).send({ error: `range: not within the ${m.size} bytes of the media` });
-  reply.header('content-type', m.contentType);
-  if (r.kind === 'full') return reply.header('content-length', m.size).send(await m.open());
+  // Opened before any header is set: a read that fails here still answers as JSON.
+  const body = await m.open(r.kind === 'partial' ? r.range : undefined);
+  reply.header('accept-ranges', 'bytes').header('x-content-type-options', 'nosniff').header('cache-control', 'private, no-store').header('content-type', m.contentType);
+  if (r.kind === 'full') return reply.header('content-length', m.size).send(body);
   const { start, end } = r.range;
-  return reply.code(206).header('content-range', `bytes ${start}-${end}/${m.size}`).header('content-length', end - start + 1).send(await m.open(r.range));
+  return reply.code(206).header('content-range', `bytes ${start}-${end}/${m.size}`).header('content-length', end - start + 1).send(body);
 }

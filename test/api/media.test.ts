@@ -12,7 +12,7 @@ import { ReadModel, TokenStore, mediaRoutes, openApiDocument, parseRange, readRo
 import { openAppDatabase } from '../../src/app/database.js';
 import { ConversationStore, LiveStore } from '../../src/conversations/index.js';
 import type { Db } from '../../src/platform/db/index.js';
-import { FsObjectStore } from '../../src/platform/objects/index.js';
+import { FsObjectStore, ObjectNotFoundError } from '../../src/platform/objects/index.js';
 import { tempDir } from '../helpers/tmp.js';
 import { at, importedCall, liveCall } from './fixtures.js';
 import { capturedSession, importedRecording, toneWav } from './media-fixtures.js';
@@ -117,6 +117,21 @@ describe('media routes', () => {
     expect((await get(`${recUrl()}?tenant=${B}`)).statusCode).toBe(404);
     expect((await get(recUrl(conv, 'rec-2'))).statusCode).toBe(404);
     expect((await get(recUrl(randomUUID()))).statusCode).toBe(404);
+  });
+
+  it('is 404 when the stored object is gone, whether found missing or vanishing before the read', async () => {
+    const store = new ConversationStore(db);
+    const key = await importedRecording(store, objects, A, conv, 'rec-gone', imported);
+    await objects.delete(key);
+    expect((await get(recUrl(conv, 'rec-gone'))).statusCode).toBe(404);
+    await importedRecording(store, objects, A, conv, 'rec-vanishing', imported);
+    const real = objects.get.bind(objects);
+    objects.get = (k) => Promise.reject(new ObjectNotFoundError(k));
+    try {
+      expect((await get(recUrl(conv, 'rec-vanishing'))).statusCode).toBe(404);
+    } finally {
+      objects.get = real;
+    }
   });
 
   it('refuses ids that are not ids (path traversal) with 400, before any lookup', async () => {
