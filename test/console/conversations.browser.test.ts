@@ -153,7 +153,9 @@ describe('Conversations page in Chromium', () => {
     await expect(imported.count()).resolves.toBe(1);
     await expect(live.count()).resolves.toBe(1);
     await page.getByRole('list', { name: 'Events' }).getByRole('listitem').filter({ hasText: 'conversation.created #1' }).waitFor();
+    // conversations.png is also the shell test's (search view) when it runs later; the detail keeps a name of its own.
     await screenshot(page, 'conversations');
+    await screenshot(page, 'conversations-detail');
     expect(serious(await axeViolations(page))).toEqual([]);
 
     await playsBack(imported);
