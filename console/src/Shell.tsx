@@ -5,6 +5,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { Button, Link } from 'react-aria-components';
 import type { Me } from './api.js';
+import { Conversations } from './Conversations.js';
 import { Events } from './Events.js';
 import { Ingest } from './Ingest.js';
 import { Live } from './Live.js';
@@ -19,7 +20,7 @@ export const PAGES: readonly { id: string; title: string; view?: PageView }[] = 
   { id: 'live', title: 'Live', view: ({ me }) => <Live me={me} /> },
   { id: 'notifications', title: 'Notifications', view: ({ me }) => <Notifications me={me} /> },
   { id: 'ingest', title: 'Ingest', view: ({ me }) => <Ingest me={me} /> },
-  { id: 'conversations', title: 'Conversations' },
+  { id: 'conversations', title: 'Conversations', view: ({ me }) => <Conversations me={me} /> },
   { id: 'events', title: 'Events', view: ({ me }) => <Events me={me} /> },
 ];
 

@@ -21,3 +21,6 @@ export { HELD_WINDOW_MS, LIVE_STATES, LiveCalls, liveCall, type LiveCall, type L
 export { LevelMeter, LiveMeterSink, type LiveMeterOptions } from './live-meter-sink.js';
 export { MAX_STREAMS_PER_PRINCIPAL, agentsOf, liveRoutes, type LiveDeps } from './live-routes.js';
 export { SSE_HEARTBEAT_MS, SSE_MAX_BUFFERED_BYTES, SseClient, formatEvent, type SseOptions, type SseOutput } from './sse.js';
+export { CaptureIndex, mediaRoutes, mediaType, type MediaDeps } from './media.js';
+export { MediaBody, parseRange, type RangeAnswer } from './media-body.js';
+export type { CaptureSession } from './media-schemas.js';

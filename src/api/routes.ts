@@ -8,6 +8,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { BadRequestError, ForbiddenError, NotFoundError, TooManyStreamsError } from './errors.js';
 import { SSE_HEARTBEAT_MS, SSE_MAX_BUFFERED_BYTES, SseClient, type SseOptions } from './sse.js';
+import { MediaBody, parseRange } from './media-body.js';
+import { ObjectNotFoundError } from '../platform/objects/index.js';
 import {
   conversationContext,
   conversationDetail,
@@ -46,6 +48,11 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
   query?: Q;
   body?: B;
   response: R;
+  /**
+   * Media types of a binary answer: the handler returns a MediaBody (schema `mediaResponse`), streamed with
+   * Range support; OpenAPI lists these types instead of a JSON body.
+   */
+  produces?: readonly string[];
   /** This route's request body limit, bytes, over RegisterOptions.bodyLimit (a body larger than most, e.g. tenant settings). */
   bodyLimit?: number;
   handler: Handler<z.infer<P>, z.infer<Q>, z.infer<B>, z.input<R>>;
@@ -226,12 +233,15 @@ export function registerRoutes(app: FastifyInstance, routes: RouteSpec[], o: Reg
           }
           const out = await r.handler(call);
           if (out === undefined) return reply.code(404).send({ error: 'not found' });
+          if (out instanceof MediaBody) return await sendMedia(req, reply, out);
           return reply.send(out);
         } catch (err) {
           if (err instanceof BadRequestError) return reply.code(400).send({ error: err.message });
           if (err instanceof ForbiddenError) return reply.code(403).send({ error: err.message });
           if (err instanceof NotFoundError) return reply.code(404).send({ error: err.message });
           if (err instanceof TooManyStreamsError) return reply.code(429).send({ error: err.message });
+          // Media deleted between its lookup and the read (retention): gone, as if never there.
+          if (err instanceof ObjectNotFoundError) return reply.code(404).send({ error: 'not found' });
           throw err;
         }
       },
@@ -252,4 +262,19 @@ function openStream(reply: FastifyReply, o: Partial<SseOptions> | undefined): Ss
   // The response's close, not the request's: a GET's request closes as soon as it has been read.
   res.once('close', () => client.close());
   return client;
+}
+
+/**
+ * Streams a MediaBody: the whole object, or the one range asked for (206, RFC 9110 §15.3.7), which is
+ * what lets an <audio> element seek. nosniff: the browser takes the declared audio type as it is.
+ */
+async function sendMedia(req: FastifyRequest, reply: FastifyReply, m: MediaBody): Promise<FastifyReply> {
+  const r = parseRange(req.headers.range, m.size);
+  if (r.kind === 'unsatisfiable') return reply.code(416).header('content-range', `bytes */${m.size}`).send({ error: `range: not within the ${m.size} bytes of the media` });
+  // Opened before any header is set: a read that fails here still answers as JSON.
+  const body = await m.open(r.kind === 'partial' ? r.range : undefined);
+  reply.header('accept-ranges', 'bytes').header('x-content-type-options', 'nosniff').header('cache-control', 'private, no-store').header('content-type', m.contentType);
+  if (r.kind === 'full') return reply.header('content-length', m.size).send(body);
+  const { start, end } = r.range;
+  return reply.code(206).header('content-range', `bytes ${start}-${end}/${m.size}`).header('content-length', end - start + 1).send(body);
 }

@@ -29,7 +29,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import { BadRequestError, BoundedPublisher, ChannelHub, ConversationContextService, LiveCalls, LiveMeterSink, MAX_STREAMS_PER_PRINCIPAL, ReadModel, SessionStatusStore, StreamLimiter, TokenStore, callsChannel, dataActionRoute, eventsChannel, liveRoutes, openApiDocument, operationsRoutes, readRoutes, tenantAdminRoutes, recordingStatus, registerRoutes, type IngestOperations } from '../api/index.js';
+import { BadRequestError, BoundedPublisher, ChannelHub, ConversationContextService, LiveCalls, LiveMeterSink, MAX_STREAMS_PER_PRINCIPAL, ReadModel, SessionStatusStore, StreamLimiter, TokenStore, callsChannel, dataActionRoute, eventsChannel, mediaRoutes, liveRoutes, openApiDocument, operationsRoutes, readRoutes, tenantAdminRoutes, recordingStatus, registerRoutes, type IngestOperations } from '../api/index.js';
 import { CaptureServer, RecorderSink, SinkDropMetrics, StreamSink, type Admission, type SessionInfo, type Sink } from '../capture/index.js';
 import { Gate, type GatePolicy } from '../gate/index.js';
 import type { GenesysClient } from '../genesys/index.js';
@@ -322,7 +322,7 @@ function buildApi(s: Shared, store: ConversationStore, live: LiveStore, status: 
   const tokens = new TokenStore(s.ctx.db);
   const read = new ReadModel(s.ctx.db, store, live);
   const streams = s.live ? liveRoutes({ hub: s.live.hub, limiter: s.live.limiter, calls: new LiveCalls(s.state, status) }) : [];
-  const routes = [...readRoutes({ read, tokens }), ...streams, ...operationsRoutes({ read, deliveries: new DeliveryStore(s.ctx.db), ingest: ingest && ingestOperations(s, ingest) }), ...tenantAdminRoutes({ store: s.ctx.tenants, applied: () => s.tenants.refresh() })];
+  const routes = [...readRoutes({ read, tokens }), ...streams, ...mediaRoutes({ read, objects: s.ctx.objects }), ...operationsRoutes({ read, deliveries: new DeliveryStore(s.ctx.db), ingest: ingest && ingestOperations(s, ingest) }), ...tenantAdminRoutes({ store: s.ctx.tenants, applied: () => s.tenants.refresh() })];
   const dataAction = dataActionRoute(new ConversationContextService({ store, live, status, recorderEnabled: s.config.recorder.enabled }));
   const botRest = botRestRoute({ tenant: (orgId) => s.tenants.tenant(orgId), log: s.logger.child({ component: 'voicebot-rest' }) });
   return { tokens, routes, dataAction, botRest, openapi: openApiDocument([...routes, dataAction, botRest], '1.0.0') };
