@@ -60,7 +60,7 @@ function Feed({ tenant }: { tenant: string }) {
   return (
     <section aria-labelledby="feed-title">
       <div className="toolbar">
-        <h2 id="feed-title">Notifications</h2>
+        <h2 id="feed-title">As they happen</h2>
         <Select className="react-aria-Select tenant-picker" selectedKey={agent} onSelectionChange={(k) => k !== null && setAgent(String(k))}>
           <Label>Agent</Label>
           <Button>

@@ -9,6 +9,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventsChannel } from '../../src/api/index.js';
 import { UserStore } from '../../src/console/index.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { axeViolations, buildConsoleApp, launchBrowser, screenshot, serious } from './browser.js';
@@ -86,6 +87,12 @@ describe('Live and Notifications pages in Chromium', () => {
     // The agent's calls' other events stay (conversation.created names no agent); the other call's go.
     await feed.getByRole('listitem').filter({ hasText: 'conversation.created' }).filter({ hasText: callA?.conversationId ?? '?' }).waitFor();
     expect(await feed.getByRole('listitem').filter({ hasText: callB?.conversationId ?? '?' }).count()).toBe(0);
+    // A guidance event (published as a commit is: on the tenant's events channel) shows its rule, evidence and offset.
+    const guidance = { version: 1, tenant: s.orgId, conversationId: callA?.conversationId, seq: 99, occurredAt: new Date().toISOString(), type: 'guidance.triggered', rule: 'Offer the survey', kind: 'phrase', party: 'agent', startMs: 65_000, endMs: 66_500, evidence: { phrase: 'anything else' }, agent: { userId: a.id, name: a.name }, source: 'live' };
+    await s.t.server.state.publish(eventsChannel(s.orgId), JSON.stringify(guidance));
+    const shown = feed.getByRole('listitem').filter({ hasText: 'Guidance: Offer the survey' });
+    await shown.waitFor(WAIT);
+    expect(await shown.textContent()).toMatch(/phrase, agent\).*1:05–1:06 into the call \(live\).*phraseanything else/);
     await screenshot(feed, 'notifications');
     expect(serious(await axeViolations(feed))).toEqual([]);
   }, 150_000);
