@@ -1,0 +1,76 @@
+/**
+ * Offline phrase spotting on the analysis fixtures (espeak-ng calls with
+ * known phrase spans, fixtures/analysis/truth.json): pocketsphinx keyword
+ * spotting finds "cancel my contract" where the customer said it, on the
+ * stream timeline, and fires nothing on calls without a rule phrase.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analysisSchema } from '../../src/analysis/config.js';
+import { createSpeechAnalyzerFactory } from '../../src/analysis/speech/index.js';
+import type { PhraseHit, SpeechCall, TranscriptResult } from '../../src/analysis/index.js';
+import { tempDir } from '../helpers/tmp.js';
+import { HAVE_POCKETSPHINX, warnSkip } from '../voicebot/speech/helpers.js';
+
+warnSkip('pocketsphinx (pocketsphinx_continuous + pocketsphinx-en-us)', HAVE_POCKETSPHINX);
+
+const DIR = join(import.meta.dirname, '../../fixtures/analysis');
+const truth = JSON.parse(readFileSync(join(DIR, 'truth.json'), 'utf8')) as {
+  calls: { name: string; phrases: { party: string; phrase: string; startMs: number; endMs: number }[] }[];
+};
+const RULE_PHRASES = ['cancel my contract', 'speak to a manager', 'this is unacceptable'];
+/** 20 ms of stereo µ-law. */
+const FRAME = 320;
+
+/** Feeds a fixture as capture does (20 ms frames, positions on the stream timeline, from `offsetMs`), returns what was reported. */
+async function analyse(name: string, offsetMs = 0, gapAtMs?: { atMs: number; gapMs: number }) {
+  const audio = readFileSync(join(DIR, `${name}.ulaw`));
+  const t = tempDir();
+  const hits: PhraseHit[] = [];
+  const transcripts: TranscriptResult[] = [];
+  let dropped = 0;
+  try {
+    // The whole call is fed at once (faster than real time), so the program may lag by all of it.
+    const factory = createSpeechAnalyzerFactory(analysisSchema.parse({ maxPendingMs: 60_000 }), { workDir: t.dir, drops: { inc: (n = 1) => (dropped += n) } });
+    const call: SpeechCall = { tenant: 't', conversationId: 'c', channels: ['customer', 'agent'], phrases: { customer: RULE_PHRASES, agent: RULE_PHRASES }, transcripts: false };
+    const analyzer = factory.open(call, { phrase: (h) => hits.push(h), transcript: (r) => transcripts.push(r) });
+    if (!analyzer) throw new Error('expected an analyzer');
+    for (let o = 0; o < audio.length; o += FRAME) {
+      const callMs = o / 16;
+      const gap = gapAtMs && callMs >= gapAtMs.atMs ? gapAtMs.gapMs : 0;
+      analyzer.audio(audio.subarray(o, o + FRAME), offsetMs + callMs + gap);
+    }
+    await analyzer.end();
+  } finally {
+    t.cleanup();
+  }
+  return { hits, transcripts, dropped };
+}
+
+describe.skipIf(!HAVE_POCKETSPHINX)('offline phrase spotting on the fixtures', () => {
+  const cancel = truth.calls.find((c) => c.name === 'cancel-call')?.phrases[0];
+
+  it('finds "cancel my contract" by the customer within ±300 ms of where it was said', async () => {
+    const { hits, dropped } = await analyse('cancel-call');
+    expect(dropped).toBe(0);
+    expect(hits).toHaveLength(1);
+    const hit = hits[0] as PhraseHit;
+    expect(hit).toMatchObject({ party: 'customer', phrase: 'cancel my contract' });
+    expect(Math.abs(hit.startMs - (cancel?.startMs ?? NaN))).toBeLessThanOrEqual(300);
+    expect(Math.abs(hit.endMs - (cancel?.endMs ?? NaN))).toBeLessThanOrEqual(300);
+  }, 60_000);
+
+  it('keeps the offsets on the stream timeline when the stream started later and had a gap (pause) before the phrase', async () => {
+    // Stream position 5 s at the call's first sample, and 3 s of timeline with no audio at call time 20 s.
+    const { hits } = await analyse('cancel-call', 5000, { atMs: 20_000, gapMs: 3000 });
+    expect(hits).toHaveLength(1);
+    expect(Math.abs((hits[0] as PhraseHit).startMs - ((cancel?.startMs ?? NaN) + 8000))).toBeLessThanOrEqual(300);
+  }, 60_000);
+
+  it.each(['clean-call', 'agent-monologue'])('fires no rule phrase on %s (no rule phrase said)', async (name) => {
+    const { hits, dropped } = await analyse(name);
+    expect(dropped).toBe(0);
+    expect(hits).toEqual([]);
+  }, 60_000);
+});
