@@ -102,6 +102,9 @@ function pocketsphinxEngines(cfg: PocketsphinxSpeech, maxPendingMs: number, deps
     ...(deps.logger ? { logger: deps.logger } : {}),
     // The program reads 16 kHz 16-bit PCM: 32 bytes a millisecond.
     maxPendingBytes: maxPendingMs * 32,
+    // At the end the program must decode what it still holds (up to maxPendingMs of audio, far faster than
+    // real time) before its last results come out: killing it earlier would lose them.
+    closeTimeoutMs: maxPendingMs + 2000,
   };
   const spotting = createPocketsphinxAsr({ ...common, mode: 'keyword', kws: { plp: cfg.kws.plp, threshold: (p) => thresholds.get(p) ?? cfg.kws.threshold } });
   const continuous = createPocketsphinxAsr({ ...common, mode: 'continuous' });
