@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { analysisSchema } from '../../src/analysis/config.js';
 import { createSpeechAnalyzerFactory } from '../../src/analysis/speech/index.js';
 import type { PhraseHit, SpeechCall, TranscriptResult } from '../../src/analysis/index.js';
+import { captureLogs } from '../helpers/log-capture.js';
 import { tempDir } from '../helpers/tmp.js';
 import { HAVE_POCKETSPHINX, warnSkip } from '../voicebot/speech/helpers.js';
 
@@ -72,5 +73,27 @@ describe.skipIf(!HAVE_POCKETSPHINX)('offline phrase spotting on the fixtures', (
     const { hits, dropped } = await analyse(name);
     expect(dropped).toBe(0);
     expect(hits).toEqual([]);
+  }, 60_000);
+
+  it('reports rule words missing from the dictionary: the phrase is not spotted, the others still are', async () => {
+    const audio = readFileSync(join(DIR, 'cancel-call.ulaw'));
+    const t = tempDir();
+    const logs = captureLogs();
+    const hits: PhraseHit[] = [];
+    try {
+      const factory = createSpeechAnalyzerFactory(analysisSchema.parse({ maxPendingMs: 60_000 }), { workDir: t.dir, logger: logs.logger });
+      const phrases = { customer: ['cancel my contract', 'cancel my zorblaxx'] };
+      const analyzer = factory.open({ tenant: 't', conversationId: 'c', channels: ['customer', 'agent'], phrases, transcripts: false }, { phrase: (h) => hits.push(h), transcript: () => undefined });
+      for (let o = 0; o < audio.length; o += FRAME) analyzer?.audio(audio.subarray(o, o + FRAME), o / 16);
+      await analyzer?.end();
+      // Only unknown words: nothing to spot, said once for the channel.
+      const none = factory.open({ tenant: 't', conversationId: 'c2', channels: ['customer'], phrases: { customer: ['zorblaxx'] }, transcripts: false }, { phrase: (h) => hits.push(h), transcript: () => undefined });
+      await none?.end();
+    } finally {
+      t.cleanup();
+    }
+    expect(hits.map((h) => h.phrase)).toEqual(['cancel my contract']);
+    expect(logs.text()).toMatch(/phrases with words not in the dictionary are not spotted.*zorblaxx|zorblaxx.*phrases with words not in the dictionary are not spotted/);
+    expect(logs.text()).toMatch(/no phrase can be spotted: words not in the pocketsphinx dictionary: zorblaxx/);
   }, 60_000);
 });
