@@ -4,7 +4,7 @@
  * spotting finds "cancel my contract" where the customer said it, on the
  * stream timeline, and fires nothing on calls without a rule phrase.
  */
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analysisSchema } from '../../src/analysis/config.js';
@@ -12,7 +12,8 @@ import { createSpeechAnalyzerFactory } from '../../src/analysis/speech/index.js'
 import type { PhraseHit, SpeechCall, TranscriptResult } from '../../src/analysis/index.js';
 import { captureLogs } from '../helpers/log-capture.js';
 import { tempDir } from '../helpers/tmp.js';
-import { HAVE_POCKETSPHINX, warnSkip } from '../voicebot/speech/helpers.js';
+import { until } from '../helpers/until.js';
+import { HAVE_POCKETSPHINX, childProcesses, warnSkip } from '../voicebot/speech/helpers.js';
 
 warnSkip('pocketsphinx (pocketsphinx_continuous + pocketsphinx-en-us)', HAVE_POCKETSPHINX);
 
@@ -96,4 +97,30 @@ describe.skipIf(!HAVE_POCKETSPHINX)('offline phrase spotting on the fixtures', (
     expect(logs.text()).toMatch(/phrases with words not in the dictionary are not spotted.*zorblaxx|zorblaxx.*phrases with words not in the dictionary are not spotted/);
     expect(logs.text()).toMatch(/no phrase can be spotted: words not in the pocketsphinx dictionary: zorblaxx/);
   }, 60_000);
+
+  it('never blocks on a program that stops reading: audio beyond maxPendingMs is dropped and counted, end() still returns', async () => {
+    const t = tempDir();
+    let dropped = 0;
+    try {
+      const program = join(t.dir, 'stalls.sh');
+      writeFileSync(program, '#!/bin/sh\nexec sleep 600\n');
+      chmodSync(program, 0o755);
+      const config = analysisSchema.parse({ maxPendingMs: 500, speech: { engine: 'pocketsphinx', program } });
+      const analyzer = createSpeechAnalyzerFactory(config, { workDir: t.dir, drops: { inc: (n = 1) => (dropped += n) } }).open(
+        { tenant: 't', conversationId: 'c', channels: ['customer', 'agent'], phrases: { customer: RULE_PHRASES }, transcripts: false },
+        { phrase: () => undefined, transcript: () => undefined },
+      );
+      const minute = new Uint8Array(60_000 * 16).fill(0xff);
+      // Wait until the program runs, so what is dropped is dropped for lagging, not while connecting.
+      analyzer?.audio(minute.subarray(0, FRAME), 0);
+      await until(() => childProcesses('sleep').length > 0, 10_000, 'the program started');
+      for (let o = FRAME; o < minute.length; o += FRAME) analyzer?.audio(minute.subarray(o, o + FRAME), o / 16);
+      // One channel (the customer's) of a minute: all but the FIFO's 64 KiB and 0.5 s queued is dropped.
+      expect(dropped).toBeGreaterThan(60_000 * 8 * 0.9);
+      await analyzer?.end();
+      expect(childProcesses('sleep')).toEqual([]);
+    } finally {
+      t.cleanup();
+    }
+  }, 30_000);
 });
