@@ -109,6 +109,11 @@ describe('analysis config section', () => {
     expect(c.speech).toEqual({ engine: 'websocket', url: 'wss://asr.example/v1/listen', secret: 's3cret', authHeader: 'Authorization', authScheme: 'Bearer', encoding: 'linear16', endpointingMs: 400 });
   });
 
+  it('takes the secret from the environment', () => {
+    const c = loadConfig({ env: { HOOKLINE_ANALYSIS__SPEECH__ENGINE: 'websocket', HOOKLINE_ANALYSIS__SPEECH__URL: 'wss://asr.example/v1/listen', HOOKLINE_ANALYSIS__SPEECH__SECRET: 'from-env' } });
+    expect(c.analysis.speech).toMatchObject({ engine: 'websocket', secret: 'from-env' });
+  });
+
   it('names the key and why when it is wrong', () => {
     const ws = problems('analysis:\n  speech:\n    engine: websocket\n    url: https://asr.example\n    secret: x\n    secrett: y\n');
     expect(ws).toContainEqual(expect.stringMatching(/^analysis\.speech\.url: must be a ws:\/\/ or wss:\/\/ URL/));
