@@ -16,7 +16,7 @@ import {
   type PocketsphinxAsrStream,
 } from '../../voicebot/index.js';
 import type { AnalysisConfig, SpeechEngineConfig } from '../config.js';
-import type { Party, SpeechAnalyzer, SpeechAnalyzerFactory, SpeechCall, SpeechOutput } from '../types.js';
+import type { Party, SpeechAnalyzer, SpeechAnalyzerFactory, SpeechCall } from '../types.js';
 import { channelOf } from './channels.js';
 import { ChannelRecognizer, type ChannelEngine } from './recognizer.js';
 
