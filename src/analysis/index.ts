@@ -19,3 +19,5 @@ export type {
   SpeechOutput,
   TranscriptResult,
 } from './types.js';
+export { analysisSchema, type AnalysisConfig, type SpeechEngineConfig } from './config.js';
+export { createSpeechAnalyzerFactory, isoDuration, transcriptEntity, type SpeechAnalyzerDeps, type TranscriptEntityOptions } from './speech/index.js';
