@@ -123,4 +123,29 @@ describe.skipIf(!HAVE_POCKETSPHINX)('offline phrase spotting on the fixtures', (
       t.cleanup();
     }
   }, 30_000);
+
+  it('transcripts (Transcription Connector mode) come from the language model as finals on the stream timeline', async () => {
+    const audio = readFileSync(join(DIR, 'clean-call.ulaw'));
+    const t = tempDir();
+    const results: TranscriptResult[] = [];
+    try {
+      const factory = createSpeechAnalyzerFactory(analysisSchema.parse({ maxPendingMs: 60_000 }), { workDir: t.dir });
+      const analyzer = factory.open(
+        { tenant: 't', conversationId: 'c', channels: ['customer', 'agent'], language: 'en-US', phrases: {}, transcripts: true },
+        { phrase: () => undefined, transcript: (r) => results.push(r) },
+      );
+      for (let o = 0; o < audio.length; o += FRAME) analyzer?.audio(audio.subarray(o, o + FRAME), 60_000 + o / 16);
+      await analyzer?.end();
+    } finally {
+      t.cleanup();
+    }
+    const utterances = truth.calls.find((c) => c.name === 'clean-call') as unknown as { utterances: { party: string; startMs: number; endMs: number }[] };
+    expect(results.length).toBeGreaterThan(0);
+    for (const r of results) {
+      expect(r).toMatchObject({ final: true, language: 'en-US' });
+      // Each result lies within (around) an utterance of its party: offsets are on the stream timeline (60 s in).
+      const near = utterances.utterances.some((u) => u.party === r.party && r.startMs >= 60_000 + u.startMs - 300 && r.endMs <= 60_000 + u.endMs + 300);
+      expect(near, JSON.stringify(r)).toBe(true);
+    }
+  }, 60_000);
 });
