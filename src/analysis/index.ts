@@ -29,7 +29,7 @@ export {
   type AcousticAnalysisOptions,
   type ActivityWindow,
 } from './acoustic/index.js';
-export { analysisSchema, postCallSchema, type AnalysisConfig, type PostCallConfig } from './config.js';
+export { analysisSchema, postCallSchema, type AnalysisConfig, type PostCallConfig, type SpeechEngineConfig } from './config.js';
 export { AnalysisStore, MAX_LIVE_FINDINGS, type LiveSummary, type PostCallAnalysis, type RecordingAnalysis, type StoredAnalysis } from './store.js';
 export { analysisMigrations } from './migrations/index.js';
 export type { AnalysisTables } from './tables.js';
@@ -37,3 +37,4 @@ export { compareLive, type LiveComparison } from './postcall/compare.js';
 export { PostCallWorker, phrasesOf, type AnalysisRequest, type PhraseSpotter, type RuleRunner, type RuleRunnerFactory } from './postcall/worker.js';
 export { ConversationNotImportedError, PostCallService, queueReanalysis, type PostCallServiceDeps, type StoredRecording } from './postcall/service.js';
 export { decodeRecording, UnsupportedRecordingError, type DecodedRecording } from './postcall/recording.js';
+export { createSpeechAnalyzerFactory, isoDuration, transcriptEntity, type SpeechAnalyzerDeps, type TranscriptEntityOptions } from './speech/index.js';

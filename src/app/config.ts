@@ -8,11 +8,11 @@ import { z } from 'zod';
 // The sections come from each capability's config module, not its index: every CLI command loads the
 // configuration, and the indexes bring their whole runtime (ws, kysely, the Genesys client), which doubled
 // the CLI's start time. The config modules import only zod, platform/config and pure protocol constants.
+import { analysisSchema } from '../analysis/config.js';
 import { apiSchema } from '../api/config.js';
 import { consoleSchema } from '../console/config.js';
 import { installSchema } from '../install/config.js';
 import { audiohookSchema, recorderSchema, streamSchema } from '../capture/config.js';
-import { analysisSchema } from '../analysis/config.js';
 import { ingestSchema } from '../ingest/config.js';
 import {
   dataDirSchema,
