@@ -29,3 +29,6 @@ export {
   type AcousticAnalysisOptions,
   type ActivityWindow,
 } from './acoustic/index.js';
+export { createRuleEngine, type RuleEngine, type RuleEngineOptions, type RuleWindow } from './rules/index.js';
+export { findingId, LiveFindings, type FindingStore, type LiveFindingsOptions } from './live-findings.js';
+export { AnalysisSink, transcriptEntity, type AnalysisSinkOptions } from './live-sink.js';
