@@ -38,7 +38,7 @@ export interface AcousticAnalysis {
   push(frame: Uint8Array, positionMs: number): void;
   /** Figures so far (decided windows only). */
   metrics(): AcousticMetrics;
-  /** Decides what is pending (trailing speech/silence) and returns the final figures. */
+  /** Decides what is pending (trailing speech/silence) and returns the final figures; later pushes are ignored. */
   end(): AcousticMetrics;
 }
 
