@@ -13,8 +13,9 @@
  *
  * With `guidance.transcripts` on, final transcripts go back to Genesys as
  * AudioHook `transcript` event entities (Transcription Connector), offsets and
- * durations on the stream timeline (shared/reference audiohook.md §1.17,
- * Genesys AudioHook protocol "Transcription Connector" events).
+ * durations on the stream timeline (Genesys Cloud Developer Center, "AudioHook
+ * protocol": event messages and the Transcription Connector's transcript
+ * entity; https://developer.genesys.cloud/devapps/audiohook/).
  */
 import { randomUUID } from 'node:crypto';
 import type { SessionEvents, SessionInfo, Sink, SinkControl, SinkEnd, SinkSession } from '../capture/index.js';
@@ -56,7 +57,7 @@ export class AnalysisSink implements Sink {
   open(info: SessionInfo, events?: SessionEvents): SinkSession | undefined {
     const g = this.o.guidance(info.orgId);
     if (!g?.enabled || (g.rules.length === 0 && !g.transcripts)) return undefined;
-    // The acoustic analysis reads G.711 µ-law at 8 kHz, what Genesys offers (audiohook.md §1.6).
+    // The acoustic analysis reads G.711 µ-law at 8 kHz, the format Genesys offers (AudioHook protocol, media parameters).
     if (info.media.format !== 'PCMU' || info.media.rate !== 8000) {
       this.o.log.info({ orgId: info.orgId, sessionId: info.sessionId, format: info.media.format, rate: info.media.rate }, 'live analysis skipped: needs PCMU at 8 kHz');
       return undefined;
@@ -190,7 +191,7 @@ function agentOf(a: SessionInfo['agent']): Finding['agent'] {
 const duration = (ms: number) => formatDuration(Math.max(0, ms) * NS_PER_MS);
 
 /**
- * A Transcription Connector `transcript` entity (audiohook.md §1.17). The
+ * A Transcription Connector `transcript` entity (AudioHook protocol, event entities). The
  * recognizer gives no word times, so the tokens spread the words evenly over
  * the utterance: each has its own offset, as the protocol's compliance suite
  * expects, and the utterance's offset and duration are exact.
