@@ -21,11 +21,11 @@ import { randomUUID } from 'node:crypto';
 import type { SessionEvents, SessionInfo, Sink, SinkControl, SinkEnd, SinkSession } from '../capture/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import { errorMessage } from '../platform/util/error-message.js';
-import { formatDuration, type EventEntity } from '../protocol/audiohook/index.js';
 import type { GuidanceConfig } from '../tenants/index.js';
 import { createAcousticAnalysis, type AcousticAnalysis } from './acoustic/index.js';
 import { findingId } from './live-findings.js';
 import { createRuleEngine, type RuleEngine } from './rules/index.js';
+import { transcriptEntity } from './speech/index.js';
 import type { ChannelLayout, Finding, FindingSink, Party, SpeechAnalyzer, SpeechAnalyzerFactory, TranscriptResult } from './types.js';
 
 export interface AnalysisSinkOptions {
@@ -178,50 +178,12 @@ class AnalysisSession implements SinkSession {
 
   private transcript(t: TranscriptResult): void {
     if (!this.g.transcripts || !t.final || !this.events) return;
-    const channelId = this.channels.indexOf(t.party);
-    if (channelId < 0) return;
-    if (!this.events.send([transcriptEntity(t, channelId)])) this.log.debug('transcript not sent: session no longer active');
+    const entity = transcriptEntity(t, { id: randomUUID(), channels: this.channels, language: this.info.language });
+    if (!entity) return;
+    if (!this.events.send([entity])) this.log.debug('transcript not sent: session no longer active');
   }
 }
 
 function agentOf(a: SessionInfo['agent']): Finding['agent'] {
   return a ? (a.name !== undefined ? { userId: a.id, name: a.name } : { userId: a.id }) : undefined;
-}
-
-const duration = (ms: number) => formatDuration(Math.max(0, ms) * NS_PER_MS);
-
-/**
- * A Transcription Connector `transcript` entity (AudioHook protocol, event entities). The
- * recognizer gives no word times, so the tokens spread the words evenly over
- * the utterance: each has its own offset, as the protocol's compliance suite
- * expects, and the utterance's offset and duration are exact.
- */
-export function transcriptEntity(t: TranscriptResult, channelId: number): EventEntity {
-  const words = t.text.split(/\s+/).filter((w) => w.length > 0);
-  const span = Math.max(0, t.endMs - t.startMs);
-  const each = words.length > 0 ? span / words.length : 0;
-  const confidence = t.confidence ?? 1;
-  return {
-    type: 'transcript',
-    data: {
-      id: randomUUID(),
-      channelId,
-      isFinal: true,
-      offset: duration(t.startMs),
-      duration: duration(span),
-      alternatives: [
-        {
-          confidence,
-          ...(t.language ? { languages: [t.language] } : {}),
-          interpretations: [
-            {
-              type: 'display',
-              transcript: t.text,
-              tokens: words.map((value, i) => ({ type: 'word', value, confidence, offset: duration(t.startMs + i * each), duration: duration(each) })),
-            },
-          ],
-        },
-      ],
-    },
-  };
 }

@@ -30,7 +30,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import { AnalysisSink, LiveFindings, type FindingSink, type SpeechAnalyzerFactory } from '../analysis/index.js';
+import { AnalysisSink, createSpeechAnalyzerFactory, LiveFindings, type FindingSink, type SpeechAnalyzerFactory } from '../analysis/index.js';
 import { BadRequestError, ConversationContextService, ReadModel, SessionStatusStore, TokenStore, dataActionRoute, openApiDocument, operationsRoutes, readRoutes, tenantAdminRoutes, recordingStatus, registerRoutes, type IngestOperations } from '../api/index.js';
 import { CaptureServer, RecorderSink, SinkDropMetrics, StreamSink, type Admission, type Sink } from '../capture/index.js';
 import { Gate, type GatePolicy } from '../gate/index.js';
@@ -95,7 +95,7 @@ export interface ServerOverrides {
   admission?: (gate: Gate) => Admission;
   /** Sinks after the recorder and the stream sink (tests collect what sinks see), given the drop counters. */
   sinks?: (drops: SinkDropMetrics) => Sink[];
-  /** Phrase spotting and transcripts for the live analysis (docs/guidance.md); default: none (phrase rules do not fire). */
+  /** Phrase spotting and transcripts for the live analysis (docs/guidance.md); default: the `analysis` section's engine. */
   speech?: SpeechAnalyzerFactory;
   /** Bots and speech engines behind the AudioConnector endpoint (tests inject fakes); default: defaultFactories. */
   voicebotFactories?: VoicebotFactories;
@@ -161,13 +161,19 @@ function sinks(s: Shared, drops: SinkDropMetrics, findings: FindingSink): Sink[]
   return [...list, ...(s.overrides.sinks?.(drops) ?? [])];
 }
 
+/** Phrase spotting and transcripts for the live analysis, with the `analysis` section's engine (docs/guidance-speech.md). */
+function speechFactory(s: Shared): SpeechAnalyzerFactory {
+  const dropped = new Counter({ name: 'hookline_analysis_speech_dropped_bytes_total', help: 'Call audio (µ-law bytes) the speech engines of the live analysis dropped: engine connecting or behind', registers: [s.registry] });
+  return createSpeechAnalyzerFactory(s.config.analysis, { logger: s.logger.child({ component: 'speech' }), drops: dropped });
+}
+
 /** Live analysis and guidance rules (docs/guidance.md), after the recorder and the stream sink. */
 function analysisSink(s: Shared, drops: SinkDropMetrics, findings: FindingSink): Sink {
   const fired = new Counter({ name: 'hookline_guidance_findings_total', help: 'Guidance rules that fired on live calls, by rule kind', labelNames: ['kind'], registers: [s.registry] });
   return new AnalysisSink({
     guidance: (orgId) => s.tenants.tenant(orgId)?.guidance,
     findings,
-    speech: s.overrides.speech,
+    speech: s.overrides.speech ?? speechFactory(s),
     log: s.logger.child({ component: 'analysis' }),
     onDrop: drops.counterFor('analysis'),
     onFinding: (f) => fired.inc({ kind: f.kind }),

@@ -104,9 +104,6 @@ describe('AnalysisSink', () => {
         type: 'transcript',
         data: { channelId: 1, isFinal: true, offset: 'PT27S', duration: 'PT2.41S', alternatives: [{ confidence: 0.9, languages: ['en-US'], interpretations: [{ type: 'display', transcript: 'let me explain' }] }] },
       });
-      const tokens = (entity?.data as { alternatives: { interpretations: { tokens: { value: string; offset: string }[] }[] }[] }).alternatives[0]?.interpretations[0]?.tokens ?? [];
-      expect(tokens.map((x) => x.value)).toEqual(['let', 'me', 'explain']);
-      expect(new Set(tokens.map((x) => x.offset)).size).toBe(3);
     }
   });
 });
