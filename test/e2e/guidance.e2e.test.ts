@@ -2,9 +2,11 @@
  * Issue 14 item 3 end to end: a tenant with guidance rules and a webhook; the
  * emulator places a call whose AudioHook audio is the cancel-call fixture
  * (a 7.48 s silence from 12.52 s, overtalk from 27.0 s: fixtures/analysis/
- * truth.json), `hookline serve` analyses it live, and each rule's
- * `guidance.triggered` event reaches the webhook within 1 s of the audio at
- * the evidence's end having been sent.
+ * truth.json), `hookline serve` analyses it live (acoustic rules, and the
+ * phrase "cancel my contract" through the default offline engine, pocketsphinx
+ * keyword spotting), and each rule's `guidance.triggered` event reaches the
+ * webhook: silence and overtalk within 1 s of the audio at the evidence's end
+ * having been sent; the phrase later (PHRASE_KNOWN_MS, a known gap).
  *
  * "Sent" is measured from the emulator's clock (speed 1): the dialler sends
  * audio once the virtual clock has reached it, never before, so the wall time
@@ -16,15 +18,28 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommonEvent } from '../../src/conversations/index.js';
 import { until } from '../helpers/server.js';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { HAVE_POCKETSPHINX, warnSkip } from '../voicebot/speech/helpers.js';
 import { startReceiver, verify, type TestReceiver } from '../webhooks/receiver.js';
+
+warnSkip('pocketsphinx (the phrase rule part)', HAVE_POCKETSPHINX);
 
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 const RULES = [
   { name: 'long-silence', kind: 'silence', minSeconds: 5 },
   { name: 'overtalk', kind: 'overtalk', minSeconds: 1.5 },
+  // Phrase spotting needs the offline engine (Debian pocketsphinx, pocketsphinx-en-us).
+  ...(HAVE_POCKETSPHINX ? [{ name: 'churn', kind: 'phrase', phrases: ['cancel my contract'], party: 'customer' }] : []),
 ];
+const FIRING = [...(HAVE_POCKETSPHINX ? ['churn'] : []), 'long-silence', 'overtalk'];
 /** The issue's bound, from the end of the evidence to the notification. */
 const WITHIN_MS = 1000;
+/**
+ * KNOWN GAP, not the goal: pocketsphinx_continuous (the offline engine, reading a file) reports a
+ * keyword only when its own voice activity detection ends the utterance, so a phrase followed by more
+ * speech ("… cancel my contract today.") is reported after that speech and a pause: measured 1.3 s after
+ * the phrase's end here (docs/guidance.md, "Latency"). This bound keeps that from getting worse.
+ */
+const PHRASE_KNOWN_MS = 2500;
 
 let s: Stack;
 let hook: TestReceiver;
@@ -47,7 +62,7 @@ afterAll(async () => {
 type Guidance = Extract<CommonEvent, { type: 'guidance.triggered' }>;
 
 describe('guidance end to end', () => {
-  it('each rule fires once on the cancel call, and its webhook arrives within 1 s of the evidence ending', async () => {
+  it('each rule fires once on the cancel call; silence and overtalk webhooks arrive within 1 s of the evidence ending', async () => {
     await s.tracking();
     const agent = s.agents[0] as { id: string; name: string };
     const call = await s.control.startCall(s.orgId, {
@@ -70,8 +85,8 @@ describe('guidance end to end', () => {
       hook.requests.map((r) => ({ at: r.at, event: JSON.parse(r.body) as Guidance, verified: verify(SECRET, r, r.at) }));
     const got = await until(() => {
       const all = received();
-      return all.some((x) => x.event.rule === 'overtalk') && all.some((x) => x.event.rule === 'long-silence') ? all : undefined;
-    }, 60_000, 'both guidance webhooks');
+      return FIRING.every((rule) => all.some((x) => x.event.rule === rule)) ? all : undefined;
+    }, 60_000, 'every rule\'s webhook');
 
     const silence = got.find((x) => x.event.rule === 'long-silence') as (typeof got)[number];
     expect(silence.event).toMatchObject({ type: 'guidance.triggered', tenant: s.orgId, conversationId: call.conversationId, kind: 'silence', source: 'live', agent: { userId: agent.id } });
@@ -81,12 +96,21 @@ describe('guidance end to end', () => {
     expect(overtalk.event).toMatchObject({ kind: 'overtalk', source: 'live' });
     expect(Math.abs(overtalk.event.endMs - 28_500)).toBeLessThanOrEqual(150);
 
+    const churn = got.find((x) => x.event.rule === 'churn');
+    if (churn) {
+      expect(churn.event).toMatchObject({ kind: 'phrase', party: 'customer', evidence: { phrase: 'cancel my contract' }, agent: { userId: agent.id } });
+      expect(Math.abs(churn.event.startMs - 27_320)).toBeLessThanOrEqual(150);
+      expect(Math.abs(churn.event.endMs - 28_610)).toBeLessThanOrEqual(150);
+      const phraseDelay = churn.at - sentBy(churn.event.endMs);
+      expect(phraseDelay, `churn: ${phraseDelay.toFixed(0)} ms from the phrase's end to the webhook`).toBeLessThan(PHRASE_KNOWN_MS);
+    }
+
     for (const x of [silence, overtalk]) {
       const delay = x.at - sentBy(x.event.endMs);
       expect(delay, `${x.event.rule}: ${delay.toFixed(0)} ms from the evidence's end to the webhook`).toBeLessThan(WITHIN_MS);
       expect(delay).toBeGreaterThan(0);
     }
     // Once each: no second delivery of the same firing, no other rule fired.
-    expect(received().map((x) => x.event.rule).sort()).toEqual(['long-silence', 'overtalk']);
+    expect(received().map((x) => x.event.rule).sort()).toEqual(FIRING);
   }, 120_000);
 });
