@@ -5,8 +5,11 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { Button, Link } from 'react-aria-components';
 import type { Me } from './api.js';
+import { Conversations } from './Conversations.js';
 import { Events } from './Events.js';
 import { Ingest } from './Ingest.js';
+import { Live } from './Live.js';
+import { Notifications } from './Notifications.js';
 import { Tenants } from './Tenants.js';
 
 type PageView = (props: { me: Me }) => ReactNode;
@@ -14,10 +17,10 @@ type PageView = (props: { me: Me }) => ReactNode;
 /** Each page: its hash id, its title, and its view (undefined: not built yet). One line per page. */
 export const PAGES: readonly { id: string; title: string; view?: PageView }[] = [
   { id: 'tenants', title: 'Tenants', view: ({ me }) => <Tenants me={me} /> },
-  { id: 'live', title: 'Live' },
-  { id: 'notifications', title: 'Notifications' },
+  { id: 'live', title: 'Live', view: ({ me }) => <Live me={me} /> },
+  { id: 'notifications', title: 'Notifications', view: ({ me }) => <Notifications me={me} /> },
   { id: 'ingest', title: 'Ingest', view: ({ me }) => <Ingest me={me} /> },
-  { id: 'conversations', title: 'Conversations' },
+  { id: 'conversations', title: 'Conversations', view: ({ me }) => <Conversations me={me} /> },
   { id: 'events', title: 'Events', view: ({ me }) => <Events me={me} /> },
 ];
 

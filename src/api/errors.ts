@@ -12,3 +12,8 @@ export class ForbiddenError extends Error {
 export class NotFoundError extends Error {
   override name = 'NotFoundError';
 }
+
+/** 429: the principal already holds as many live streams as it may. */
+export class TooManyStreamsError extends Error {
+  override name = 'TooManyStreamsError';
+}

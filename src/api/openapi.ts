@@ -29,6 +29,33 @@ function parameters(where: 'path' | 'query', s: z.ZodType | undefined): Json[] {
 
 const json = (schema: Json, description: string): Json => ({ description, content: { 'application/json': { schema } } });
 
+/** An event stream's 200: each SSE `event:` name with its `data:` JSON schema (x-hookline-events, since OpenAPI 3.1 has no per-event schema). */
+function streamResponse(r: RouteSpec): Json {
+  const events = r.stream?.events ?? {};
+  const names = Object.keys(events).join(', ');
+  return {
+    description: `Server-Sent Events (text/event-stream), until the client disconnects: events ${names}; a comment line every 15 s keeps it open. A client that does not read is disconnected.`,
+    content: {
+      'text/event-stream': {
+        schema: { type: 'string' },
+        'x-hookline-events': Object.fromEntries(Object.entries(events).map(([name, e]) => [name, { description: e.description, schema: schemaOf(e.schema, 'output') }])),
+      },
+    },
+  };
+}
+
+const RANGE: Json = { name: 'Range', in: 'header', required: false, description: 'One byte range, `bytes=start-[end]` or `bytes=-suffix` (RFC 9110 §14.2); others are ignored', schema: { type: 'string' } };
+
+/** A binary answer: the whole media (200) or one range of it (206); 416 past its end. */
+function mediaResponses(types: readonly string[], error: Json): Json {
+  const content = Object.fromEntries(types.map((t) => [t, { schema: { type: 'string', contentMediaType: t } }]));
+  return {
+    '200': { description: 'The whole media', headers: { 'Accept-Ranges': { schema: { type: 'string', const: 'bytes' } } }, content },
+    '206': { description: 'The range asked for', headers: { 'Content-Range': { schema: { type: 'string' } } }, content },
+    '416': json(error, 'The range starts past the end of the media'),
+  };
+}
+
 function operation(r: RouteSpec): Json {
   const error = schemaOf(problem, 'output');
   return {
@@ -36,14 +63,15 @@ function operation(r: RouteSpec): Json {
     summary: r.summary,
     security: [{ bearer: [] }],
     'x-hookline-scope': r.scope,
-    parameters: [...parameters('path', r.params), ...parameters('query', r.query)],
+    parameters: [...parameters('path', r.params), ...parameters('query', r.query), ...(r.produces ? [RANGE] : [])],
     ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(r.body, 'input') } } } } : {}),
     responses: {
-      '200': json(schemaOf(r.response, 'output'), 'OK'),
+      ...(r.produces ? mediaResponses(r.produces, error) : { '200': r.stream ? streamResponse(r) : json(schemaOf(r.response, 'output'), 'OK') }),
       '400': json(error, 'A parameter or the body is invalid; the message names the field'),
       '401': json(error, 'No valid API token'),
       '403': json(error, `The token's scope is not ${r.scope}, or the path names another tenant`),
       '404': json(error, 'Not found (or another tenant\'s)'),
+      ...(r.stream ? { '429': json(error, 'This token or login already holds as many open streams as it may') } : {}),
     },
   };
 }

@@ -3,7 +3,7 @@
  * event outbox of one tenant, paged by keyset. Every query is scoped by the
  * tenant the caller's token belongs to; nothing here knows about HTTP.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { CommonEvent, ConversationStore, ConversationTables, LiveState, LiveStore } from '../conversations/index.js';
 import type { Db } from '../platform/db/index.js';
 import { conversationKey, decodeCursor, encodeCursor, eventKey } from './cursor.js';
@@ -15,6 +15,12 @@ interface Row {
   end: string | null;
   imported: boolean;
 }
+
+/** Free text as a LIKE pattern's literal part: its own %, _ and \\ match themselves. */
+const likeEscape = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** `expr LIKE pattern` with the escape character said (SQLite has no default one; PostgreSQL's is the same backslash). */
+const like = (expr: RawBuilder<unknown>, pattern: string) => sql<boolean>`${expr} like ${pattern} escape '\\'`;
 
 const bool = (v: number | null): boolean | null => (v === null ? null : v !== 0);
 const json = (v: string | null): unknown => (v === null ? null : JSON.parse(v));
@@ -86,6 +92,23 @@ export class ReadModel {
         exists(selectFrom('participants as p').select('p.user_id').whereRef('p.tenant_id', '=', 'c.tenant_id').whereRef('p.conversation_id', '=', 'c.conversation_id').where('p.user_id', '=', agent)),
       );
     }
+    if (q.q !== undefined) {
+      const idPrefix = `${likeEscape(q.q.toLowerCase())}%`;
+      const part = `%${likeEscape(q.q.toLowerCase())}%`;
+      s = s.where(({ or, exists, selectFrom }) =>
+        or([
+          like(sql.ref('c.conversation_id'), idPrefix),
+          exists(selectFrom('participants as p').select('p.participant_id').whereRef('p.tenant_id', '=', 'c.tenant_id').whereRef('p.conversation_id', '=', 'c.conversation_id').where(like(sql`lower(p.participant_name)`, part))),
+          exists(
+            selectFrom('sessions as s')
+              .select('s.session_id')
+              .whereRef('s.tenant_id', '=', 'c.tenant_id')
+              .whereRef('s.conversation_id', '=', 'c.conversation_id')
+              .where((eb) => eb.or([like(sql`lower(s.ani)`, part), like(sql`lower(s.dnis)`, part)])),
+          ),
+        ]),
+      );
+    }
     if (after) {
       const [start, id] = after;
       s = s.where((eb) => eb.or([eb('c.conversation_start', '>', start), eb.and([eb('c.conversation_start', '=', start), eb('c.conversation_id', '>', id)])]));
@@ -107,6 +130,8 @@ export class ReadModel {
       .where(({ not, exists, selectFrom }) =>
         not(exists(selectFrom('conversations as c').select('c.conversation_id').whereRef('c.tenant_id', '=', 'l.tenant_id').whereRef('c.conversation_id', '=', 'l.conversation_id'))),
       );
+    // The live model holds no searchable names in columns: free text matches the id only here.
+    if (q.q !== undefined) inner = inner.where(like(sql.ref('l.conversation_id'), `${likeEscape(q.q.toLowerCase())}%`));
     if (q.state === 'live') inner = inner.where('l.ended_at', 'is', null);
     if (q.state === 'ended') inner = inner.where('l.ended_at', 'is not', null);
     if (q.agent) {
@@ -208,6 +233,28 @@ export class ReadModel {
       live: live ? liveView(live) : null,
       events,
     };
+  }
+
+  /** When the conversation started and ended, as the detail says; undefined when the tenant does not know it. */
+  async conversationSpan(tenant: string, id: string): Promise<{ start: string; end: string | null } | undefined> {
+    const c = await this.k.selectFrom('conversations').select(['conversation_start', 'conversation_end']).where('tenant_id', '=', tenant).where('conversation_id', '=', id).executeTakeFirst();
+    if (c) return { start: c.conversation_start, end: c.conversation_end };
+    const [live, events] = await Promise.all([this.live.get(tenant, id), this.live.events(tenant, id)]);
+    if (!live) return undefined;
+    const start = events[0]?.occurredAt ?? live.startedAt;
+    return start === undefined ? undefined : { start, end: live.endedAt ?? null };
+  }
+
+  /** One imported recording's stored object; undefined when the tenant has no such recording. */
+  async recording(tenant: string, conversationId: string, recordingId: string): Promise<{ objectKey: string; contentType: string | null; format: string } | undefined> {
+    const r = await this.k
+      .selectFrom('recordings')
+      .select(['object_key', 'content_type', 'format'])
+      .where('tenant_id', '=', tenant)
+      .where('conversation_id', '=', conversationId)
+      .where('recording_id', '=', recordingId)
+      .executeTakeFirst();
+    return r && { objectKey: r.object_key, contentType: r.content_type, format: r.format };
   }
 
   /** The tenant's latest imports, newest first. */

@@ -6,7 +6,10 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { BadRequestError, ForbiddenError, NotFoundError } from './errors.js';
+import { BadRequestError, ForbiddenError, NotFoundError, TooManyStreamsError } from './errors.js';
+import { SSE_HEARTBEAT_MS, SSE_MAX_BUFFERED_BYTES, SseClient, type SseOptions } from './sse.js';
+import { MediaBody, parseRange } from './media-body.js';
+import { ObjectNotFoundError } from '../platform/objects/index.js';
 import {
   conversationContext,
   conversationDetail,
@@ -45,9 +48,26 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
   query?: Q;
   body?: B;
   response: R;
+  /**
+   * Media types of a binary answer: the handler returns a MediaBody (schema `mediaResponse`), streamed with
+   * Range support; OpenAPI lists these types instead of a JSON body.
+   */
+  produces?: readonly string[];
   /** This route's request body limit, bytes, over RegisterOptions.bodyLimit (a body larger than most, e.g. tenant settings). */
   bodyLimit?: number;
   handler: Handler<z.infer<P>, z.infer<Q>, z.infer<B>, z.input<R>>;
+  /** Present on event-stream routes (GET): the handler is then not called. */
+  stream?: StreamSpec<z.infer<P>, z.infer<Q>>;
+}
+
+/** Opens the response as an event stream (hijacks it from Fastify); call it once, after every check that may refuse. */
+export type SseOpener = () => SseClient;
+
+/** A route answering `text/event-stream`: the events it sends (documented in the OpenAPI) and what runs per client. */
+export interface StreamSpec<P, Q> {
+  events: Record<string, { description: string; schema: z.ZodType }>;
+  /** Refuses by throwing (before `open`), or opens the stream and keeps it fed until the client goes. */
+  serve(call: Call<P, Q, unknown>, open: SseOpener): Promise<void>;
 }
 
 /** Keeps each route's handler typed by its own schemas while the list holds them all. */
@@ -151,6 +171,8 @@ export interface RegisterOptions {
   sessions?: SessionAuthenticator;
   /** Request body limit for these routes, bytes. */
   bodyLimit?: number;
+  /** Event-stream routes' heartbeat and slow-client bound (default: SSE_HEARTBEAT_MS, SSE_MAX_BUFFERED_BYTES). */
+  sse?: Partial<SseOptions>;
 }
 
 type Authenticated = { ok: true; principal: Principal } | { ok: false; status: 400 | 401 | 403; error: string };
@@ -205,16 +227,54 @@ export function registerRoutes(app: FastifyInstance, routes: RouteSpec[], o: Reg
             body: parse('body', r.body, req.body),
             principal: principals.get(req) as Principal,
           };
+          if (r.stream) {
+            await r.stream.serve(call, () => openStream(reply, o.sse));
+            return reply;
+          }
           const out = await r.handler(call);
           if (out === undefined) return reply.code(404).send({ error: 'not found' });
+          if (out instanceof MediaBody) return await sendMedia(req, reply, out);
           return reply.send(out);
         } catch (err) {
           if (err instanceof BadRequestError) return reply.code(400).send({ error: err.message });
           if (err instanceof ForbiddenError) return reply.code(403).send({ error: err.message });
           if (err instanceof NotFoundError) return reply.code(404).send({ error: err.message });
+          if (err instanceof TooManyStreamsError) return reply.code(429).send({ error: err.message });
+          // Media deleted between its lookup and the read (retention): gone, as if never there.
+          if (err instanceof ObjectNotFoundError) return reply.code(404).send({ error: 'not found' });
           throw err;
         }
       },
     });
   }
+}
+
+/**
+ * Takes the response from Fastify and starts the event stream. Proxies must not buffer or transform it
+ * (`x-accel-buffering: no` is nginx's switch, https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_buffering).
+ */
+function openStream(reply: FastifyReply, o: Partial<SseOptions> | undefined): SseClient {
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no', 'x-content-type-options': 'nosniff' });
+  res.write(': stream open\n\n');
+  const client = new SseClient(res, { heartbeatMs: o?.heartbeatMs ?? SSE_HEARTBEAT_MS, maxBufferedBytes: o?.maxBufferedBytes ?? SSE_MAX_BUFFERED_BYTES, ...(o?.onSlow ? { onSlow: o.onSlow } : {}) });
+  // The response's close, not the request's: a GET's request closes as soon as it has been read.
+  res.once('close', () => client.close());
+  return client;
+}
+
+/**
+ * Streams a MediaBody: the whole object, or the one range asked for (206, RFC 9110 §15.3.7), which is
+ * what lets an <audio> element seek. nosniff: the browser takes the declared audio type as it is.
+ */
+async function sendMedia(req: FastifyRequest, reply: FastifyReply, m: MediaBody): Promise<FastifyReply> {
+  const r = parseRange(req.headers.range, m.size);
+  if (r.kind === 'unsatisfiable') return reply.code(416).header('content-range', `bytes */${m.size}`).send({ error: `range: not within the ${m.size} bytes of the media` });
+  // Opened before any header is set: a read that fails here still answers as JSON.
+  const body = await m.open(r.kind === 'partial' ? r.range : undefined);
+  reply.header('accept-ranges', 'bytes').header('x-content-type-options', 'nosniff').header('cache-control', 'private, no-store').header('content-type', m.contentType);
+  if (r.kind === 'full') return reply.header('content-length', m.size).send(body);
+  const { start, end } = r.range;
+  return reply.code(206).header('content-range', `bytes ${start}-${end}/${m.size}`).header('content-length', end - start + 1).send(body);
 }

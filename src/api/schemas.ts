@@ -26,6 +26,13 @@ export const conversationListQuery = z.strictObject({
   from: instant.optional().describe('Conversations that started at or after this instant'),
   to: instant.optional().describe('Conversations that started before this instant'),
   state: z.enum(CONVERSATION_STATES).optional().describe('live: in progress; ended: over, not imported yet; imported: analytics and recordings stored'),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('Free text, case-insensitive: the start of a conversation id, or (conversations with an analytics record) part of a participant name or phone number'),
   cursor: cursor.optional(),
   limit: limit(200, 50),
 });

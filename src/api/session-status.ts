@@ -23,27 +23,64 @@ const statusSchema = z.object({
   capture: z.enum(CAPTURE_STATES),
   agentUserId: z.string().optional(),
   agentName: z.string().optional(),
+  /** When the gate first decided (absent in records written before the live view had it). */
+  startedAt: z.string().optional(),
   at: z.string(),
 });
 export type SessionStatus = z.infer<typeof statusSchema>;
 
-const keyOf = (orgId: string, conversationId: string) => `session-status:${orgId.toLowerCase()}:${conversationId.toLowerCase()}`;
+const prefixOf = (orgId: string) => `session-status:${orgId.toLowerCase()}:`;
+const keyOf = (orgId: string, conversationId: string) => `${prefixOf(orgId)}${conversationId.toLowerCase()}`;
+
+/** Told of each record as it is written (the live-calls view publishes it); must not block. */
+export type StatusListener = (orgId: string, conversationId: string, status: SessionStatus) => void;
 
 export class SessionStatusStore {
-  constructor(private readonly state: SharedState, private readonly log: Logger, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly state: SharedState,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+    private readonly onRecord?: StatusListener,
+  ) {}
+
+  /** This store's clock as an ISO instant (a session's startedAt). */
+  stamp(): string {
+    return new Date(this.now()).toISOString();
+  }
 
   /** Returns at once; a failed write is logged (the record is advisory: the Data Action then says less). */
   record(orgId: string, conversationId: string, s: Omit<SessionStatus, 'at'>): void {
-    const value = JSON.stringify({ ...s, at: new Date(this.now()).toISOString() });
-    this.state.set(keyOf(orgId, conversationId), value, STATUS_TTL_MS).catch((err: unknown) => this.log.debug({ err: errorMessage(err) }, 'session status not recorded'));
+    const status: SessionStatus = { ...s, at: this.stamp() };
+    this.state.set(keyOf(orgId, conversationId), JSON.stringify(status), STATUS_TTL_MS).catch((err: unknown) => this.log.debug({ err: errorMessage(err) }, 'session status not recorded'));
+    this.onRecord?.(orgId.toLowerCase(), conversationId.toLowerCase(), status);
+  }
+
+  /** The tenant's records by conversation id (a scan: the records of the last STATUS_TTL_MS). */
+  async list(orgId: string): Promise<Map<string, SessionStatus>> {
+    const prefix = prefixOf(orgId);
+    const out = new Map<string, SessionStatus>();
+    for (const [key, raw] of await this.state.list(prefix)) {
+      const parsed = parseStatus(raw);
+      if (parsed) out.set(key.slice(key.lastIndexOf(':') + 1), parsed);
+    }
+    return out;
   }
 
   async get(orgId: string, conversationId: string): Promise<SessionStatus | undefined> {
     const raw = await this.state.get(keyOf(orgId, conversationId));
-    if (raw === undefined) return undefined;
-    const parsed = statusSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : undefined;
+    return raw === undefined ? undefined : parseStatus(raw);
   }
+}
+
+function parseStatus(raw: string): SessionStatus | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  const parsed = statusSchema.safeParse(json);
+  return parsed.success ? parsed.data : undefined;
 }
 
 const agentOf = (a: AgentTag | undefined) => (a ? { agentUserId: a.id, ...(a.name !== undefined ? { agentName: a.name } : {}) } : {});
@@ -53,7 +90,7 @@ export function recordingStatus(inner: Admission, store: SessionStatusStore): Ad
   const wrapped = new WeakMap<SessionHandle, { proxy: SessionHandle; set: (next: Partial<Omit<SessionStatus, 'at'>>) => void }>();
   return {
     decide(ctx: AdmissionContext, handle: SessionHandle): AdmissionDecision {
-      let current: Omit<SessionStatus, 'at'> = { gate: 'none', capture: 'none' };
+      let current: Omit<SessionStatus, 'at'> = { gate: 'none', capture: 'none', startedAt: store.stamp() };
       const set = (next: Partial<Omit<SessionStatus, 'at'>>) => {
         current = { ...current, ...next };
         store.record(ctx.orgId, ctx.conversationId, current);

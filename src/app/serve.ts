@@ -31,8 +31,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { AnalysisSink, createSpeechAnalyzerFactory, LiveFindings, type FindingSink, type SpeechAnalyzerFactory } from '../analysis/index.js';
-import { BadRequestError, ConversationContextService, ReadModel, SessionStatusStore, TokenStore, dataActionRoute, openApiDocument, operationsRoutes, readRoutes, tenantAdminRoutes, recordingStatus, registerRoutes, type IngestOperations } from '../api/index.js';
-import { CaptureServer, RecorderSink, SinkDropMetrics, StreamSink, type Admission, type Sink } from '../capture/index.js';
+import { BadRequestError, BoundedPublisher, ChannelHub, ConversationContextService, LiveCalls, LiveMeterSink, MAX_STREAMS_PER_PRINCIPAL, ReadModel, SessionStatusStore, StreamLimiter, TokenStore, callsChannel, dataActionRoute, eventsChannel, mediaRoutes, liveRoutes, openApiDocument, operationsRoutes, readRoutes, tenantAdminRoutes, recordingStatus, registerRoutes, type IngestOperations } from '../api/index.js';
+import { CaptureServer, RecorderSink, SinkDropMetrics, StreamSink, type Admission, type SessionInfo, type Sink } from '../capture/index.js';
 import { Gate, type GatePolicy } from '../gate/index.js';
 import type { GenesysClient } from '../genesys/index.js';
 import { ClientPool, IngestService } from '../ingest/index.js';
@@ -45,7 +45,7 @@ import { errorMessage } from '../platform/util/error-message.js';
 import { ConversationStore, LiveFeed, LiveStore } from '../conversations/index.js';
 import { SessionStore, UserStore, loadAssets, type TenantSummary } from '../console/index.js';
 import { InstallService, InstallerCredentials, RunStore, genesysUrls, withInstallPaths } from '../install/index.js';
-import { CONFIG_ORIGIN, TenantCache, type ConfigOrigin, type Tenant } from '../tenants/index.js';
+import { CONFIG_ORIGIN, TenantCache, type ConfigOrigin, type DownstreamConfig, type Tenant } from '../tenants/index.js';
 import { REST_BODY_LIMIT, botRestRoute } from '../voicebot/index.js';
 import { Directory, HeldConversations, TrackingService, isTracked, registerEventBridge, type IntakeResult } from '../tracking/index.js';
 import { VoicebotEndpoint, defaultFactories, type VoicebotFactories } from '../voicebot/index.js';
@@ -121,6 +121,38 @@ interface Shared {
   state: SharedState;
   queue: Queue;
   overrides: ServerOverrides;
+  /** The live API's channels (api enabled): commits, gate status and level meters published; streams fed. */
+  live: LivePlumbing | undefined;
+}
+
+interface LivePlumbing {
+  hub: ChannelHub;
+  publisher: BoundedPublisher;
+  limiter: StreamLimiter;
+}
+
+/** Live updates (events, statuses, levels) in flight to shared state at once, per replica; beyond, dropped and counted. */
+const LIVE_MAX_IN_FLIGHT = 2000;
+/** Sessions one replica meters at once: far above the calls it can carry, so a bound only against a leak. */
+const LIVE_MAX_METERED = 5000;
+
+function livePlumbing(state: SharedState, logger: Logger, registry: Registry): LivePlumbing {
+  const dropped = new Counter({ name: 'hookline_live_dropped_total', help: 'Live updates (events, call status, levels) or metered sessions dropped over their bounds', labelNames: ['what'], registers: [registry] });
+  return {
+    hub: new ChannelHub(state, logger.child({ component: 'live' })),
+    publisher: new BoundedPublisher(state, logger.child({ component: 'live' }), LIVE_MAX_IN_FLIGHT, () => dropped.inc({ what: 'update' })),
+    limiter: new StreamLimiter(MAX_STREAMS_PER_PRINCIPAL),
+  };
+}
+
+/** The name the live view shows for a destination: the configured name, else the host (never the URL: it may hold a token). */
+function destinationName(d: DownstreamConfig): string {
+  if (d.name !== undefined) return d.name;
+  try {
+    return new URL(d.url).host;
+  } catch {
+    return 'destination'; // validated at load; never reached
+  }
 }
 
 function gatePolicy(t: Tenant | undefined): GatePolicy | undefined {
@@ -146,6 +178,8 @@ function sinks(s: Shared, drops: SinkDropMetrics, findings: FindingSink): Sink[]
     recorder.recover().catch((err: unknown) => logger.error({ err: errorMessage(err) }, 'spool recovery failed'));
     list.push(recorder);
   }
+  // Level meters for the live view (api enabled): cheap, never blocking; its writes are bounded by the publisher.
+  const meter = s.live ? new LiveMeterSink({ out: s.live.publisher, maxSessions: LIVE_MAX_METERED, onDrop: drops.counterFor('live-meter') }) : undefined;
   list.push(
     new StreamSink({
       destinations: (orgId) => tenants.tenant(orgId)?.downstream ?? [],
@@ -154,8 +188,11 @@ function sinks(s: Shared, drops: SinkDropMetrics, findings: FindingSink): Sink[]
       deliverAfterEndMs: config.stream.deliverAfterEndMs,
       log: logger.child({ component: 'stream' }),
       onDrop: drops.counterFor('stream'),
+      // The live view's "forwarded to": the destinations whose sockets are open for the session now.
+      ...(meter ? { onConnection: (info: SessionInfo, d: DownstreamConfig, open: boolean) => meter.connection(info.sessionId, destinationName(d), open) } : {}),
     }),
   );
+  if (meter) list.push(meter);
   // Always there: tenants (and their guidance) change at runtime, and a session of a tenant without guidance costs one lookup.
   list.push(analysisSink(s, drops, findings));
   return [...list, ...(s.overrides.sinks?.(drops) ?? [])];
@@ -234,6 +271,8 @@ function buildPipelines(s: Shared, held: HeldConversations) {
     onCommit: (events) => {
       plugins.afterCommit(events);
       webhooks?.wake();
+      // To every replica's event streams (the live API), best effort: the outbox stays the record.
+      for (const e of events) s.live?.publisher.publish(eventsChannel(e.tenant), JSON.stringify(e));
     },
   });
   const liveFeed = new LiveFeed({ sink: live, log: logger.child({ component: 'live-model' }), registry });
@@ -307,7 +346,8 @@ function buildHttp(s: Shared, capture: CaptureServer, voicebot: VoicebotEndpoint
 function buildApi(s: Shared, store: ConversationStore, live: LiveStore, status: SessionStatusStore, ingest: IngestService | undefined) {
   const tokens = new TokenStore(s.ctx.db);
   const read = new ReadModel(s.ctx.db, store, live);
-  const routes = [...readRoutes({ read, tokens }), ...operationsRoutes({ read, deliveries: new DeliveryStore(s.ctx.db), ingest: ingest && ingestOperations(s, ingest) }), ...tenantAdminRoutes({ store: s.ctx.tenants, applied: () => s.tenants.refresh() })];
+  const streams = s.live ? liveRoutes({ hub: s.live.hub, limiter: s.live.limiter, calls: new LiveCalls(s.state, status) }) : [];
+  const routes = [...readRoutes({ read, tokens }), ...streams, ...mediaRoutes({ read, objects: s.ctx.objects }), ...operationsRoutes({ read, deliveries: new DeliveryStore(s.ctx.db), ingest: ingest && ingestOperations(s, ingest) }), ...tenantAdminRoutes({ store: s.ctx.tenants, applied: () => s.tenants.refresh() })];
   const dataAction = dataActionRoute(new ConversationContextService({ store, live, status, recorderEnabled: s.config.recorder.enabled }));
   const botRest = botRestRoute({ tenant: (orgId) => s.tenants.tenant(orgId), log: s.logger.child({ component: 'voicebot-rest' }) });
   return { tokens, routes, dataAction, botRest, openapi: openApiDocument([...routes, dataAction, botRest], '1.0.0') };
@@ -376,7 +416,8 @@ async function compose(ctx: Context, config: Config, overrides: ServerOverrides,
   life.add({ name: 'state', stop: () => state.close() });
   const queue = await openQueue(config.queue, { db: ctx.db, logger }, { connectionName: `hookline-${config.namespace}-${replicaId}`, leaseMs: config.queueLeaseMs });
   life.add({ name: 'queue', stop: () => queue.close() });
-  const s: Shared = { ctx, config, logger, registry, replicaId, tenants: new TenantCache(ctx.tenants, logger), state, queue, overrides };
+  const livePipes = config.api.enabled ? livePlumbing(state, logger, registry) : undefined;
+  const s: Shared = { ctx, config, logger, registry, replicaId, tenants: new TenantCache(ctx.tenants, logger), state, queue, overrides, live: livePipes };
 
   const guard = new ConnectionGuard(config.server, registry);
   // The one cycle: tracking takes `held`, and held asks tracking to resolve its own sessions from Genesys while
@@ -384,7 +425,10 @@ async function compose(ctx: Context, config: Config, overrides: ServerOverrides,
   // it for sessions it holds, which need the public port, opened after tracking is built and started.
   const resolveLocally = (orgId: string, conversationId: string) =>
     void tracking.resolveLocally(orgId, conversationId).catch((err: unknown) => logger.warn({ orgId, conversationId, err: errorMessage(err) }, 'could not resolve a held session locally'));
-  const status = config.api.enabled ? new SessionStatusStore(state, logger.child({ component: 'api' })) : undefined;
+  // Each gate status record is also published to the tenant's live-calls channel (the Live page).
+  const status = config.api.enabled
+    ? new SessionStatusStore(state, logger.child({ component: 'api' }), Date.now, (orgId, conversationId, st) => livePipes?.publisher.publish(callsChannel(orgId), JSON.stringify({ t: 'status', conversationId, status: st })))
+    : undefined;
   // Late-bound like resolveLocally: the live analysis (a capture sink) records findings in the live model, built
   // with the pipelines below; sessions, and so findings, only start once everything is built.
   const late: { live?: LiveStore } = {};

@@ -23,6 +23,8 @@ export interface StackOptions {
   emulatorSettings?: Record<string, unknown>;
   speed?: number;
   receiver?: boolean;
+  /** The console app's build directory (browser tests): served by the server's admin listener. */
+  consoleAssets?: string;
 }
 
 export interface Stack {
@@ -92,7 +94,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
         ...(o.tenant ?? {}),
       },
     ],
-  });
+  }, o.consoleAssets ? { consoleAssets: o.consoleAssets } : {});
   const [integration] = await emu.control.addIntegrations(orgId, [{ connectionUri: t.wsUrl, apiKey, clientSecret: secret, name: 'Hookline', enabled: true, probe: true }]);
   await until(async () => (await emu.control.integration(orgId, integration!.id)).reportedState === 'ACTIVE', 10_000, 'the integration to pass its probe');
   const stack: Stack = {

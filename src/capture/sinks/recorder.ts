@@ -62,8 +62,13 @@ type SpoolMeta = z.infer<typeof spoolMetaSchema>;
 
 const SILENCE_CHUNK = 64 * 1024;
 
+/** The folder of one conversation's recordings opened on `day` (UTC): readers list it to find the sessions. */
+export function recordingPrefix(orgId: string, day: Date, conversationId: string): string {
+  return `recordings/${orgId}/${datePath(day)}/${conversationId}/`;
+}
+
 export function recordingKey(info: Pick<SessionInfo, 'orgId' | 'conversationId' | 'sessionId' | 'openedAt'>, ext: 'wav' | 'json'): string {
-  return `recordings/${info.orgId}/${datePath(new Date(info.openedAt))}/${info.conversationId}/${info.sessionId}.${ext}`;
+  return `${recordingPrefix(info.orgId, new Date(info.openedAt), info.conversationId)}${info.sessionId}.${ext}`;
 }
 
 function spoolName(info: Pick<SessionInfo, 'orgId' | 'sessionId'>): string {

@@ -40,6 +40,8 @@ export interface StreamSinkOptions {
   connect?: (url: string, options: WebSocket.ClientOptions) => WebSocket;
   /** Monotonic milliseconds for batch deadlines (tests pass a fake clock). */
   now?: () => number;
+  /** Told when a destination accepts a session's socket (true) and when that socket closes (false); must not block. */
+  onConnection?: (info: SessionInfo, destination: DownstreamConfig, open: boolean) => void;
 }
 
 /** A control message and its place among the audio: it comes before frame `before`. */
@@ -259,6 +261,7 @@ class Forwarder {
 
   private onOpen(ws: WebSocket): void {
     if (this.closed) return;
+    this.o.onConnection?.(this.info, this.d, true);
     this.reconnects = 0;
     const resumed = this.connects++ > 0;
     this.cursor = this.ring.head;
@@ -293,6 +296,7 @@ class Forwarder {
   private onClose(ws: WebSocket): void {
     if (ws !== this.ws || this.closed) return;
     this.ws = undefined;
+    this.o.onConnection?.(this.info, this.d, false);
     this.ticker.unwatch(this);
     const delayMs = backoffDelay(++this.reconnects, this.reconnectBackoff);
     this.timer = setTimeout(() => {

@@ -9,7 +9,7 @@ import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { HashingStream, ObjectNotFoundError, assertValidKey, type ObjectStore, type PutResult } from './store.js';
+import { HashingStream, ObjectNotFoundError, assertValidKey, type ByteRange, type ObjectStore, type PutResult } from './store.js';
 
 const TMP_DIR = '.tmp';
 /** Recordings and imports are call audio and customer data: the service's user only. */
@@ -61,14 +61,14 @@ export class FsObjectStore implements ObjectStore {
     return { size: hasher.bytes, sha256: hasher.digest() };
   }
 
-  async get(key: string): Promise<Readable> {
+  async get(key: string, range?: ByteRange): Promise<Readable> {
     const p = this.path(key);
     try {
       await stat(p);
     } catch {
       throw new ObjectNotFoundError(key);
     }
-    return createReadStream(p);
+    return createReadStream(p, range ? { start: range.start, end: range.end } : {});
   }
 
   async head(key: string): Promise<{ size: number } | undefined> {

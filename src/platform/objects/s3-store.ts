@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { Readable } from 'node:stream';
-import { HashingStream, ObjectNotFoundError, ObjectStoreError, assertValidKey, type ObjectStore, type PutResult } from './store.js';
+import { HashingStream, ObjectNotFoundError, ObjectStoreError, assertValidKey, type ByteRange, type ObjectStore, type PutResult } from './store.js';
 
 export interface S3Options {
   endpoint?: string | undefined;
@@ -85,9 +85,9 @@ export class S3ObjectStore implements ObjectStore {
     return { size: hasher.bytes, sha256: hasher.digest() };
   }
 
-  async get(key: string): Promise<Readable> {
+  async get(key: string, range?: ByteRange): Promise<Readable> {
     try {
-      const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(key) }));
+      const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(key), ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}) }));
       return res.Body as Readable;
     } catch (err) {
       if (isNotFound(err)) throw new ObjectNotFoundError(key);

@@ -12,11 +12,18 @@ export interface PutResult {
   sha256: string;
 }
 
+/** A byte span of an object, both ends inclusive, as in an HTTP Range header (RFC 9110 §14.1.2). */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
 export interface ObjectStore {
   readonly kind: 'file' | 's3';
   /** Streams `body` into `key`; the object appears whole or not at all. */
   put(key: string, body: Readable | Buffer | string, options?: { contentType?: string }): Promise<PutResult>;
-  get(key: string): Promise<Readable>;
+  /** `range`: only bytes start..end, both inclusive (HTTP Range semantics; the caller bounds them by head()). */
+  get(key: string, range?: ByteRange): Promise<Readable>;
   head(key: string): Promise<{ size: number } | undefined>;
   delete(key: string): Promise<void>;
   list(prefix: string): AsyncIterable<string>;

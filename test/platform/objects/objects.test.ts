@@ -52,6 +52,19 @@ describe.each(stores)('object store: %s', (_name, make) => {
     }
   });
 
+  it('reads a byte range of an object, both ends inclusive', async () => {
+    const store = make();
+    try {
+      await store.check();
+      const data = randomBytes(4096);
+      await store.put('imports/org/r.wav', data);
+      expect(Buffer.compare(await readAll(await store.get('imports/org/r.wav', { start: 100, end: 199 })), data.subarray(100, 200))).toBe(0);
+      expect(Buffer.compare(await readAll(await store.get('imports/org/r.wav', { start: 4000, end: 4095 })), data.subarray(4000))).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('rejects keys that escape the store', async () => {
     const store = make();
     await expect(store.put('../etc/passwd', 'x')).rejects.toThrow(/invalid object key/);

@@ -1,0 +1,148 @@
+/**
+ * The live view's level meters: a capture Sink that measures each admitted
+ * session's per-channel RMS level (src/audio/levels.ts: table lookups over the
+ * µ-law bytes, no decoded copy) and publishes it on the tenant's calls channel
+ * about four times a second, with a short-lived record in shared state that
+ * lets a snapshot from any replica list the call while its audio flows.
+ *
+ * Never blocks the audio path: the reading is cheap arithmetic and every
+ * shared-state write is fire-and-forget through a BoundedPublisher (over its
+ * bound, dropped and counted). The sessions it meters on this replica are
+ * bounded too: beyond `maxSessions` a session is not metered (counted).
+ * Windows are counted in samples of the stream timeline, not wall time: the
+ * meter itself needs no clock.
+ */
+import { accumulate, emptyLevel, rmsDb, reset, type ChannelLevel } from '../audio/index.js';
+import type { Sink, SinkSession, SessionInfo } from '../capture/index.js';
+import { callsChannel, type BoundedPublisher } from './live-hub.js';
+import { METER_TTL_MS, meterKey, type LiveCallMessage, type MeterRecord } from './live-calls.js';
+
+export type ChannelRole = 'customer' | 'agent';
+
+export interface LiveMeterOptions {
+  out: Pick<BoundedPublisher, 'publish' | 'set' | 'delete'>;
+  /** Sessions metered at once on this replica. */
+  maxSessions: number;
+  /** Reading window, ms of audio (default 250: four readings a second). */
+  windowMs?: number;
+  /** The shared record is rewritten every this many readings (default 8: every 2 s at 250 ms). */
+  refreshEvery?: number;
+  /** Counted when a session is not metered because maxSessions are. */
+  onDrop?: () => void;
+  now?: () => number;
+}
+
+const ROLE: Record<string, ChannelRole> = { external: 'customer', internal: 'agent' };
+
+/** The pure core: accumulates interleaved µ-law frames and yields a reading per full window. */
+export class LevelMeter {
+  private readonly sums: ChannelLevel[];
+  private counted = 0;
+
+  constructor(private readonly roles: readonly ChannelRole[], private readonly windowSamples: number) {
+    this.sums = roles.map(() => emptyLevel());
+  }
+
+  /** Adds one frame; returns the window's levels when the frame completes one. */
+  add(frame: Uint8Array, samples: number): { customer: number | null; agent: number | null } | undefined {
+    accumulate(frame, this.roles.length, this.sums);
+    this.counted += samples;
+    if (this.counted < this.windowSamples) return undefined;
+    this.counted = 0;
+    const out: { customer: number | null; agent: number | null } = { customer: null, agent: null };
+    this.roles.forEach((role, i) => {
+      const sum = this.sums[i] as ChannelLevel;
+      out[role] = Math.round(rmsDb(sum) * 10) / 10;
+      reset(sum);
+    });
+    return out;
+  }
+}
+
+export class LiveMeterSink implements Sink {
+  readonly name = 'live-meter';
+  private readonly sessions = new Map<string, MeteredSession>();
+
+  constructor(private readonly o: LiveMeterOptions) {}
+
+  /** Sessions metered now (tests: the set is bounded and empties as calls end). */
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  open(info: SessionInfo): SinkSession | undefined {
+    if (this.sessions.size >= this.o.maxSessions) {
+      this.o.onDrop?.();
+      return undefined;
+    }
+    const session = new MeteredSession(info, this.o, () => this.sessions.delete(info.sessionId));
+    this.sessions.set(info.sessionId, session);
+    return session;
+  }
+
+  /**
+   * A downstream destination accepted the session's socket (open) or lost it: the call's `forwarded`
+   * names the destinations connected now. `name` is the destination's configured name or host, never
+   * its URL (which may carry a token).
+   */
+  connection(sessionId: string, name: string, open: boolean): void {
+    this.sessions.get(sessionId)?.forwarding(name, open);
+  }
+}
+
+class MeteredSession implements SinkSession {
+  private readonly meter: LevelMeter | undefined;
+  private readonly record: MeterRecord;
+  private readonly channel: string;
+  private readonly key: string;
+  private readings = 0;
+  private ended = false;
+
+  constructor(private readonly info: SessionInfo, private readonly o: LiveMeterOptions, private readonly done: () => void) {
+    const roles = info.media.channels.map((c) => ROLE[c] ?? 'customer');
+    // Only µ-law is metered (what Genesys sends); another format shows no levels rather than wrong ones.
+    this.meter = info.media.format === 'PCMU' ? new LevelMeter(roles, Math.max(1, Math.round((info.media.rate * (o.windowMs ?? 250)) / 1000))) : undefined;
+    this.record = { startedAt: info.openedAt, forwarded: [], levels: null };
+    this.channel = callsChannel(info.orgId);
+    this.key = meterKey(info.orgId, info.conversationId);
+    this.write({ ...this.record });
+  }
+
+  audio(data: Uint8Array, _position: number, samples: number): void {
+    const levels = this.ended ? undefined : this.meter?.add(data, samples);
+    if (!levels) return;
+    this.record.levels = { ...levels, at: new Date((this.o.now ?? Date.now)()).toISOString() };
+    this.readings++;
+    if (this.readings % (this.o.refreshEvery ?? 8) === 0) this.write({ levels: this.record.levels });
+    else this.publish({ t: 'meter', conversationId: this.info.conversationId.toLowerCase(), meter: { levels: this.record.levels } });
+  }
+
+  forwarding(name: string, open: boolean): void {
+    const has = this.record.forwarded.includes(name);
+    if (this.ended || has === open) return;
+    this.record.forwarded = open ? [...this.record.forwarded, name] : this.record.forwarded.filter((n) => n !== name);
+    this.write({ forwarded: this.record.forwarded });
+  }
+
+  control(): void {
+    // Pause and resume reach the view through the gate's status records; the meter just sees no audio.
+  }
+
+  async end(): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    this.done();
+    this.o.out.delete(this.key);
+    this.publish({ t: 'end', conversationId: this.info.conversationId.toLowerCase() });
+  }
+
+  /** Rewrites the shared record (its TTL restarts) and publishes the change. */
+  private write(meter: Partial<MeterRecord>): void {
+    this.o.out.set(this.key, JSON.stringify(this.record), METER_TTL_MS);
+    this.publish({ t: 'meter', conversationId: this.info.conversationId.toLowerCase(), meter });
+  }
+
+  private publish(m: LiveCallMessage): void {
+    this.o.out.publish(this.channel, JSON.stringify(m));
+  }
+}
