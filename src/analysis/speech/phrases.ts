@@ -7,7 +7,7 @@ export interface PhraseMatcher {
 }
 
 export function phraseMatcher(phrases: readonly string[]): PhraseMatcher {
-  const wanted = phrases.map((p) => ({ phrase: p, words: normalizePhrase(p) })).filter((p) => p.words.length > 0);
+  const wanted = [...new Set(phrases)].map((p) => ({ phrase: p, words: normalizePhrase(p) })).filter((p) => p.words.length > 0);
   return {
     match(text) {
       const heard = normalizePhrase(text);

@@ -36,7 +36,10 @@ export interface ChannelOptions {
   onDrop(bytes: number): void;
 }
 
-const MAX_TEXT = 200;
+/** PhraseHit.text's bound (types.ts). */
+const MAX_HIT_TEXT = 200;
+/** A transcript's bound: an utterance's worth, well inside AudioHook's 64 KiB message. */
+const MAX_TRANSCRIPT = 2000;
 
 export class ChannelRecognizer {
   private stream: AsrStream | undefined;
@@ -93,12 +96,6 @@ export class ChannelRecognizer {
     }
   }
 
-  /** Stops at once, without waiting for results. */
-  kill(): void {
-    this.ended = true;
-    this.abort.abort();
-  }
-
   private send(audio: Uint8Array, positionMs: number): void {
     const stream = this.stream as AsrStream;
     const before = this.ce.dropped(stream);
@@ -112,7 +109,7 @@ export class ChannelRecognizer {
     if (e.type === 'error') return this.fail(e.error);
     if (e.type === 'partial' && this.o.transcripts) {
       this.report(() =>
-        this.o.out.transcript({ party: this.o.party, text: e.text.slice(0, MAX_TEXT * 5), final: false, ...this.span(this.utteranceStartMs, this.timeline.fedMs), ...this.lang() }),
+        this.o.out.transcript({ party: this.o.party, text: e.text.slice(0, MAX_TRANSCRIPT), final: false, ...this.span(this.utteranceStartMs, this.timeline.fedMs), ...this.lang() }),
       );
     }
     if (e.type !== 'final') return;
@@ -122,10 +119,10 @@ export class ChannelRecognizer {
     const span = this.span(startEngine, endEngine);
     const confidence = e.confidence !== undefined ? { confidence: e.confidence } : {};
     for (const phrase of this.matcher.match(e.text)) {
-      this.report(() => this.o.out.phrase({ party: this.o.party, phrase, text: e.text.slice(0, MAX_TEXT), ...span, ...confidence }));
+      this.report(() => this.o.out.phrase({ party: this.o.party, phrase, text: e.text.slice(0, MAX_HIT_TEXT), ...span, ...confidence }));
     }
     if (this.o.transcripts && e.text.trim() !== '') {
-      this.report(() => this.o.out.transcript({ party: this.o.party, text: e.text, final: true, ...span, ...confidence, ...this.lang() }));
+      this.report(() => this.o.out.transcript({ party: this.o.party, text: e.text.slice(0, MAX_TRANSCRIPT), final: true, ...span, ...confidence, ...this.lang() }));
     }
   }
 
