@@ -29,3 +29,8 @@ export {
   type AcousticAnalysisOptions,
   type ActivityWindow,
 } from './acoustic/index.js';
+export { createRuleEngine, type RuleEngine, type RuleEngineOptions, type RuleWindow } from './rules/index.js';
+export { findingId, LiveFindings, type FindingStore, type LiveFindingsOptions } from './live-findings.js';
+export { AnalysisSink, type AnalysisSinkOptions } from './live-sink.js';
+export { analysisSchema, type AnalysisConfig, type SpeechEngineConfig } from './config.js';
+export { createSpeechAnalyzerFactory, isoDuration, transcriptEntity, type SpeechAnalyzerDeps, type TranscriptEntityOptions } from './speech/index.js';

@@ -42,6 +42,10 @@ export interface Finding extends Span {
   party?: Party | undefined;
   /** Short, bounded values that explain the firing (the phrase heard, the silence's length, the ratio …). */
   evidence: Record<string, string | number | boolean>;
+  /** Stable for this firing (a re-delivery carries the same id); set by the live analysis, which knows the session. */
+  id?: string | undefined;
+  /** The agent on the call when the rule fired (the session's tag). */
+  agent?: { userId: string; name?: string | undefined } | undefined;
 }
 
 /** Where a live analysis hands its findings; must not block or throw (the audio path calls it). */

@@ -8,6 +8,7 @@ import { z } from 'zod';
 // The sections come from each capability's config module, not its index: every CLI command loads the
 // configuration, and the indexes bring their whole runtime (ws, kysely, the Genesys client), which doubled
 // the CLI's start time. The config modules import only zod, platform/config and pure protocol constants.
+import { analysisSchema } from '../analysis/config.js';
 import { apiSchema } from '../api/config.js';
 import { consoleSchema } from '../console/config.js';
 import { installSchema } from '../install/config.js';
@@ -83,6 +84,7 @@ export const configSchema = z
     ingest: ingestSchema,
     webhooks: webhooksSchema,
     voicebot: voicebotServerSchema,
+    analysis: analysisSchema,
     tenants: z.array(tenantSchema).default([]),
     plugins: pluginsSchema,
   })

@@ -9,7 +9,7 @@ export { conversationMigrations } from './migrations/index.js';
 export type * from './tables.js';
 export { derive, type DeriveContext, type Derived } from './live/derive.js';
 export { EVENT_SCHEMAS, EVENT_TYPES, EVENT_VERSION, eventJsonSchema, type CommonEvent, type EventType } from './live/events.js';
-export type { Observation, SnapshotLike, SnapshotParticipantLike } from './live/observation.js';
+export type { FindingObservation, Observation, SnapshotLike, SnapshotParticipantLike } from './live/observation.js';
 export type { LiveParticipant, LiveState } from './live/state.js';
 export { LiveConflictError, LiveStore, type LiveChange, type LiveStoreOptions, type LiveVerdict } from './live/store.js';
 export { LiveFeed, type LiveFeedOptions, type LiveSink } from './live/feed.js';

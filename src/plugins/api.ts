@@ -58,8 +58,8 @@ export interface ConversationState {
 export interface ModelChange {
   readonly tenant: string;
   readonly conversationId: string;
-  /** What caused it: a live notification snapshot, or the analytics record merged by post-call ingest. */
-  readonly source: 'snapshot' | 'analytics';
+  /** What caused it: a live notification snapshot, the analytics record merged by post-call ingest, or a guidance rule that fired (docs/guidance.md). */
+  readonly source: 'snapshot' | 'analytics' | 'finding';
   /** The committed state before the change; undefined for a conversation seen for the first time. */
   readonly previous: ConversationState | undefined;
   /** The state the change commits. */

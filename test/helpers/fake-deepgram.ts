@@ -27,18 +27,29 @@ export interface FakeDeepgramOptions {
   useUtteranceEnd?: boolean;
   /** RMS (16-bit linear) above which a 20 ms window is speech. */
   threshold?: number;
+  /** The header and value a client must send (default `authorization: Token <apiKey>`); header names in lower case. */
+  auth?: { header: string; value: string };
 }
 
 export interface FakeDeepgramConnection {
   query: URLSearchParams;
   authorization: string | undefined;
+  /** The auth header's value as received (the default or `auth.header`). */
+  auth: string | undefined;
   /** Text messages from the client, parsed. */
   messages: { type?: string }[];
   audioBytes: number;
   closedCode?: number;
 }
 
-const WINDOW = 160; // 20 ms of 8 kHz µ-law
+const WINDOW = 160; // 20 ms of 8 kHz µ-law (twice as many bytes with encoding=linear16)
+
+/** 16-bit little-endian PCM (encoding=linear16) as samples. */
+function linear16(buf: Buffer): Int16Array {
+  const out = new Int16Array(buf.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = buf.readInt16LE(i * 2);
+  return out;
+}
 
 export async function startFakeDeepgram(o: FakeDeepgramOptions) {
   const connections: FakeDeepgramConnection[] = [];
@@ -48,9 +59,11 @@ export async function startFakeDeepgram(o: FakeDeepgramOptions) {
   http.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname !== '/v1/listen') return void socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
-    if (req.headers.authorization !== `Token ${o.apiKey}`) return void socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n');
+    const auth = o.auth ?? { header: 'authorization', value: `Token ${o.apiKey}` };
+    const got = req.headers[auth.header];
+    if (got !== auth.value) return void socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n');
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn: FakeDeepgramConnection = { query: url.searchParams, authorization: req.headers.authorization, messages: [], audioBytes: 0 };
+      const conn: FakeDeepgramConnection = { query: url.searchParams, authorization: req.headers.authorization, auth: typeof got === 'string' ? got : undefined, messages: [], audioBytes: 0 };
       connections.push(conn);
       serve(ws, conn, () => o.script[scriptIndex++] ?? ['unscripted'], o);
     });
@@ -74,6 +87,8 @@ export async function startFakeDeepgram(o: FakeDeepgramOptions) {
 function serve(ws: WebSocket, conn: FakeDeepgramConnection, nextScript: () => string[], o: FakeDeepgramOptions): void {
   const endpointingMs = Number(conn.query.get('endpointing') ?? 10);
   const threshold = o.threshold ?? 500;
+  const pcm16 = conn.query.get('encoding') === 'linear16';
+  const windowBytes = pcm16 ? WINDOW * 2 : WINDOW;
   let t = 0; // audio ms received
   let carry = Buffer.alloc(0);
   let utt: { pieces: string[]; startMs: number; speechMs: number; silenceMs: number } | undefined;
@@ -93,11 +108,11 @@ function serve(ws: WebSocket, conn: FakeDeepgramConnection, nextScript: () => st
   };
 
   const window = (w: Buffer): void => {
-    const pcm = ulawDecode(w);
+    const pcm = pcm16 ? linear16(w) : ulawDecode(w);
     let sum = 0;
     for (const s of pcm) sum += s * s;
     const speech = Math.sqrt(sum / pcm.length) > threshold;
-    t += w.length / 8;
+    t += WINDOW / 8;
     if (speech && !utt) {
       utt = { pieces: nextScript(), startMs: t - 20, speechMs: 0, silenceMs: 0 };
       send({ type: 'SpeechStarted', channel: [0, 1], timestamp: utt.startMs / 1000 });
@@ -118,7 +133,7 @@ function serve(ws: WebSocket, conn: FakeDeepgramConnection, nextScript: () => st
       const buf = Buffer.concat([carry, data as Buffer]);
       conn.audioBytes += (data as Buffer).length;
       let i = 0;
-      for (; i + WINDOW <= buf.length; i += WINDOW) window(buf.subarray(i, i + WINDOW));
+      for (; i + windowBytes <= buf.length; i += windowBytes) window(buf.subarray(i, i + windowBytes));
       carry = buf.subarray(i);
       return;
     }

@@ -29,7 +29,7 @@
 import type { AgentRef, DerivedEvent, ParticipantRef, UpdateChange } from './events.js';
 import { EVENT_VERSION, type CommonEvent } from './events.js';
 import { readAnalyticsParticipant, readSnapshotParticipant, STAGE_RANK, type Observation, type Reading } from './observation.js';
-import { emptyState, type LiveParticipant, type LiveState } from './state.js';
+import { emptyState, MAX_FINDING_IDS, type LiveParticipant, type LiveState } from './state.js';
 
 export interface DeriveContext {
   tenant: string;
@@ -57,6 +57,7 @@ interface Work {
 }
 
 export function derive(prev: LiveState | undefined, obs: Observation, ctx: DeriveContext): Derived {
+  if (obs.kind === 'finding') return deriveFinding(prev, obs, ctx);
   const conversationId = obs.kind === 'snapshot' ? obs.snapshot.id : obs.conversation.conversationId;
   const readings = obs.kind === 'snapshot' ? (obs.snapshot.participants ?? []).map(readSnapshotParticipant) : readAnalytics(obs.conversation);
   const w: Work = {
@@ -66,10 +67,12 @@ export function derive(prev: LiveState | undefined, obs: Observation, ctx: Deriv
     analytics: obs.kind === 'analytics',
     stale: obs.kind === 'snapshot' && prev !== undefined && isStale(prev, readings),
   };
-  if (!prev && readings.length === 0 && obs.kind === 'snapshot') return { state: w.s, events: [] };
+  // A conversation known only from guidance findings (its audio came before any snapshot) is not created yet.
+  const fresh = prev?.startedAt === undefined;
+  if (fresh && readings.length === 0 && obs.kind === 'snapshot') return { state: w.s, events: [] };
   const base = { version: EVENT_VERSION, tenant: w.s.tenant, conversationId };
   const emit: Emit = (e) => w.out.push(e);
-  if (!prev) created(w, readings, obs, base, emit);
+  if (fresh) created(w, readings, obs, base, emit);
   callInfo(w, readings);
   for (const r of readings) applyReading(w, r, base, emit);
   resolveTransfers(w, base, emit);
@@ -276,4 +279,34 @@ function attach(w: Work, list: 'evaluations' | 'surveys', id: unknown, eventTime
   if (typeof id !== 'string' || w.s[list].includes(id)) return;
   w.s[list].push(id);
   emit(update(base, typeof eventTime === 'string' ? eventTime : w.now, change(id)));
+}
+
+/**
+ * A guidance finding: one `guidance.triggered` event, unless its id was
+ * recorded already (a retried or re-delivered finding). It does not create the
+ * conversation: `conversation.created` still comes from the first snapshot.
+ */
+function deriveFinding(prev: LiveState | undefined, obs: Extract<Observation, { kind: 'finding' }>, ctx: DeriveContext): Derived {
+  const s = prev ? structuredClone(prev) : emptyState(ctx.tenant, obs.conversationId);
+  const f = obs.finding;
+  if (s.findings?.includes(f.id)) return { state: s, events: [] };
+  s.findings = [...(s.findings ?? []), f.id].slice(-MAX_FINDING_IDS);
+  s.seq += 1;
+  const event: CommonEvent = {
+    version: EVENT_VERSION,
+    tenant: s.tenant,
+    conversationId: obs.conversationId,
+    seq: s.seq,
+    type: 'guidance.triggered',
+    occurredAt: f.firedAt,
+    rule: f.rule,
+    kind: f.kind,
+    ...(f.party !== undefined ? { party: f.party } : {}),
+    startMs: f.startMs,
+    endMs: f.endMs,
+    evidence: f.evidence,
+    ...(f.agent !== undefined ? { agent: f.agent.name !== undefined ? { userId: f.agent.userId, name: f.agent.name } : { userId: f.agent.userId } } : {}),
+    source: f.source,
+  };
+  return { state: s, events: [event] };
 }

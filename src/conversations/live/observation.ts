@@ -32,9 +32,36 @@ export interface SnapshotLike {
   participants?: SnapshotParticipantLike[];
 }
 
+/**
+ * A guidance rule that fired on the call's audio (docs/guidance.md): becomes
+ * one `guidance.triggered` event. `id` is what makes a re-delivered finding no
+ * second event; offsets are on the AudioHook stream timeline.
+ */
+export interface FindingObservation {
+  id: string;
+  rule: string;
+  kind: 'phrase' | 'silence' | 'overtalk' | 'talk-ratio' | 'level-rising';
+  party?: 'customer' | 'agent' | undefined;
+  startMs: number;
+  endMs: number;
+  evidence: Record<string, string | number | boolean>;
+  agent?: { userId: string; name?: string | undefined } | undefined;
+  source: 'live' | 'post-call';
+  /** When the rule fired (ISO 8601). */
+  firedAt: string;
+}
+
 export type Observation =
   | { kind: 'snapshot'; snapshot: SnapshotLike }
-  | { kind: 'analytics'; conversation: AnalyticsConversationLike; importedAt: string };
+  | { kind: 'analytics'; conversation: AnalyticsConversationLike; importedAt: string }
+  | { kind: 'finding'; conversationId: string; finding: FindingObservation };
+
+/** The conversation an observation is about. */
+export function observedConversation(obs: Observation): string {
+  if (obs.kind === 'snapshot') return obs.snapshot.id;
+  if (obs.kind === 'analytics') return obs.conversation.conversationId;
+  return obs.conversationId;
+}
 
 /** How far a participant got: it only moves forward (the ordering rule of the deriver). */
 export type Stage = 'pending' | 'connected' | 'ended';

@@ -36,9 +36,14 @@ export interface LiveState {
   evaluations: string[];
   /** When ingest merged the analytics record (first time). */
   importedAt?: string | undefined;
+  /** Ids of the guidance findings already recorded (the newest MAX_FINDING_IDS): a re-delivered one makes no second event. */
+  findings?: string[] | undefined;
   /** What plugins keep with the conversation (their before-commit `enrich.state`), by plugin name. */
   enrichment?: Record<string, Record<string, unknown>> | undefined;
 }
+
+/** Findings remembered per conversation for de-duplication; a call fires far fewer rules than this. */
+export const MAX_FINDING_IDS = 500;
 
 export function emptyState(tenant: string, conversationId: string): LiveState {
   return { tenant, conversationId, seq: 0, participants: [], pendingTransfers: [], transferTargets: [], surveys: [], evaluations: [] };

@@ -12,7 +12,7 @@ import type { Db } from '../../platform/db/index.js';
 import type { ConversationTables } from '../tables.js';
 import { derive } from './derive.js';
 import type { CommonEvent } from './events.js';
-import type { Observation } from './observation.js';
+import { observedConversation, type Observation } from './observation.js';
 import type { LiveState } from './state.js';
 
 export class LiveConflictError extends Error {
@@ -72,7 +72,7 @@ export class LiveStore {
 
   /** Applies one observation; returns the events this call recorded (none when another writer already had). */
   async apply(tenant: string, obs: Observation): Promise<CommonEvent[]> {
-    const conversationId = obs.kind === 'snapshot' ? obs.snapshot.id : obs.conversation.conversationId;
+    const conversationId = observedConversation(obs);
     for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
       const row = await this.read(tenant, conversationId);
       const next = derive(row?.state, obs, { tenant, now: this.now });

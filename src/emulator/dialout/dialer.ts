@@ -146,6 +146,8 @@ export class Dialer {
       result: 'connecting',
       disconnects: [],
       protocolErrors: [],
+      events: [],
+      eventsDropped: 0,
       pauses: 0,
       resumes: 0,
       resumedAtMs: [],

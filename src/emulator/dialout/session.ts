@@ -9,11 +9,11 @@
 import { createHash, type Hash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { errorMessage } from '../../platform/util/error-message.js';
-import type { MediaParameter } from '../../protocol/audiohook/index.js';
+import type { EventEntity, MediaParameter } from '../../protocol/audiohook/index.js';
 import { AudioHookClient } from '../../simulate/index.js';
 import { msToSamples, type CallAudio } from '../audio/arrangement.js';
 import { wallMs } from '../core/clock.js';
-import type { AudioHookEntry } from '../log/event-log.js';
+import { MAX_SESSION_EVENTS, type AudioHookEntry } from '../log/event-log.js';
 import type { DialOutSettings } from '../settings.js';
 import type { AudioHookTarget } from '../integrations/store.js';
 
@@ -187,6 +187,11 @@ export class DialSession {
       if (c.rtts.length === 1) this.nextPingAt = 0;
     });
     c.on('paused', () => this.entry.pauses++);
+    // Transcription Connector: Genesys takes the server's transcript events; the emulator records them as they came.
+    c.on('event', (e: { entities: EventEntity[] }) => {
+      if (this.entry.events.length >= MAX_SESSION_EVENTS) this.entry.eventsDropped++;
+      else this.entry.events.push({ at: this.nowIso(), entities: e.entities });
+    });
     c.on('resumed', () => {
       this.entry.resumes++;
       this.entry.resumedAtMs.push(wallMs());

@@ -5,7 +5,18 @@
  * notable happenings (evictions, probes, socket controls), and AudioConnector
  * bot calls (with the bot audio received). Bounded: the oldest entries go first.
  */
+import type { EventEntity } from '../../protocol/audiohook/index.js';
 import type { BotCallEntry } from '../botcall/entry.js';
+
+/** Server `event` messages kept per session (Transcription Connector sends one per final); beyond it they are counted. */
+export const MAX_SESSION_EVENTS = 1000;
+
+/** One server `event` message as Genesys received it: its entities untouched (transcripts keep their offsets). */
+export interface ReceivedEvent {
+  /** Virtual time it arrived. */
+  at: string;
+  entities: EventEntity[];
+}
 
 export interface NotificationEntry {
   seq: number;
@@ -52,6 +63,10 @@ export interface AudioHookEntry {
   startSample: number;
   /** Final stream position (seconds) reported by the client core. */
   positionSeconds?: number;
+  /** Every server `event` message received, in order (at most MAX_SESSION_EVENTS). */
+  events: ReceivedEvent[];
+  /** Events received beyond MAX_SESSION_EVENTS, not kept. */
+  eventsDropped: number;
 }
 
 export interface HappeningEntry {

@@ -19,6 +19,7 @@
  *
  * No reconnect: a link failure is an `error` event and the bridge decides (fallback or hand-over).
  */
+import { ulawDecode } from '../../audio/index.js';
 import type { Logger } from '../../platform/logging/index.js';
 import type { AsrEngine, AsrEvent, AsrSessionOptions, AsrStream } from './types.js';
 import { openWsLink, type DropCounter } from './ws-link.js';
@@ -29,6 +30,12 @@ export interface DeepgramConfig {
   apiKey: string;
   model?: string;
   endpointingMs: number;
+  /** Header that carries the key (default `Authorization`): engines and proxies that speak this API differ. */
+  authHeader?: string;
+  /** Scheme before the key in that header (default `Token`, Deepgram's); empty: the key alone. */
+  authScheme?: string;
+  /** Audio on the wire: `mulaw` (8 kHz G.711, as AudioHook sends it; default) or `linear16` (8 kHz 16-bit little-endian PCM). */
+  encoding?: 'mulaw' | 'linear16';
 }
 
 /** Schedules `fn` every `ms`; returns its cancel. Injectable so tests drive KeepAlive without waiting. */
@@ -59,7 +66,7 @@ const realEvery: Every = (ms, fn) => {
 export function deepgramListenUrl(cfg: DeepgramConfig, language: string | undefined, utteranceEndMs: number): string {
   const url = new URL(cfg.url);
   const q = url.searchParams;
-  q.set('encoding', 'mulaw');
+  q.set('encoding', cfg.encoding ?? 'mulaw');
   q.set('sample_rate', '8000');
   q.set('channels', '1');
   q.set('interim_results', 'true');
@@ -173,7 +180,7 @@ function openStream(cfg: DeepgramConfig, opts: DeepgramOptions, session: AsrSess
   const link = openWsLink({
     engine: 'deepgram',
     url: deepgramListenUrl(cfg, session.language, utteranceEndMs),
-    headers: { Authorization: `Token ${cfg.apiKey}` },
+    headers: { [cfg.authHeader ?? 'Authorization']: cfg.authScheme === '' ? cfg.apiKey : `${cfg.authScheme ?? 'Token'} ${cfg.apiKey}` },
     secret: cfg.apiKey,
     connectTimeoutMs: opts.connectTimeoutMs ?? 5000,
     maxBufferedBytes: opts.maxBufferedBytes ?? 40_000,
@@ -209,11 +216,19 @@ function openStream(cfg: DeepgramConfig, opts: DeepgramOptions, session: AsrSess
     send(audio) {
       if (ended || audio.byteLength === 0) return;
       audioSinceTick = true;
-      link.send(audio);
+      link.send(cfg.encoding === 'linear16' ? linear16(audio) : audio);
     },
     endUtterance() {
       if (!ended) link.send(JSON.stringify({ type: 'Finalize' }), true);
     },
     close,
   };
+}
+
+/** µ-law to 16-bit little-endian PCM at the same rate (linear16 on the wire). */
+function linear16(audio: Uint8Array): Uint8Array {
+  const pcm = ulawDecode(audio);
+  const out = Buffer.alloc(pcm.length * 2);
+  for (let i = 0; i < pcm.length; i++) out.writeInt16LE(pcm[i] as number, i * 2);
+  return out;
 }

@@ -113,3 +113,55 @@ export function jsgfGrammar(phrases: readonly string[]): string {
   if (phrases.length === 0) throw new RangeError('a grammar needs at least one phrase');
   return `#JSGF V1.0;\ngrammar hookline;\npublic <phrase> = ${phrases.map((p) => `( ${p} )`).join(' | ')};\n`;
 }
+
+export interface KeyphrasePlan {
+  /** Phrases to spot (lower case, punctuation dropped), without duplicates. */
+  phrases: string[];
+  /** Configured phrases left out whole, because a word of theirs is not in the dictionary. */
+  skippedPhrases: string[];
+  unknownWords: string[];
+}
+
+/**
+ * Keyword spotting must hear the whole phrase: unlike a grammar, a phrase with
+ * a word missing from the dictionary is left out whole (spotting what is left
+ * of "cancel my zorblax" would fire on "cancel my …").
+ */
+export function planKeyphrases(phrases: readonly string[], dictionary: ReadonlySet<string>): KeyphrasePlan {
+  const kept = new Set<string>();
+  const skipped: string[] = [];
+  const unknown = new Set<string>();
+  for (const phrase of phrases) {
+    const words = normalizePhrase(phrase);
+    const missing = words.filter((w) => !dictionary.has(w));
+    missing.forEach((w) => unknown.add(w));
+    if (missing.length > 0) skipped.push(phrase);
+    else if (words.length > 0) kept.add(words.join(' '));
+  }
+  return { phrases: [...kept], skippedPhrases: skipped, unknownWords: [...unknown] };
+}
+
+/** A phrase's words as the dictionary spells them: lower case, punctuation other than apostrophes dropped. */
+export function normalizePhrase(phrase: string): string[] {
+  return phrase
+    .toLowerCase()
+    .replace(/[^a-z0-9' ]+/g, ' ')
+    .split(/\s+/)
+    .filter((w) => w !== '');
+}
+
+/**
+ * The `-kws` keyphrase file: one phrase a line with its detection threshold
+ * between slashes (CMUSphinx tutorial "Keyword spotting",
+ * https://cmusphinx.github.io/wiki/tutoriallm/#keyword-lists).
+ */
+export function kwsList(phrases: readonly string[], threshold: (phrase: string) => number): string {
+  if (phrases.length === 0) throw new RangeError('a keyphrase list needs at least one phrase');
+  return phrases
+    .map((p) => {
+      const t = threshold(p);
+      if (!(t > 0 && t <= 1)) throw new RangeError(`keyphrase threshold for "${p.slice(0, 80)}" must be in (0, 1], got ${t}`);
+      return `${p} /${t.toExponential()}/\n`;
+    })
+    .join('');
+}

@@ -6,6 +6,11 @@
  * one pipe read normally holds a whole utterance; a read that ends is taken as
  * the end of the utterance (a very long one split across reads loses only its
  * times, never its text). Pure: text in, results out.
+ *
+ * Keyword spotting (`-kws`) prints the same way, but each segment line is one
+ * detection whose "word" is the whole keyphrase (`cancel my contract  27.320
+ * 28.690 0.82`); with `keyphrases` every such line is its own result and the
+ * hypothesis line (the detections joined) is ignored.
  */
 
 export interface PocketsphinxResult {
@@ -20,6 +25,7 @@ export interface PocketsphinxResult {
 const SEGMENT = /^(\S+) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?(?:e[-+]?\d+)?)$/;
 /** Fillers and sentence markers are not words the caller said. */
 const FILLER = /^(<s>|<\/s>|<sil>|\[NOISE\]|\+\+.*\+\+|\+.*\+)$/i;
+const KEYPHRASE = /^(\S.*?)\s+(\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?(?:e[-+]?\d+)?)$/;
 /** Longest line kept while waiting for its newline: the program never prints more, so more is garbage. */
 const MAX_LINE = 64 * 1024;
 
@@ -33,6 +39,8 @@ interface Pending {
 export class PocketsphinxOutputParser {
   private rest = '';
   private pending: Pending | undefined;
+
+  constructor(private readonly options: { keyphrases?: boolean } = {}) {}
 
   /** One read from stdout. */
   push(chunk: string): PocketsphinxResult[] {
@@ -54,6 +62,7 @@ export class PocketsphinxOutputParser {
   }
 
   private line(line: string, results: PocketsphinxResult[]): void {
+    if (this.options.keyphrases) return this.detection(line, results);
     const seg = SEGMENT.exec(line);
     if (seg && !this.pending) return; // times of an utterance whose text came in an earlier read
     if (seg && this.pending) {
@@ -66,6 +75,13 @@ export class PocketsphinxOutputParser {
     }
     this.flush(results);
     this.pending = { text: line.trim().replace(/\s+/g, ' '), posteriors: [] };
+  }
+
+  private detection(line: string, results: PocketsphinxResult[]): void {
+    const m = KEYPHRASE.exec(line);
+    if (!m) return; // the hypothesis line: the same detections, without times
+    const [, phrase, start, end, posterior] = m as unknown as [string, string, string, string, string];
+    results.push({ text: phrase.trim().replace(/\s+/g, ' '), confidence: Number(posterior), startSec: Number(start), endSec: Number(end) });
   }
 
   private flush(results: PocketsphinxResult[]): void {

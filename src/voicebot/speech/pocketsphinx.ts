@@ -15,6 +15,13 @@
  * from the dictionary are dropped (logged once per engine); if no phrase is
  * left the stream falls back to continuous recognition with the language model.
  *
+ * Keyword spotting (option `kws`, for listening to a whole call for a few
+ * phrases: docs/guidance-speech.md): `-kws` with one detection threshold per
+ * phrase, so speech that holds no phrase yields nothing, where a grammar would
+ * force every utterance into one. Each detection is one `final` event whose
+ * text is the phrase. A phrase with a word missing from the dictionary is
+ * left out whole and listed in the stream's `skippedPhrases`.
+ *
  * End of utterance: the program ends an utterance when its own VAD hears
  * ~0.5 s of silence and cannot be told otherwise, so `endUtterance()` writes
  * that silence at once. The program decodes far faster than real time, so
@@ -34,8 +41,8 @@ import { promisify } from 'node:util';
 import { UlawToPcm16k } from '../../audio/index.js';
 import type { Logger } from '../../platform/logging/index.js';
 import type { AsrConfig } from '../../tenants/index.js';
-import { SpeechEngineError, SpeechEngineUnavailableError } from './errors.js';
-import { NARROWBAND_CMN_INIT, jsgfGrammar, loadDictionaryWords, planGrammar, prepareModel, type PocketsphinxModelPaths } from './pocketsphinx-model.js';
+import { SpeechEngineError, SpeechEngineUnavailableError, SpeechInputError } from './errors.js';
+import { NARROWBAND_CMN_INIT, jsgfGrammar, kwsList, loadDictionaryWords, planGrammar, planKeyphrases, prepareModel, type PocketsphinxModelPaths } from './pocketsphinx-model.js';
 import { PocketsphinxOutputParser, type PocketsphinxResult } from './pocketsphinx-output.js';
 import type { AsrEngine, AsrEvent, AsrSessionOptions, AsrStream } from './types.js';
 
@@ -57,14 +64,26 @@ export interface PocketsphinxAsrOptions {
   /** After close(), how long the program may take to print its last result before it is killed. Default 2000 ms. */
   closeTimeoutMs?: number;
   logger?: Pick<Logger, 'warn'>;
+  /** Spot the session's phrases by keyword spotting instead of a grammar (ignored without phrases or in mode `continuous`). */
+  kws?: PocketsphinxKwsOptions;
+}
+
+/** Keyword-spotting settings: see the `-kws_plp` and `-kws_threshold` options of pocketsphinx_continuous. */
+export interface PocketsphinxKwsOptions {
+  /** Phone-loop probability (`-kws_plp`): lower makes the competing "any phones" path less likely. */
+  plp: number;
+  /** Detection threshold of one phrase (as spotted: lower case), in (0, 1]: lower fires more readily. */
+  threshold(phrase: string): number;
 }
 
 export type PocketsphinxAsrConfig = Partial<PocketsphinxConfig> & PocketsphinxAsrOptions;
 
 /** A stream with its counters, for metrics and tests. */
 export interface PocketsphinxAsrStream extends AsrStream {
-  /** Search the program runs: `grammar` (keyword mode) or `lm` (continuous). */
-  readonly search: 'grammar' | 'lm';
+  /** Search the program runs: `grammar` (keyword mode), `kws` (keyword spotting) or `lm` (continuous). */
+  readonly search: 'grammar' | 'kws' | 'lm';
+  /** Phrases not spotted because a word of theirs is not in the dictionary (`kws` only). */
+  readonly skippedPhrases: readonly string[];
   /** Caller audio (µ-law bytes) dropped because the program fell behind or was gone. */
   readonly droppedBytes: number;
   endUtterance(): void;
@@ -98,6 +117,23 @@ export function createPocketsphinxAsr(cfg: PocketsphinxAsrConfig = {}): Pocketsp
     return model;
   };
 
+  async function keyphrasesFor(phrases: readonly string[], dictPath: string): Promise<{ phrases: string[]; skipped: string[] }> {
+    dictionary ??= loadDictionaryWords(dictPath);
+    const plan = planKeyphrases(phrases, await dictionary);
+    const fresh = plan.unknownWords.filter((w) => !warned.has(w) && warned.size < MAX_WARNED_WORDS);
+    fresh.forEach((w) => warned.add(w));
+    if (fresh.length > 0) {
+      cfg.logger?.warn(
+        { words: fresh.slice(0, 20).map((w) => w.slice(0, 40)), count: fresh.length, skippedPhrases: plan.skippedPhrases.length },
+        'pocketsphinx: phrases with words not in the dictionary are not spotted',
+      );
+    }
+    if (plan.phrases.length === 0) {
+      throw new SpeechInputError(`no phrase can be spotted: words not in the pocketsphinx dictionary: ${plan.unknownWords.slice(0, 20).map((w) => w.slice(0, 40)).join(', ')}`);
+    }
+    return { phrases: plan.phrases, skipped: plan.skippedPhrases };
+  }
+
   async function grammarFor(phrases: readonly string[], dictPath: string): Promise<string[]> {
     dictionary ??= loadDictionaryWords(dictPath);
     const plan = planGrammar(phrases, await dictionary);
@@ -126,18 +162,28 @@ export function createPocketsphinxAsr(cfg: PocketsphinxAsrConfig = {}): Pocketsp
           throw new SpeechEngineUnavailableError(`${program} was not found (or is not executable): ${INSTALL_HINT}, or set the program path`);
         }
         const p = await paths();
-        const phrases = mode !== 'continuous' && options.phrases && options.phrases.length > 0 ? await grammarFor(options.phrases, p.dict) : [];
+        const wanted = mode !== 'continuous' && options.phrases && options.phrases.length > 0 ? options.phrases : undefined;
         const id = randomUUID();
-        const grammarFile = phrases.length > 0 ? join(workDir, `hookline-grammar-${id}.gram`) : undefined;
-        if (grammarFile) {
-          files.push(grammarFile);
-          await writeFile(grammarFile, jsgfGrammar(phrases));
+        let search: Search = { kind: 'lm', args: ['-lm', p.lm] };
+        if (wanted && cfg.kws) {
+          const { phrases, skipped } = await keyphrasesFor(wanted, p.dict);
+          const file = join(workDir, `hookline-kws-${id}.txt`);
+          files.push(file);
+          await writeFile(file, kwsList(phrases, cfg.kws.threshold));
+          search = { kind: 'kws', file, skipped, args: ['-kws', file, '-kws_plp', cfg.kws.plp.toExponential()] };
+        } else if (wanted) {
+          const phrases = await grammarFor(wanted, p.dict);
+          if (phrases.length > 0) {
+            const file = join(workDir, `hookline-grammar-${id}.gram`);
+            files.push(file);
+            await writeFile(file, jsgfGrammar(phrases));
+            search = { kind: 'grammar', file, args: ['-jsgf', file] };
+          }
         }
         const fifo = join(workDir, `hookline-audio-${id}.fifo`);
         files.push(fifo);
         await execFileAsync('mkfifo', ['-m', '600', fifo]);
-        const search = grammarFile ? ['-jsgf', grammarFile] : ['-lm', p.lm];
-        stream.start(program, ['-hmm', p.hmm, '-dict', p.dict, ...search, '-time', 'yes', '-logfn', '/dev/null'], grammarFile, fifo);
+        stream.start(program, ['-hmm', p.hmm, '-dict', p.dict, ...search.args, '-time', 'yes', '-logfn', '/dev/null'], search, fifo);
       } catch (err) {
         await Promise.all(files.map((f) => rm(f, { force: true })));
         stream.fail(err instanceof Error ? err : new Error(String(err)));
@@ -161,6 +207,14 @@ async function findProgram(program: string): Promise<string | undefined> {
   return undefined;
 }
 
+/** The search a program runs and the file it reads (removed with the stream). */
+interface Search {
+  kind: 'grammar' | 'kws' | 'lm';
+  args: string[];
+  file?: string;
+  skipped?: string[];
+}
+
 interface StreamLimits {
   maxPendingBytes: number;
   flushSilenceMs: number;
@@ -175,17 +229,18 @@ interface TimeShift {
 const MAX_SHIFTS = 256;
 
 class Stream implements PocketsphinxAsrStream {
-  search: 'grammar' | 'lm' = 'lm';
+  search: 'grammar' | 'kws' | 'lm' = 'lm';
+  skippedPhrases: readonly string[] = [];
   droppedBytes = 0;
   private child: ChildProcessByStdio<null, Readable, Readable> | undefined;
   private readonly upsampler = new UlawToPcm16k();
-  private readonly parser = new PocketsphinxOutputParser();
+  private parser = new PocketsphinxOutputParser();
   private state: 'starting' | 'running' | 'closing' | 'done' = 'starting';
   private programMs = 0;
   private baseShiftMs = 0;
   private shifts: TimeShift[] = [];
   private stderr = '';
-  private grammarFile: string | undefined;
+  private searchFile: string | undefined;
   private fifo: string | undefined;
   private input: Socket | undefined;
   private exited: Promise<void> = Promise.resolve();
@@ -195,10 +250,12 @@ class Stream implements PocketsphinxAsrStream {
     options.signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
-  start(program: string, args: string[], grammarFile: string | undefined, fifo: string): void {
-    this.grammarFile = grammarFile;
+  start(program: string, args: string[], search: Search, fifo: string): void {
+    this.searchFile = search.file;
     this.fifo = fifo;
-    this.search = grammarFile ? 'grammar' : 'lm';
+    this.search = search.kind;
+    this.skippedPhrases = search.skipped ?? [];
+    this.parser = new PocketsphinxOutputParser({ keyphrases: search.kind === 'kws' });
     if (this.options.signal?.aborted || this.state !== 'starting') {
       this.finish();
       void this.cleanup();
@@ -327,8 +384,8 @@ class Stream implements PocketsphinxAsrStream {
 
   private async cleanup(): Promise<void> {
     this.input?.destroy();
-    const files = [this.grammarFile, this.fifo];
-    this.grammarFile = undefined;
+    const files = [this.searchFile, this.fifo];
+    this.searchFile = undefined;
     this.fifo = undefined;
     await Promise.all(files.map((f) => (f ? rm(f, { force: true }) : undefined)));
   }

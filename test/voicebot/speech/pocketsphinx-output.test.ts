@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PocketsphinxOutputParser } from '../../../src/voicebot/speech/pocketsphinx-output.js';
-import { jsgfGrammar, planGrammar } from '../../../src/voicebot/speech/pocketsphinx-model.js';
+import { jsgfGrammar, kwsList, planGrammar, planKeyphrases } from '../../../src/voicebot/speech/pocketsphinx-model.js';
 
 describe('pocketsphinx output parser', () => {
   it('turns a hypothesis and its segment lines into one result with times and mean posterior of the words', () => {
@@ -35,5 +35,31 @@ describe('keyword grammar', () => {
   it('writes a JSGF alternative of the phrases and refuses an empty one', () => {
     expect(jsgfGrammar(['goodbye', 'opening hours'])).toBe('#JSGF V1.0;\ngrammar hookline;\npublic <phrase> = ( goodbye ) | ( opening hours );\n');
     expect(() => jsgfGrammar([])).toThrow(/at least one phrase/);
+  });
+});
+
+describe('keyword spotting (-kws)', () => {
+  it('parses each detection line (the keyphrase, two spaces, times, posterior) as its own result and ignores the hypothesis line', () => {
+    const p = new PocketsphinxOutputParser({ keyphrases: true });
+    expect(p.push('speak to a manager cancel my contract\ncancel my contract  27.320 28.690 0.821583\nspeak to a')).toEqual([
+      { text: 'cancel my contract', confidence: 0.821583, startSec: 27.32, endSec: 28.69 },
+    ]);
+    expect(p.push(' manager  9.370 10.300 0.895554\n')).toEqual([{ text: 'speak to a manager', confidence: 0.895554, startSec: 9.37, endSec: 10.3 }]);
+    expect(p.end()).toEqual([]);
+  });
+
+  it('leaves out a phrase whole when a word of it is not in the dictionary, and reports it', () => {
+    const dict = new Set(['cancel', 'my', 'contract', 'speak', 'to', 'a', 'manager']);
+    expect(planKeyphrases(['Cancel my contract!', 'cancel my zorblax', 'speak to a manager', 'CANCEL MY CONTRACT'], dict)).toEqual({
+      phrases: ['cancel my contract', 'speak to a manager'],
+      skippedPhrases: ['cancel my zorblax'],
+      unknownWords: ['zorblax'],
+    });
+  });
+
+  it('writes one phrase a line with its threshold, and refuses thresholds outside (0, 1]', () => {
+    expect(kwsList(['cancel my contract', 'goodbye'], (p) => (p === 'goodbye' ? 1e-5 : 1e-15))).toBe('cancel my contract /1e-15/\ngoodbye /1e-5/\n');
+    expect(() => kwsList(['goodbye'], () => 0)).toThrow(/threshold for "goodbye" must be in \(0, 1\]/);
+    expect(() => kwsList([], () => 1e-5)).toThrow(/at least one phrase/);
   });
 });
