@@ -1,13 +1,13 @@
 /**
  * One tenant's settings form: the Genesys client with "Test credentials", the monitored group picked
  * from the org's groups (search), admission and gate policy, and the stream destinations with "Test
- * connection". Secrets are never sent to the page: their fields start empty, and empty keeps the stored
+ * connection", and the real-time guidance rules (docs/guidance.md). Secrets are never sent to the page: their fields start empty, and empty keeps the stored
  * one. Viewers see the same form read-only. A tenant from a configuration file is read-only too.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { Button, ComboBox, FieldError, Form, Input, Label, ListBox, ListBoxItem, Popover, Radio, RadioGroup, Text, TextField } from 'react-aria-components';
+import { Button, Checkbox, ComboBox, FieldError, Form, Input, Label, ListBox, ListBoxItem, Popover, Radio, RadioGroup, Text, TextArea, TextField } from 'react-aria-components';
 import { message } from './TenantPicker.js';
-import { fieldErrors, tenantsApi, type Channels, type DestinationInput, type Group, type SettingsInput, type TenantSettings, type TestResult } from './tenants-api.js';
+import { fieldErrors, tenantsApi, type Channels, type DestinationInput, type Group, type Guidance, type GuidanceRule, type SettingsInput, type TenantSettings, type TestResult } from './tenants-api.js';
 
 interface DestForm {
   key: number;
@@ -36,9 +36,44 @@ interface FormState {
   onGateTimeout: TenantSettings['onGateTimeout'];
   onTransferAway: TenantSettings['onTransferAway'];
   destinations: DestForm[];
+  /** Analyse calls live (guidance.enabled); off with no rules and no transcripts: no guidance section at all. */
+  analyse: boolean;
+  transcripts: boolean;
+  rules: RuleForm[];
+}
+
+type RuleKind = GuidanceRule['kind'];
+
+/** Every kind's fields, kept while the kind changes; the body takes those of the chosen kind. */
+interface RuleForm {
+  key: number;
+  name: string;
+  kind: RuleKind;
+  /** One phrase per line. */
+  phrases: string;
+  party: 'any' | 'customer' | 'agent';
+  minSeconds: string;
+  above: string;
+  windowSeconds: string;
+  riseDb: string;
 }
 
 let nextKey = 1;
+
+function ruleFormOf(r: GuidanceRule): RuleForm {
+  const f = emptyRule();
+  f.name = r.name;
+  f.kind = r.kind;
+  if (r.kind === 'phrase') return { ...f, phrases: r.phrases.join('\n'), party: r.party ?? 'any' };
+  if (r.kind === 'silence' || r.kind === 'overtalk') return { ...f, minSeconds: String(r.minSeconds) };
+  const window = r.windowSeconds === undefined ? '' : String(r.windowSeconds);
+  if (r.kind === 'talk-ratio') return { ...f, party: r.party ?? 'agent', above: String(r.above), windowSeconds: window };
+  return { ...f, party: r.party ?? 'customer', riseDb: r.riseDb === undefined ? '' : String(r.riseDb), windowSeconds: window };
+}
+
+function emptyRule(): RuleForm {
+  return { key: nextKey++, name: '', kind: 'silence', phrases: '', party: 'any', minSeconds: '', above: '', windowSeconds: '', riseDb: '' };
+}
 
 function formOf(s: TenantSettings): FormState {
   return {
@@ -65,6 +100,9 @@ function formOf(s: TenantSettings): FormState {
       channels: d.channels,
       batchMs: d.batchMs === null ? '' : String(d.batchMs),
     })),
+    analyse: s.guidance?.enabled ?? false,
+    transcripts: s.guidance?.transcripts ?? false,
+    rules: (s.guidance?.rules ?? []).map(ruleFormOf),
   };
 }
 
@@ -86,6 +124,31 @@ function destinationOf(d: DestForm): DestinationInput {
   };
 }
 
+/** Empty number fields are left out (the schema's default applies); anything else goes as typed, for the server to judge. */
+const num = (v: string): number | undefined => (v.trim() === '' ? undefined : Number(v));
+const sided = (p: RuleForm['party'], fallback: 'customer' | 'agent'): 'customer' | 'agent' => (p === 'any' ? fallback : p);
+
+function ruleOf(r: RuleForm): GuidanceRule {
+  const name = r.name.trim();
+  switch (r.kind) {
+    case 'phrase':
+      return { name, kind: 'phrase', phrases: r.phrases.split('\n').map((p) => p.trim()).filter((p) => p !== ''), party: r.party };
+    case 'silence':
+      return { name, kind: 'silence', minSeconds: num(r.minSeconds) ?? Number.NaN };
+    case 'overtalk':
+      return { name, kind: 'overtalk', minSeconds: num(r.minSeconds) ?? Number.NaN };
+    case 'talk-ratio':
+      return { name, kind: 'talk-ratio', party: sided(r.party, 'agent'), above: num(r.above) ?? Number.NaN, windowSeconds: num(r.windowSeconds) };
+    case 'level-rising':
+      return { name, kind: 'level-rising', party: sided(r.party, 'customer'), riseDb: num(r.riseDb), windowSeconds: num(r.windowSeconds) };
+  }
+}
+
+function guidanceOf(f: FormState): Guidance | null {
+  if (!f.analyse && !f.transcripts && f.rules.length === 0) return null;
+  return { enabled: f.analyse, transcripts: f.transcripts, rules: f.rules.map(ruleOf) };
+}
+
 function bodyOf(f: FormState): SettingsInput {
   return {
     genesys: f.clientId.trim() === '' ? null : genesysOf(f),
@@ -95,6 +158,7 @@ function bodyOf(f: FormState): SettingsInput {
     onGateTimeout: f.onGateTimeout,
     onTransferAway: f.onTransferAway,
     downstream: f.destinations.map(destinationOf),
+    guidance: guidanceOf(f),
   };
 }
 
@@ -145,6 +209,7 @@ export function TenantSettingsForm({ tenant, admin, csrf }: { tenant: string; ad
       <GroupPicker tenant={tenant} form={form} set={set} error={errors.monitoredGroupId} editable={editable} hasClient={settings.genesys !== null} />
       <PolicySection form={form} set={set} errors={errors} editable={editable} />
       <Destinations tenant={tenant} csrf={csrf} form={form} set={set} errors={errors} editable={editable} />
+      <GuidanceSection form={form} set={set} errors={errors} editable={editable} />
       {editable ? (
         <div className="toolbar">
           <Button type="submit">Save settings</Button>
@@ -373,4 +438,85 @@ function Destinations({ tenant, csrf, form, set, errors, editable }: SectionProp
       {editable ? <Button onPress={add}>Add destination</Button> : null}
     </section>
   );
+}
+
+const KINDS: [RuleKind, string][] = [
+  ['phrase', 'Phrase'],
+  ['silence', 'Silence'],
+  ['overtalk', 'Overtalk'],
+  ['talk-ratio', 'Talk ratio'],
+  ['level-rising', 'Level rising'],
+];
+
+/** Real-time guidance: whether calls are analysed, transcripts back to Genesys, and the rules (docs/guidance.md "Rules"). */
+function GuidanceSection({ form, set, errors, editable }: SectionProps) {
+  const change = (key: number, patch: Partial<RuleForm>) => set({ rules: form.rules.map((r) => (r.key === key ? { ...r, ...patch } : r)) });
+  return (
+    <section aria-labelledby="guidance-title" className="form-section">
+      <h3 id="guidance-title">Real-time guidance</h3>
+      <Checkbox isSelected={form.analyse} onChange={(analyse) => set({ analyse })} isReadOnly={!editable}>
+        Analyse admitted calls live and fire the rules below
+      </Checkbox>
+      <Checkbox isSelected={form.transcripts} onChange={(transcripts) => set({ transcripts })} isReadOnly={!editable}>
+        Send transcripts back to Genesys (Transcription Connector)
+      </Checkbox>
+      {form.rules.length === 0 ? <p>No rules: nothing fires.</p> : null}
+      {form.rules.map((r, i) => {
+        const e = (f: string) => errors[`guidance.rules.${i}.${f}`];
+        const n = i + 1;
+        return (
+          <fieldset key={r.key} className="destination">
+            <legend>Rule {n}</legend>
+            <Field label={`Rule ${n} name`} value={r.name} onChange={(name) => change(r.key, { name })} error={e('name')} editable={editable} description="Lower-case letters, digits and -; shown in notifications" />
+            <Choice label={`Rule ${n} kind`} value={r.kind} onChange={(kind) => change(r.key, { kind, party: kind === 'phrase' ? 'any' : kind === 'talk-ratio' ? 'agent' : 'customer' })} editable={editable} error={e('kind')} options={KINDS} />
+            <RuleFields rule={r} n={n} change={(p) => change(r.key, p)} e={e} editable={editable} />
+            {editable ? <Button onPress={() => set({ rules: form.rules.filter((x) => x.key !== r.key) })}>Remove rule {n}</Button> : null}
+          </fieldset>
+        );
+      })}
+      {editable ? <Button onPress={() => set({ rules: [...form.rules, emptyRule()] })}>Add rule</Button> : null}
+    </section>
+  );
+}
+
+function RuleFields({ rule: r, n, change, e, editable }: { rule: RuleForm; n: number; change: (p: Partial<RuleForm>) => void; e: (f: string) => string | undefined; editable: boolean }) {
+  const party = (options: [RuleForm['party'], string][]) => <Choice label={`Rule ${n} party`} value={r.party} onChange={(p) => change({ party: p })} editable={editable} error={e('party')} options={options} />;
+  const sides: [RuleForm['party'], string][] = [
+    ['customer', 'Customer'],
+    ['agent', 'Agent'],
+  ];
+  const windowField = (hint: string) => <Field label={`Rule ${n} window (seconds)`} value={r.windowSeconds} onChange={(windowSeconds) => change({ windowSeconds })} error={e('windowSeconds')} editable={editable} description={hint} />;
+  switch (r.kind) {
+    case 'phrase':
+      return (
+        <>
+          <TextField value={r.phrases} onChange={(phrases) => change({ phrases })} isInvalid={e('phrases') !== undefined} isReadOnly={!editable}>
+            <Label>{`Rule ${n} phrases`}</Label>
+            <TextArea rows={3} />
+            <Text slot="description">One per line, at most 8 words each; any case</Text>
+            <FieldError>{e('phrases')}</FieldError>
+          </TextField>
+          {party([['any', 'Either party'], ...sides])}
+        </>
+      );
+    case 'silence':
+    case 'overtalk':
+      return <Field label={`Rule ${n} minimum (seconds)`} value={r.minSeconds} onChange={(minSeconds) => change({ minSeconds })} error={e('minSeconds')} editable={editable} description={r.kind === 'silence' ? 'Fires when neither party speaks this long' : 'Fires when both parties speak at once this long'} />;
+    case 'talk-ratio':
+      return (
+        <>
+          {party(sides)}
+          <Field label={`Rule ${n} share above`} value={r.above} onChange={(above) => change({ above })} error={e('above')} editable={editable} description="Between 0 and 1, e.g. 0.8: the party's share of the speech in the window" />
+          {windowField('Empty: 60')}
+        </>
+      );
+    case 'level-rising':
+      return (
+        <>
+          {party(sides)}
+          <Field label={`Rule ${n} rise (dB)`} value={r.riseDb} onChange={(riseDb) => change({ riseDb })} error={e('riseDb')} editable={editable} description="Empty: 6" />
+          {windowField("Of the party's speech; empty: 10")}
+        </>
+      );
+  }
 }

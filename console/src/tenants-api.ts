@@ -13,6 +13,22 @@ export interface Destination {
   batchMs: number | null;
 }
 
+export type RuleParty = 'customer' | 'agent';
+
+/** A guidance rule as the tenant schema has it (src/tenants/guidance-config.ts, docs/guidance.md "Rules"). */
+export type GuidanceRule =
+  | { name: string; kind: 'phrase'; phrases: string[]; party?: RuleParty | 'any' }
+  | { name: string; kind: 'silence'; minSeconds: number }
+  | { name: string; kind: 'overtalk'; minSeconds: number }
+  | { name: string; kind: 'talk-ratio'; party?: RuleParty; above: number; windowSeconds?: number }
+  | { name: string; kind: 'level-rising'; party?: RuleParty; riseDb?: number; windowSeconds?: number };
+
+export interface Guidance {
+  enabled: boolean;
+  transcripts: boolean;
+  rules: GuidanceRule[];
+}
+
 export interface TenantSettings {
   orgId: string;
   name: string;
@@ -25,6 +41,7 @@ export interface TenantSettings {
   onGateTimeout: 'disconnect' | 'keep-paused';
   onTransferAway: 'keep' | 'pause';
   downstream: Destination[];
+  guidance: Guidance | null;
 }
 
 export interface GenesysInput {
@@ -54,6 +71,7 @@ export interface SettingsInput {
   onGateTimeout?: 'disconnect' | 'keep-paused';
   onTransferAway?: 'keep' | 'pause';
   downstream?: DestinationInput[];
+  guidance?: Guidance | null;
 }
 
 export interface TestResult {

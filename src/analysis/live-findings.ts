@@ -25,6 +25,8 @@ export interface LiveFindingsOptions {
   /** Delay before the first retry, doubled each time. */
   retryMs?: number;
   now?: () => number;
+  /** What analysed the audio: the live call (default) or the post-call analysis of its recording. */
+  source?: 'live' | 'post-call';
   /** Called after each finding is recorded or given up on (metrics, tests). */
   onSettled?: (finding: Finding, recorded: boolean) => void;
 }
@@ -41,7 +43,7 @@ export class LiveFindings implements FindingSink {
   constructor(private readonly o: LiveFindingsOptions) {}
 
   fire(tenant: string, conversationId: string, finding: Finding): void {
-    const obs: Observation = { kind: 'finding', conversationId, finding: toObservation(finding, (this.o.now ?? Date.now)()) };
+    const obs: Observation = { kind: 'finding', conversationId, finding: toObservation(finding, (this.o.now ?? Date.now)(), this.o.source ?? 'live') };
     const p = this.record(tenant, obs, finding).finally(() => this.pending.delete(p));
     this.pending.add(p);
   }
@@ -73,7 +75,7 @@ export class LiveFindings implements FindingSink {
   }
 }
 
-function toObservation(f: Finding, now: number): FindingObservation {
+function toObservation(f: Finding, now: number, source: 'live' | 'post-call'): FindingObservation {
   return {
     id: f.id ?? findingId(f),
     rule: f.rule,
@@ -83,7 +85,7 @@ function toObservation(f: Finding, now: number): FindingObservation {
     endMs: Math.round(f.endMs),
     evidence: f.evidence,
     agent: f.agent,
-    source: 'live',
+    source,
     firedAt: new Date(now).toISOString(),
   };
 }

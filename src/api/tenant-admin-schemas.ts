@@ -7,7 +7,7 @@
  * client secret, answered once.
  */
 import { z } from 'zod';
-import { downstreamSchema, genesysSchema, tenantSchema } from '../tenants/index.js';
+import { downstreamSchema, genesysSchema, guidanceSchema, tenantSchema } from '../tenants/index.js';
 import { tenantQuery } from './operations-schemas.js';
 
 /** An empty secret field keeps the stored secret (the page never receives it to send back). */
@@ -37,6 +37,7 @@ export const settingsInput = z.strictObject({
   onGateTimeout: s.onGateTimeout.unwrap().optional(),
   onTransferAway: s.onTransferAway.unwrap().optional(),
   downstream: z.array(downstreamInput).max(20).optional().describe('The whole list, replacing the stored one'),
+  guidance: guidanceSchema.nullable().optional().describe('Real-time guidance (docs/guidance.md), the whole section with its rules; null: calls are not analysed'),
 });
 
 const masked = z.string().nullable().describe('At most the last 4 characters, or null when none is set');
@@ -64,6 +65,7 @@ export const settingsView = z.object({
       batchMs: z.int().nullable(),
     }),
   ),
+  guidance: guidanceSchema.nullable().describe('Real-time guidance and its rules (no secrets); null when the tenant has none'),
 });
 
 export const genesysTestInput = z.strictObject({ genesys: genesysInput.optional().describe('Absent: test the stored client') });

@@ -104,6 +104,7 @@ function view(t: Tenant, source: string): z.input<typeof settingsView> {
       channels: x.channels,
       batchMs: orNull(x.batchMs),
     })),
+    guidance: t.guidance ?? null,
   };
 }
 
@@ -140,6 +141,8 @@ function merged(t: Tenant, b: Settings): Record<string, unknown> {
   else if (b.monitoredGroupId !== undefined) next.monitoredGroupId = b.monitoredGroupId;
   for (const k of ['admission', 'gateTimeoutSeconds', 'onGateTimeout', 'onTransferAway'] as const) if (b[k] !== undefined) next[k] = b[k];
   if (b.downstream) next.downstream = b.downstream.map((x) => destinationFrom(t.downstream, x));
+  if (b.guidance === null) delete next.guidance;
+  else if (b.guidance) next.guidance = b.guidance;
   return next;
 }
 

@@ -7,6 +7,7 @@
  * added and stop in the reverse order, which is the drain order:
  *
  *   sessions   stop taking sessions (unready), drain them, flush the sinks, close capture
+ *   findings   record the guidance findings the live analysis fired last in the live model
  *   tracking   leave the tenants' leadership and notification channels
  *   live-model apply the snapshots tracking fed the live conversation model
  *   analysis   finish the post-call analyses under way
@@ -30,7 +31,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import { AnalysisStore, PostCallService } from '../analysis/index.js';
+import { AnalysisSink, AnalysisStore, createSpeechAnalyzerFactory, LiveFindings, PostCallService, type FindingSink, type SpeechAnalyzerFactory } from '../analysis/index.js';
 import { BadRequestError, BoundedPublisher, analysisOperations, analysisRoutes, ChannelHub, ConversationContextService, LiveCalls, LiveMeterSink, MAX_STREAMS_PER_PRINCIPAL, ReadModel, SessionStatusStore, StreamLimiter, TokenStore, callsChannel, dataActionRoute, eventsChannel, mediaRoutes, liveRoutes, openApiDocument, operationsRoutes, readRoutes, tenantAdminRoutes, recordingStatus, registerRoutes, type AnalysisOperations, type IngestOperations } from '../api/index.js';
 import { CaptureServer, RecorderSink, SinkDropMetrics, StreamSink, type Admission, type SessionInfo, type Sink } from '../capture/index.js';
 import { Gate, type GatePolicy } from '../gate/index.js';
@@ -97,6 +98,8 @@ export interface ServerOverrides {
   admission?: (gate: Gate) => Admission;
   /** Sinks after the recorder and the stream sink (tests collect what sinks see), given the drop counters. */
   sinks?: (drops: SinkDropMetrics) => Sink[];
+  /** Phrase spotting and transcripts for the live analysis (docs/guidance.md); default: the `analysis` section's engine. */
+  speech?: SpeechAnalyzerFactory;
   /** Bots and speech engines behind the AudioConnector endpoint (tests inject fakes); default: defaultFactories. */
   voicebotFactories?: VoicebotFactories;
   /** The console app's build directory (default dist/console-app, where `npm run build` puts it). */
@@ -161,7 +164,7 @@ function gatePolicy(t: Tenant | undefined): GatePolicy | undefined {
   return { admission: t.admission, gateTimeoutMs: t.gateTimeoutSeconds * 1000, onGateTimeout: t.onGateTimeout, onTransferAway: t.onTransferAway };
 }
 
-function sinks(s: Shared, drops: SinkDropMetrics): Sink[] {
+function sinks(s: Shared, drops: SinkDropMetrics, findings: FindingSink): Sink[] {
   const { config, logger, ctx, tenants } = s;
   const list: Sink[] = [];
   if (config.recorder.enabled) {
@@ -193,11 +196,32 @@ function sinks(s: Shared, drops: SinkDropMetrics): Sink[] {
     }),
   );
   if (meter) list.push(meter);
+  // Always there: tenants (and their guidance) change at runtime, and a session of a tenant without guidance costs one lookup.
+  list.push(analysisSink(s, drops, findings));
   return [...list, ...(s.overrides.sinks?.(drops) ?? [])];
 }
 
+/** Phrase spotting and transcripts for the live analysis, with the `analysis` section's engine (docs/guidance-speech.md). */
+function speechFactory(s: Shared): SpeechAnalyzerFactory {
+  const dropped = new Counter({ name: 'hookline_analysis_speech_dropped_bytes_total', help: 'Call audio (µ-law bytes) the speech engines of the live analysis dropped: engine connecting or behind', registers: [s.registry] });
+  return createSpeechAnalyzerFactory(s.config.analysis, { logger: s.logger.child({ component: 'speech' }), drops: dropped });
+}
+
+/** Live analysis and guidance rules (docs/guidance.md), after the recorder and the stream sink. */
+function analysisSink(s: Shared, drops: SinkDropMetrics, findings: FindingSink): Sink {
+  const fired = new Counter({ name: 'hookline_guidance_findings_total', help: 'Guidance rules that fired on live calls, by rule kind', labelNames: ['kind'], registers: [s.registry] });
+  return new AnalysisSink({
+    guidance: (orgId) => s.tenants.tenant(orgId)?.guidance,
+    findings,
+    speech: s.overrides.speech ?? speechFactory(s),
+    log: s.logger.child({ component: 'analysis' }),
+    onDrop: drops.counterFor('analysis'),
+    onFinding: (f) => fired.inc({ kind: f.kind }),
+  });
+}
+
 /** The AudioHook endpoint with its admission (the gate) and sinks. */
-function buildCapture(s: Shared, guard: ConnectionGuard, status: SessionStatusStore | undefined, onUnreachable: (orgId: string, conversationId: string) => void) {
+function buildCapture(s: Shared, guard: ConnectionGuard, status: SessionStatusStore | undefined, onUnreachable: (orgId: string, conversationId: string) => void, findings: FindingSink) {
   const { config, logger, registry, state, replicaId, tenants } = s;
   // Held sessions go into shared state, so whichever replica leads the tenant can resolve them.
   const held = new HeldConversations({ state, replicaId, log: logger.child({ component: 'gate' }), onUnreachable: (c) => onUnreachable(c.orgId, c.conversationId) });
@@ -209,7 +233,7 @@ function buildCapture(s: Shared, guard: ConnectionGuard, status: SessionStatusSt
     credentials: tenants,
     // With the API on, every decision and state change is also recorded for the Data Action (off the audio path).
     admission: status ? recordingStatus(s.overrides.admission?.(gate) ?? gate, status) : (s.overrides.admission?.(gate) ?? gate),
-    sinks: sinks(s, new SinkDropMetrics(registry)),
+    sinks: sinks(s, new SinkDropMetrics(registry), findings),
     onAuthenticated: (socket) => guard.authenticated(socket),
     // With Redis, a signature used on one replica cannot open a session on another.
     ...(state.kind === 'redis' ? { replay: { remember: (key: string, ttlMs: number) => state.setIfAbsent(`audiohook-nonce:${key}`, '1', ttlMs) } } : {}),
@@ -427,8 +451,13 @@ async function compose(ctx: Context, config: Config, overrides: ServerOverrides,
   const status = config.api.enabled
     ? new SessionStatusStore(state, logger.child({ component: 'api' }), Date.now, (orgId, conversationId, st) => livePipes?.publisher.publish(callsChannel(orgId), JSON.stringify({ t: 'status', conversationId, status: st })))
     : undefined;
-  const { held, gate, capture } = buildCapture(s, guard, status, resolveLocally);
+  // Late-bound like resolveLocally: the live analysis (a capture sink) records findings in the live model, built
+  // with the pipelines below; sessions, and so findings, only start once everything is built.
+  const late: { live?: LiveStore } = {};
+  const findings = new LiveFindings({ live: { apply: async (orgId, obs) => late.live?.apply(orgId, obs) }, log: logger.child({ component: 'analysis' }) });
+  const { held, gate, capture } = buildCapture(s, guard, status, resolveLocally, findings);
   const { store, live, directory, ingest, tracking, liveFeed, plugins, webhooks, analysis } = buildPipelines(s, held);
+  late.live = live;
   // Tracking's events feed the gate and, from the tenant's leader only, ingest.
   tracking.onEvent((e) => gate.onEvent(e));
   if (ingest) tracking.onLeaderEvent(ingest.onLeaderEvent);
@@ -463,6 +492,7 @@ async function compose(ctx: Context, config: Config, overrides: ServerOverrides,
   life.add({ name: 'analysis', start: () => analysis.service.start(), stop: () => analysis.service.stop() });
   life.add({ name: 'live-model', stop: () => liveFeed.idle() });
   life.add({ name: 'tracking', start: () => startTracking(s, tracking, ingest), stop: () => tracking.stop() });
+  life.add({ name: 'findings', stop: () => findings.idle() });
   life.add({
     name: 'sessions',
     start: async () => void (await http.app.listen({ host: config.server.host, port: config.server.port })),

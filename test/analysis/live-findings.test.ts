@@ -30,6 +30,14 @@ describe('LiveFindings', () => {
     expect(s.applied).toEqual([{ kind: 'finding', conversationId: 'conv', finding: { id: 's1:x', rule: 'long-silence', kind: 'silence', party: undefined, startMs: 12520, endMs: 17520, evidence: { seconds: 5 }, agent: { userId: 'ua' }, source: 'live', firedAt: '2026-01-01T00:00:00.000Z' } }]);
   });
 
+  it('says which analysis found it (post-call when asked)', async () => {
+    const s = store(0);
+    const sink = new LiveFindings({ live: s, log: captureLogs().logger, source: 'post-call' });
+    sink.fire('org', 'conv', F);
+    await sink.idle();
+    expect(s.applied[0]).toMatchObject({ finding: { source: 'post-call' } });
+  });
+
   it('retries a failed write, then records it once', async () => {
     const s = store(2);
     const settled: boolean[] = [];

@@ -144,6 +144,23 @@ describe('tenant admin routes', () => {
       expect((await store.getTenant(orgId))?.gateTimeoutSeconds).toBe(42);
     });
 
+    it('reads and replaces the guidance rules; a bad rule is refused naming its field; null removes them', async () => {
+      expect((await inject({ url: '/api/v1/tenant', headers: reader })).json().guidance).toBeNull();
+      const guidance = { enabled: true, transcripts: false, rules: [{ name: 'long-silence', kind: 'silence', minSeconds: 5 }, { name: 'churn', kind: 'phrase', phrases: ['cancel my contract'] }] };
+      const r = await settings({ guidance });
+      expect(r.statusCode, r.body).toBe(200);
+      const want = { ...guidance, rules: [guidance.rules[0], { ...guidance.rules[1], party: 'any' }] };
+      expect(r.json().guidance).toEqual(want);
+      expect(cache.tenant(orgId)?.guidance).toEqual(want);
+      expect((await inject({ url: '/api/v1/tenant', headers: reader })).json().guidance).toEqual(want);
+      const bad = await settings({ guidance: { rules: [{ name: 'x', kind: 'silence', minSeconds: 5 }, { name: 'x', kind: 'overtalk', minSeconds: 1 }] } });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().error).toContain('guidance.rules.1.name');
+      expect(cache.tenant(orgId)?.guidance).toEqual(want);
+      expect((await settings({ guidance: null })).statusCode).toBe(200);
+      expect(cache.tenant(orgId)?.guidance).toBeUndefined();
+    });
+
     it('takes a settings body of many destinations, larger than the other routes\' 4 KiB', async () => {
       const first = { url: dest.url, name: 'proc', bearerToken: '', from: 0, channels: 'agent' };
       const many = Array.from({ length: 19 }, (_, i) => ({ url: `wss://processor-${i}.example.com/a/rather/long/path/for/the/stream`, name: `processor number ${i}`, header: { name: 'x-processor-key', value: 'k'.repeat(64) } }));

@@ -4,8 +4,8 @@
  * admits them, and the pages, fed only by the documented SSE routes, show the
  * call with its agent and level meters that move, and the common events as
  * the tenant leader commits them; the agent filter hides the other agent's.
- * axe-core: zero serious or critical violations; screenshots live.png and
- * notifications.png in test-results/console/.
+ * axe-core: zero serious or critical violations; screenshots live-calls.png and
+ * notifications-feed.png in test-results/console/ (the page tour of console.browser.test.ts writes live.png and notifications.png).
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,7 +73,7 @@ describe('Live and Notifications pages in Chromium', () => {
     await expect.poll(() => live.getByRole('meter', { name: `Customer level, ${a.name}` }).getAttribute('aria-valuetext'), { timeout: 30_000, interval: 100 }).toContain('dBFS');
     const first = await levels(live, a.name);
     await expect.poll(() => levels(live, a.name), { timeout: 15_000, interval: 100 }).not.toBe(first);
-    await screenshot(live, 'live');
+    await screenshot(live, 'live-calls');
     expect(serious(await axeViolations(live))).toEqual([]);
 
     // Notifications: both agents' agent.connected arrive; the filter keeps one agent's.
@@ -93,7 +93,7 @@ describe('Live and Notifications pages in Chromium', () => {
     const shown = feed.getByRole('listitem').filter({ hasText: 'Guidance: Offer the survey' });
     await shown.waitFor(WAIT);
     expect(await shown.textContent()).toMatch(/phrase, agent\).*1:05–1:06 into the call \(live\).*phraseanything else/);
-    await screenshot(feed, 'notifications');
+    await screenshot(feed, 'notifications-feed');
     expect(serious(await axeViolations(feed))).toEqual([]);
   }, 150_000);
 });

@@ -128,6 +128,43 @@ describe('Tenants page in Chromium', () => {
 
   }, 60_000);
 
+  it('admin: edits the real-time guidance rules (a bad rule is refused naming its field), saves', async () => {
+    await openTenant('operator');
+    await page.getByRole('heading', { name: 'Real-time guidance' }).waitFor();
+    await page.getByRole('checkbox', { name: /Analyse admitted calls live/ }).check({ force: true });
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    await page.getByLabel('Rule 1 name').fill('long-silence');
+    await page.getByLabel('Rule 1 minimum (seconds)').fill('5');
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    await page.getByLabel('Rule 2 name').fill('Churn Risk');
+    await page.getByRole('radiogroup', { name: 'Rule 2 kind' }).getByRole('radio', { name: 'Phrase' }).check({ force: true });
+    await page.getByLabel('Rule 2 phrases').fill('cancel my contract\nclose my account');
+    await page.getByRole('radiogroup', { name: 'Rule 2 party' }).getByRole('radio', { name: 'Customer' }).check({ force: true });
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect.poll(() => page.getByLabel('Rule 2 name').getAttribute('aria-invalid'), POLL).toBe('true');
+    await page.getByText('Not saved: body.guidance.rules.1.name').waitFor();
+    await screenshot(page, 'tenants-guidance-invalid');
+    await checkAxe();
+    await page.getByLabel('Rule 2 name').fill('churn-risk');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Saved.').waitFor();
+    expect(s.t.server.tenants.tenant(orgId)?.guidance).toEqual({
+      enabled: true,
+      transcripts: false,
+      rules: [
+        { name: 'long-silence', kind: 'silence', minSeconds: 5 },
+        { name: 'churn-risk', kind: 'phrase', phrases: ['cancel my contract', 'close my account'], party: 'customer' },
+      ],
+    });
+    // Shown again as saved after a reload.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Tenants', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Open Emulated Org' }).click();
+    await expect.poll(() => page.getByLabel('Rule 2 phrases').inputValue(), POLL).toBe('cancel my contract\nclose my account');
+    await screenshot(page, 'tenants-guidance');
+    await checkAxe();
+  }, 60_000);
+
   it('admin: creates a key (secret once, it opens an AudioHook session), rotates it and revokes the old one', async () => {
     await openTenant('operator');
     await page.getByLabel('New key label').fill('genesys integration');

@@ -60,6 +60,12 @@ export class CallAudio {
 
 export const msToSamples = (ms: number) => Math.round(ms * SAMPLES_PER_MS);
 
+/** A whole recorded call (customer and agent clips of equal length) placed from `atMs` after the conversation start. */
+export function placeCallAudio(audio: { customer: Uint8Array; agent: Uint8Array }, atMs: number, totalMs: number): CallAudio {
+  const start = msToSamples(atMs);
+  return new CallAudio([{ channel: 0, start, clip: audio.customer }, { channel: 1, start, clip: audio.agent }], msToSamples(totalMs));
+}
+
 /**
  * Arranges phrases in the talk intervals (ms relative to the conversation
  * start). The agent speaks first, then turns alternate.

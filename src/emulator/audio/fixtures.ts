@@ -20,8 +20,29 @@ export class FixtureError extends Error {
 
 /** src/emulator/audio and dist/emulator/audio are both three levels below the package root. */
 export const DEFAULT_SPEECH_DIR = fileURLToPath(new URL('../../../fixtures/speech/', import.meta.url));
+/** Whole-call audio with known content (fixtures/analysis/truth.json): raw 8 kHz µ-law, stereo [customer, agent]. */
+export const DEFAULT_CALL_AUDIO_DIR = fileURLToPath(new URL('../../../fixtures/analysis/', import.meta.url));
 
 const manifestSchema = z.array(z.object({ role: z.string(), file: z.string() }));
+
+/** A fixture call's audio, one clip per party. The name is checked, so it never leaves the fixture directory. */
+export function loadCallAudio(name: string, dir = DEFAULT_CALL_AUDIO_DIR): SpeechClips & { durationMs: number } {
+  if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(name)) throw new FixtureError(`call audio "${name}": must be lower-case letters, digits and -`);
+  let buf: Buffer;
+  try {
+    buf = readFileSync(join(dir, `${name}.ulaw`));
+  } catch (err) {
+    throw new FixtureError(`no call audio "${name}" in ${dir} (${errorMessage(err)})`);
+  }
+  const samples = Math.floor(buf.length / 2);
+  const customer = new Uint8Array(samples);
+  const agent = new Uint8Array(samples);
+  for (let i = 0; i < samples; i++) {
+    customer[i] = buf[2 * i] as number;
+    agent[i] = buf[2 * i + 1] as number;
+  }
+  return { customer: [customer], agent: [agent], durationMs: samples / 8 };
+}
 
 export function loadSpeechClips(dir = DEFAULT_SPEECH_DIR): SpeechClips {
   let manifest: z.infer<typeof manifestSchema>;

@@ -4,8 +4,8 @@
  * publishes the user-topic snapshots and the detail events due then.
  */
 import type { Scheduler } from '../core/scheduler.js';
-import { arrangeCall, type CallAudio } from '../audio/arrangement.js';
-import type { SpeechClips } from '../audio/fixtures.js';
+import { arrangeCall, placeCallAudio, type CallAudio } from '../audio/arrangement.js';
+import { loadCallAudio, type SpeechClips } from '../audio/fixtures.js';
 import type { BotOption } from '../botcall/script.js';
 import type { Attachment } from './analytics-record.js';
 import { detailEvents, detailTopic } from './detail-events.js';
@@ -22,6 +22,8 @@ export interface CallOptions {
   history?: boolean;
   /** The caller talks to a bot over AudioConnector while in the IVR (Architect's "Call Audio Connector"). */
   bot?: BotOption;
+  /** The call's audio is this fixture call (fixtures/analysis/<name>.ulaw) from the start of the talk, not arranged phrases. */
+  audio?: { fixture: string };
 }
 
 export interface Call {
@@ -83,6 +85,12 @@ export class CallEngine {
 
   audioOf(call: Call): CallAudio {
     const t = call.timeline;
+    const fixture = call.options.audio?.fixture;
+    if (fixture !== undefined) {
+      const clips = loadCallAudio(fixture);
+      const talkStart = talkIntervals(t)[0]?.start ?? t.start;
+      call.audio ??= placeCallAudio({ customer: clips.customer[0] as Uint8Array, agent: clips.agent[0] as Uint8Array }, talkStart - t.start, t.end - t.start);
+    }
     call.audio ??= arrangeCall(
       t.conversationId,
       talkIntervals(t).map((i) => ({ start: i.start - t.start, end: i.end - t.start })),

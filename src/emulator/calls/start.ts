@@ -48,6 +48,11 @@ export const startCallSchema = z.strictObject({
     .optional(),
   /** Route the call through a bot during its IVR segment (durations.ivrMs bounds the bot leg). */
   bot: botOptionSchema.optional(),
+  /**
+   * Play a fixture call (fixtures/analysis/<fixture>.ulaw, known content in truth.json) from the start of the
+   * talk instead of arranged phrases: with dialOut.openAt agent-connected, its sample 0 is the stream's position 0.
+   */
+  audio: z.strictObject({ fixture: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a fixture name (lower-case letters, digits, -)') }).optional(),
 });
 
 export type StartCallRequest = z.input<typeof startCallSchema>;

@@ -2,6 +2,7 @@
  * Control operations shared by the control routes, the load generator and
  * startup: starting a call, describing one, and patching settings.
  */
+import { FixtureError, loadCallAudio } from '../audio/fixtures.js';
 import type { CallerStep } from '../botcall/script.js';
 import type { Call } from '../calls/engine.js';
 import { ScenarioError } from '../calls/builder.js';
@@ -47,9 +48,20 @@ export function startCall(ctx: EmulatorContext, orgId: string, body: StartCallRe
   try {
     const timeline = timelineFor(org, req, ctx.clock.now(), ctx.rng, (u) => ctx.calls.agentFreeAt(u));
     if (req.bot) checkPhrases(ctx, req.bot.script);
-    return ctx.calls.add(timeline, { ...(req.dialOut ? { dialOut: req.dialOut } : {}), ...(req.bot ? { bot: req.bot } : {}) });
+    if (req.audio) checkCallAudio(req.audio.fixture);
+    return ctx.calls.add(timeline, { ...(req.dialOut ? { dialOut: req.dialOut } : {}), ...(req.bot ? { bot: req.bot } : {}), ...(req.audio ? { audio: req.audio } : {}) });
   } catch (err) {
     if (err instanceof ScenarioError) throw new ControlError(err.message, 400, 'invalid_scenario');
+    throw err;
+  }
+}
+
+/** The fixture must exist now: the dialler reads it later, where an error could only be logged. */
+function checkCallAudio(name: string): void {
+  try {
+    loadCallAudio(name);
+  } catch (err) {
+    if (err instanceof FixtureError) throw new ControlError(`invalid call request: audio.fixture: ${err.message}`);
     throw err;
   }
 }

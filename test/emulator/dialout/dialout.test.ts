@@ -6,6 +6,7 @@
  * answered like Genesys, and when the session opens relative to the call.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseWav } from '../../../src/audio/index.js';
 import type { AdmissionDecision, SessionHandle } from '../../../src/capture/index.js';
@@ -108,6 +109,21 @@ describe('dial-out', () => {
     const rec = await recordingBytes(call);
     expect(createHash('sha256').update(rec).digest('hex')).toBe(e.sha256);
     expect(rec.some((b) => b !== 0xff)).toBe(true);
+  });
+
+  it('plays a fixture call from the start of the talk: with openAt agent-connected, the stream is the fixture from position 0', async () => {
+    const fixture = readFileSync(new URL('../../../fixtures/analysis/clean-call.ulaw', import.meta.url));
+    const call = await emu.control.startCall(org.orgId, { durations: { ...SHORT, talkMs: 26_000 }, audio: { fixture: 'clean-call' }, dialOut: { openAt: 'agent-connected' } });
+    await advanceTo(call.participants.find((p) => p.purpose === 'agent')?.connectedMs as number);
+    await until(async () => (await session(call.conversationId)).result === 'open', 5000, 'opened');
+    await advanceTo(call.finalMs);
+    const e = await settled(call.conversationId);
+    const cap = await captured(e);
+    const streamed = Buffer.concat(cap.frames.map((f) => f.data));
+    expect(streamed.length).toBeGreaterThanOrEqual(fixture.length);
+    expect(streamed.subarray(0, fixture.length).equals(fixture)).toBe(true);
+    expect(streamed.subarray(fixture.length).every((b) => b === 0xff)).toBe(true);
+    await expect(emu.control.startCall(org.orgId, { durations: SHORT, audio: { fixture: 'no-such-call' } })).rejects.toThrow(/no call audio "no-such-call"/);
   });
 
   it('a server-requested pause and resume: nothing sent while paused, the position keeps running', async () => {
