@@ -34,10 +34,11 @@ export { AnalysisStore, MAX_LIVE_FINDINGS, type LiveSummary, type PostCallAnalys
 export { analysisMigrations } from './migrations/index.js';
 export type { AnalysisTables } from './tables.js';
 export { compareLive, type LiveComparison } from './postcall/compare.js';
-export { PostCallWorker, phrasesOf, type AnalysisRequest, type PhraseSpotter, type RuleRunner, type RuleRunnerFactory } from './postcall/worker.js';
+export { PostCallWorker, type AnalysisRequest, type PhraseSpotter, type RuleRunner, type RuleRunnerFactory } from './postcall/worker.js';
 export { ConversationNotImportedError, PostCallService, queueReanalysis, type PostCallServiceDeps, type StoredRecording } from './postcall/service.js';
+export { speechSpotter } from './postcall/spotter.js';
 export { decodeRecording, UnsupportedRecordingError, type DecodedRecording } from './postcall/recording.js';
-export { createRuleEngine, type RuleEngine, type RuleEngineOptions, type RuleWindow } from './rules/index.js';
+export { createRuleEngine, phrasesOf, type RuleEngine, type RuleEngineOptions, type RuleWindow } from './rules/index.js';
 export { findingId, LiveFindings, type FindingStore, type LiveFindingsOptions } from './live-findings.js';
 export { AnalysisSink, type AnalysisSinkOptions } from './live-sink.js';
 export { createSpeechAnalyzerFactory, isoDuration, transcriptEntity, type SpeechAnalyzerDeps, type TranscriptEntityOptions } from './speech/index.js';

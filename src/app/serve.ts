@@ -31,7 +31,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import { AnalysisSink, AnalysisStore, createSpeechAnalyzerFactory, LiveFindings, PostCallService, type FindingSink, type SpeechAnalyzerFactory } from '../analysis/index.js';
+import { AnalysisSink, AnalysisStore, createSpeechAnalyzerFactory, LiveFindings, PostCallService, speechSpotter, type FindingSink, type SpeechAnalyzerFactory } from '../analysis/index.js';
 import { BadRequestError, BoundedPublisher, analysisOperations, analysisRoutes, ChannelHub, ConversationContextService, LiveCalls, LiveMeterSink, MAX_STREAMS_PER_PRINCIPAL, ReadModel, SessionStatusStore, StreamLimiter, TokenStore, callsChannel, dataActionRoute, eventsChannel, mediaRoutes, liveRoutes, openApiDocument, operationsRoutes, readRoutes, tenantAdminRoutes, recordingStatus, registerRoutes, type AnalysisOperations, type IngestOperations } from '../api/index.js';
 import { CaptureServer, RecorderSink, SinkDropMetrics, StreamSink, type Admission, type SessionInfo, type Sink } from '../capture/index.js';
 import { Gate, type GatePolicy } from '../gate/index.js';
@@ -202,6 +202,15 @@ function sinks(s: Shared, drops: SinkDropMetrics, findings: FindingSink): Sink[]
 }
 
 /** Phrase spotting and transcripts for the live analysis, with the `analysis` section's engine (docs/guidance-speech.md). */
+const speechFactories = new WeakMap<Shared, SpeechAnalyzerFactory>();
+
+/** One speech analyzer factory per server (its drop counter registers once), shared by the live sink and the post-call worker. */
+function speechOf(s: Shared): SpeechAnalyzerFactory {
+  let f = speechFactories.get(s);
+  if (!f) speechFactories.set(s, (f = s.overrides.speech ?? speechFactory(s)));
+  return f;
+}
+
 function speechFactory(s: Shared): SpeechAnalyzerFactory {
   const dropped = new Counter({ name: 'hookline_analysis_speech_dropped_bytes_total', help: 'Call audio (µ-law bytes) the speech engines of the live analysis dropped: engine connecting or behind', registers: [s.registry] });
   return createSpeechAnalyzerFactory(s.config.analysis, { logger: s.logger.child({ component: 'speech' }), drops: dropped });
@@ -209,14 +218,18 @@ function speechFactory(s: Shared): SpeechAnalyzerFactory {
 
 /** Live analysis and guidance rules (docs/guidance.md), after the recorder and the stream sink. */
 function analysisSink(s: Shared, drops: SinkDropMetrics, findings: FindingSink): Sink {
+  const live = new AnalysisStore(s.ctx.db);
   const fired = new Counter({ name: 'hookline_guidance_findings_total', help: 'Guidance rules that fired on live calls, by rule kind', labelNames: ['kind'], registers: [s.registry] });
   return new AnalysisSink({
     guidance: (orgId) => s.tenants.tenant(orgId)?.guidance,
     findings,
-    speech: s.overrides.speech ?? speechFactory(s),
+    speech: speechOf(s),
     log: s.logger.child({ component: 'analysis' }),
     onDrop: drops.counterFor('analysis'),
     onFinding: (f) => fired.inc({ kind: f.kind }),
+    // What the live analysis saw, compared with the post-call analysis of the recording (docs/guidance-postcall.md).
+    onSessionEnd: (session, result) =>
+      void live.saveLive(session.orgId, session.conversationId, { sessionId: session.sessionId, ...result }).catch((err: unknown) => s.logger.warn({ ...session, err: errorMessage(err) }, 'could not keep the live analysis summary')),
   });
 }
 
@@ -314,6 +327,7 @@ function buildPostCall(s: Shared, conversations: ConversationStore) {
       const t = tenants.tenant(orgId);
       return t && (t.guidance?.rules ?? []);
     },
+    spotPhrases: speechSpotter(speechOf(s), config.analysis.postCall.speechSpeed),
     log: logger.child({ component: 'analysis' }),
   });
   return { store, service, operations: analysisOperations(store, queueing) };

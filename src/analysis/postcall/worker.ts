@@ -19,9 +19,9 @@ import type { ObjectStore } from '../../platform/objects/index.js';
 import { PermanentError, type Message } from '../../platform/queue/index.js';
 import type { GuidanceRule } from '../../tenants/index.js';
 import { analyzeRecording, type ActivityWindow } from '../acoustic/index.js';
-import { createRuleEngine } from '../rules/index.js';
+import { createRuleEngine, phrasesOf } from '../rules/index.js';
 import type { AnalysisStore, PostCallAnalysis, RecordingAnalysis } from '../store.js';
-import type { ChannelLayout, Finding, PhraseHit } from '../types.js';
+import type { Finding, PhraseHit } from '../types.js';
 import { compareLive } from './compare.js';
 import { decodeRecording, UnsupportedRecordingError, type DecodedRecording } from './recording.js';
 
@@ -44,7 +44,7 @@ export interface RuleRunner {
 export type RuleRunnerFactory = (rules: readonly GuidanceRule[], onFinding: (f: Finding) => void) => RuleRunner;
 
 /** Phrase spotting over a whole recording (the live recognizer, fed as fast as it takes it). */
-export type PhraseSpotter = (audio: DecodedRecording, phrases: Partial<Record<'customer' | 'agent', readonly string[]>>) => Promise<PhraseHit[]>;
+export type PhraseSpotter = (call: { tenant: string; conversationId: string }, audio: DecodedRecording, phrases: Partial<Record<'customer' | 'agent', readonly string[]>>) => Promise<PhraseHit[]>;
 
 export interface PostCallDeps {
   objects: Pick<ObjectStore, 'get'>;
@@ -80,7 +80,7 @@ export class PostCallWorker {
       if (prev && prev.analysis.importVersion === job.importVersion) return void this.d.log.debug({ ...ids(job) }, 'analysis: import already analysed');
     }
     const recordings: RecordingAnalysis[] = [];
-    for (const r of job.recordings) recordings.push(await this.analyzeOne(r, rules));
+    for (const r of job.recordings) recordings.push(await this.analyzeOne(job, r, rules));
     const main = longest(recordings);
     const analysis: PostCallAnalysis = { importVersion: job.importVersion, recordings, metrics: main?.metrics, phrases: main?.phrases ?? [], findings: main?.findings ?? [] };
     const live = await this.d.store.live(job.tenant, job.conversationId);
@@ -90,7 +90,7 @@ export class PostCallWorker {
     this.d.log.info({ ...ids(job), status, recordings: recordings.length, findings: analysis.findings.length }, 'conversation analysed');
   };
 
-  private async analyzeOne(r: AnalysisRequest['recordings'][number], rules: readonly GuidanceRule[]): Promise<RecordingAnalysis> {
+  private async analyzeOne(job: AnalysisRequest, r: AnalysisRequest['recordings'][number], rules: readonly GuidanceRule[]): Promise<RecordingAnalysis> {
     const base = { recordingId: r.recordingId, format: r.format, phrases: [], findings: [] };
     if (r.size > this.d.maxRecordingBytes) throw new PermanentError(`recording ${r.recordingId} is ${r.size} bytes, over analysis.postCall.maxRecordingBytes (${this.d.maxRecordingBytes})`);
     let audio: DecodedRecording;
@@ -103,27 +103,17 @@ export class PostCallWorker {
     const findings: Finding[] = [];
     const engine = this.ruleEngine(rules, (f) => void (findings.length < FINDINGS_PER_RECORDING && findings.push(f)));
     const metrics = analyzeRecording(audio.ulaw, audio.channels, (w) => engine.window(w));
-    const phrases = await this.spot(audio, rules);
+    const phrases = await this.spot(job, audio, rules);
     for (const hit of phrases) engine.phrase(hit);
     engine.end(metrics.durationMs);
     return { ...base, status: 'done', metrics, phrases, findings: findings.sort((a, b) => a.startMs - b.startMs) };
   }
 
-  private async spot(audio: DecodedRecording, rules: readonly GuidanceRule[]): Promise<PhraseHit[]> {
-    const phrases = phrasesOf(rules, audio.channels);
+  private async spot(job: AnalysisRequest, audio: DecodedRecording, rules: readonly GuidanceRule[]): Promise<PhraseHit[]> {
+    const phrases = phrasesOf(rules);
     if (!this.d.spotPhrases || Object.keys(phrases).length === 0) return [];
-    return this.d.spotPhrases(audio, phrases);
+    return this.d.spotPhrases({ tenant: job.tenant, conversationId: job.conversationId }, audio, phrases);
   }
-}
-
-/** Each party's phrases from the tenant's phrase rules (a rule for `any` listens to both). */
-export function phrasesOf(rules: readonly GuidanceRule[], channels: ChannelLayout): Partial<Record<'customer' | 'agent', string[]>> {
-  const out: Partial<Record<'customer' | 'agent', string[]>> = {};
-  for (const r of rules) {
-    if (r.kind !== 'phrase') continue;
-    for (const p of channels) if (r.party === 'any' || r.party === p) (out[p] ??= []).push(...r.phrases.filter((x) => !out[p]?.includes(x)));
-  }
-  return out;
 }
 
 const ids = (j: AnalysisRequest) => ({ orgId: j.tenant, conversationId: j.conversationId });
