@@ -1,10 +1,12 @@
 /**
  * The `analysis` section: which speech engine spots tenants' rule phrases and
- * transcribes calls (docs/guidance-speech.md). Process-wide: what tenants
+ * transcribes calls (docs/guidance-speech.md), and the post-call worker
+ * (docs/guidance-postcall.md). Process-wide: what tenants
  * choose (rules, transcripts on or off) is in their guidance settings
  * (src/tenants/guidance-config.ts). Composed by src/app/config.ts.
  */
 import { z } from 'zod';
+import { inMs } from '../platform/config/index.js';
 
 const wsUrl = z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL').pipe(z.url());
 /** The thresholds measured on the analysis fixtures (docs/guidance-speech.md, "Keyword-spotting thresholds"). */
@@ -43,13 +45,35 @@ export const websocketSpeechSchema = z.strictObject({
   endpointingMs: z.number().int().min(10).max(10_000).default(400),
 });
 
+export const postCallSchema = z
+  .strictObject({
+    /** Consume `<namespace>-analysis` (ingest's hand-off) in this replica. */
+    enabled: z.boolean().default(true),
+    concurrency: z.number().int().positive().max(64).default(2),
+    /** Deliveries before a conversation that keeps failing becomes a dead letter. */
+    maxAttempts: z.number().int().positive().default(8),
+    retryBaseSeconds: z.number().positive().default(5),
+    retryMaxSeconds: z.number().positive().default(900),
+    /** A recording is read into memory to be analysed: larger ones fail with this reason (an hour of stereo µ-law is 57.6 MB). */
+    maxRecordingBytes: z.number().int().positive().default(256 * 1024 * 1024),
+    /**
+     * How many times faster than real time a recording is fed to the speech engine for phrase spotting
+     * (the engine drops what lags beyond maxPendingMs, so this stays well under what it decodes).
+     */
+    speechSpeed: z.number().min(1).max(100).default(8),
+  })
+  .transform((s) => inMs(s, ['retryBaseSeconds', 'retryMaxSeconds']))
+  .prefault({});
+
 export const analysisSchema = z
   .strictObject({
     speech: z.discriminatedUnion('engine', [pocketsphinxSpeechSchema, websocketSpeechSchema]).prefault({ engine: 'pocketsphinx' }),
     /** Audio held per channel while an engine connects, and the most a program may lag, before audio is dropped (counted). */
     maxPendingMs: z.number().int().min(100).max(60_000).default(4000),
+    postCall: postCallSchema,
   })
   .prefault({});
 
 export type AnalysisConfig = z.infer<typeof analysisSchema>;
 export type SpeechEngineConfig = AnalysisConfig['speech'];
+export type PostCallConfig = AnalysisConfig['postCall'];

@@ -29,8 +29,16 @@ export {
   type AcousticAnalysisOptions,
   type ActivityWindow,
 } from './acoustic/index.js';
-export { createRuleEngine, type RuleEngine, type RuleEngineOptions, type RuleWindow } from './rules/index.js';
+export { analysisSchema, postCallSchema, type AnalysisConfig, type PostCallConfig, type SpeechEngineConfig } from './config.js';
+export { AnalysisStore, MAX_LIVE_FINDINGS, type LiveSummary, type PostCallAnalysis, type RecordingAnalysis, type StoredAnalysis } from './store.js';
+export { analysisMigrations } from './migrations/index.js';
+export type { AnalysisTables } from './tables.js';
+export { compareLive, type LiveComparison } from './postcall/compare.js';
+export { PostCallWorker, type AnalysisRequest, type PhraseSpotter, type RuleRunner, type RuleRunnerFactory } from './postcall/worker.js';
+export { ConversationNotImportedError, PostCallService, queueReanalysis, type PostCallServiceDeps, type StoredRecording } from './postcall/service.js';
+export { speechSpotter } from './postcall/spotter.js';
+export { decodeRecording, UnsupportedRecordingError, type DecodedRecording } from './postcall/recording.js';
+export { createRuleEngine, phrasesOf, type RuleEngine, type RuleEngineOptions, type RuleWindow } from './rules/index.js';
 export { findingId, LiveFindings, type FindingStore, type LiveFindingsOptions } from './live-findings.js';
 export { AnalysisSink, type AnalysisSinkOptions } from './live-sink.js';
-export { analysisSchema, type AnalysisConfig, type SpeechEngineConfig } from './config.js';
 export { createSpeechAnalyzerFactory, isoDuration, transcriptEntity, type SpeechAnalyzerDeps, type TranscriptEntityOptions } from './speech/index.js';

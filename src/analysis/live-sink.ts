@@ -24,9 +24,9 @@ import { errorMessage } from '../platform/util/error-message.js';
 import type { GuidanceConfig } from '../tenants/index.js';
 import { createAcousticAnalysis, type AcousticAnalysis } from './acoustic/index.js';
 import { findingId } from './live-findings.js';
-import { createRuleEngine, type RuleEngine } from './rules/index.js';
+import { createRuleEngine, phrasesOf, type RuleEngine } from './rules/index.js';
 import { transcriptEntity } from './speech/index.js';
-import type { ChannelLayout, Finding, FindingSink, Party, SpeechAnalyzer, SpeechAnalyzerFactory, TranscriptResult } from './types.js';
+import type { AcousticMetrics, ChannelLayout, Finding, FindingSink, Party, SpeechAnalyzer, SpeechAnalyzerFactory, TranscriptResult } from './types.js';
 
 export interface AnalysisSinkOptions {
   /** The tenant's guidance settings, from local state (must not do I/O). */
@@ -38,6 +38,11 @@ export interface AnalysisSinkOptions {
   onDrop: (n?: number) => void;
   /** Each finding, once (metrics: by rule kind). */
   onFinding?: (f: Finding) => void;
+  /**
+   * When a session's analysis ended: its figures and (at most MAX_SESSION_FINDINGS) findings, kept to be
+   * compared with the post-call analysis (docs/guidance-postcall.md). Must not throw; not awaited.
+   */
+  onSessionEnd?: (session: { orgId: string; conversationId: string; sessionId: string }, result: { metrics: AcousticMetrics; findings: Finding[]; endedAt: string }) => void;
   /** Most audio waiting per session, in ms of the call; more is dropped. */
   maxQueuedMs?: number;
   /** Frames analysed per session per turn of the event loop. */
@@ -48,6 +53,8 @@ const NS_PER_MS = 1_000_000;
 const PARTY: Record<string, Party> = { external: 'customer', internal: 'agent' };
 export const DEFAULT_MAX_QUEUED_MS = 5000;
 const DEFAULT_BATCH_FRAMES = 50;
+/** Findings a session keeps for its end summary: a runaway rule cannot grow it without bound. */
+export const MAX_SESSION_FINDINGS = 200;
 
 export class AnalysisSink implements Sink {
   readonly name = 'analysis';
@@ -82,6 +89,7 @@ class AnalysisSession implements SinkSession {
   private scheduled = false;
   private ended = false;
   private agent: Finding['agent'];
+  private readonly fired: Finding[] = [];
   private readonly log: Logger;
 
   constructor(
@@ -119,9 +127,14 @@ class AnalysisSession implements SinkSession {
     if (this.ended) return;
     this.ended = true;
     this.drain(Infinity);
-    this.guard('acoustic end', () => this.acoustic.end());
+    let metrics: AcousticMetrics | undefined;
+    this.guard('acoustic end', () => void (metrics = this.acoustic.end()));
     if (this.speech) await this.speech.end().catch((err: unknown) => this.log.warn({ err: errorMessage(err) }, 'speech analyzer failed to finish'));
     this.rules.end(summary.position / NS_PER_MS);
+    if (metrics && this.o.onSessionEnd) {
+      const { orgId, conversationId, sessionId } = this.info;
+      this.guard('session summary', () => this.o.onSessionEnd?.({ orgId, conversationId, sessionId }, { metrics: metrics!, findings: this.fired, endedAt: summary.endedAt }));
+    }
   }
 
   private schedule(): void {
@@ -155,16 +168,13 @@ class AnalysisSession implements SinkSession {
   private found(f: Finding): void {
     const finding: Finding = { ...f, id: findingId(f, this.info.sessionId), agent: this.agent };
     this.o.onFinding?.(finding);
+    if (this.fired.length < MAX_SESSION_FINDINGS) this.fired.push(finding);
     this.o.findings.fire(this.info.orgId, this.info.conversationId, finding);
   }
 
   private openSpeech(): SpeechAnalyzer | undefined {
     if (!this.o.speech) return undefined;
-    const phrases: Partial<Record<Party, string[]>> = {};
-    for (const r of this.g.rules) {
-      if (r.kind !== 'phrase') continue;
-      for (const party of r.party === 'any' ? (['customer', 'agent'] as const) : [r.party]) phrases[party] = [...new Set([...(phrases[party] ?? []), ...r.phrases])];
-    }
+    const phrases = phrasesOf(this.g.rules);
     try {
       return this.o.speech.open(
         { tenant: this.info.orgId, conversationId: this.info.conversationId, channels: this.channels, language: this.info.language, phrases, transcripts: this.g.transcripts },

@@ -16,6 +16,7 @@ export { openApiDocument } from './openapi.js';
 export { BadRequestError, ForbiddenError, NotFoundError, TooManyStreamsError } from './errors.js';
 export { DEAD_LETTER_SCAN, operationsRoutes, type DeliveryLog, type IngestOperations, type OperationsDeps } from './operations.js';
 export { GROUPS_SCANNED, keyId, tenantAdminRoutes, type Connect, type GenesysFactory, type TenantAdminDeps } from './tenant-admin.js';
+export { analysisOperations, analysisResult, analysisRoutes, type AnalysisOperations } from './analysis-routes.js';
 export { BoundedPublisher, ChannelHub, StreamLimiter, callsChannel, eventsChannel } from './live-hub.js';
 export { HELD_WINDOW_MS, LIVE_STATES, LiveCalls, liveCall, type LiveCall, type LiveCallPatch } from './live-calls.js';
 export { LevelMeter, LiveMeterSink, type LiveMeterOptions } from './live-meter-sink.js';

@@ -83,8 +83,8 @@ export const configSchema = z
     tracking: trackingSchema,
     ingest: ingestSchema,
     webhooks: webhooksSchema,
-    voicebot: voicebotServerSchema,
     analysis: analysisSchema,
+    voicebot: voicebotServerSchema,
     tenants: z.array(tenantSchema).default([]),
     plugins: pluginsSchema,
   })

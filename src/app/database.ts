@@ -5,6 +5,9 @@
  * The app, the CLI, the tests and the benchmarks open the database here.
  */
 import type { Kysely } from 'kysely';
+// The migrations and tables, not the index: database-only commands need no recognizer.
+import { analysisMigrations } from '../analysis/migrations/index.js';
+import type { AnalysisTables } from '../analysis/tables.js';
 import { apiMigrations, type ApiTables } from '../api/index.js';
 import { consoleMigrations, type ConsoleTables } from '../console/index.js';
 import { conversationMigrations, type ConversationTables } from '../conversations/index.js';
@@ -25,10 +28,10 @@ import { webhookMigrations } from '../webhooks/migrations/index.js';
 import type { WebhookTables } from '../webhooks/tables.js';
 
 /** Every table of the application. Two owners declaring one table differently would make its columns `never`. */
-export type Database = TenantTables & QueueTables & ConversationTables & IngestTables & TrackingTables & ApiTables & WebhookTables & ConsoleTables & InstallTables;
+export type Database = TenantTables & QueueTables & ConversationTables & IngestTables & TrackingTables & ApiTables & WebhookTables & ConsoleTables & InstallTables & AnalysisTables;
 
 /** Every migration, by name; Kysely runs them in name order, not in this order. */
-export const MIGRATIONS = joinMigrations(tenantMigrations, queueMigrations, conversationMigrations, ingestMigrations, webhookMigrations, apiMigrations, consoleMigrations, installMigrations);
+export const MIGRATIONS = joinMigrations(tenantMigrations, queueMigrations, conversationMigrations, ingestMigrations, webhookMigrations, apiMigrations, consoleMigrations, installMigrations, analysisMigrations);
 
 /** Opens the database and runs the migrations not run yet. */
 export function openAppDatabase(url: string, options: Omit<OpenOptions, 'migrations'> = {}): Promise<Db> {

@@ -10,6 +10,7 @@
  *   findings   record the guidance findings the live analysis fired last in the live model
  *   tracking   leave the tenants' leadership and notification channels
  *   live-model apply the snapshots tracking fed the live conversation model
+ *   analysis   finish the post-call analyses under way
  *   ingest     finish the imports under way
  *   plugins    let the after-commit queues empty, then close the plugins (loaded at start before ingest)
  *   gate       drop its timers (held sessions were drained above)
@@ -30,12 +31,12 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import { AnalysisSink, createSpeechAnalyzerFactory, LiveFindings, type FindingSink, type SpeechAnalyzerFactory } from '../analysis/index.js';
-import { BadRequestError, BoundedPublisher, ChannelHub, ConversationContextService, LiveCalls, LiveMeterSink, MAX_STREAMS_PER_PRINCIPAL, ReadModel, SessionStatusStore, StreamLimiter, TokenStore, callsChannel, dataActionRoute, eventsChannel, mediaRoutes, liveRoutes, openApiDocument, operationsRoutes, readRoutes, tenantAdminRoutes, recordingStatus, registerRoutes, type IngestOperations } from '../api/index.js';
+import { AnalysisSink, AnalysisStore, createSpeechAnalyzerFactory, LiveFindings, PostCallService, speechSpotter, type FindingSink, type SpeechAnalyzerFactory } from '../analysis/index.js';
+import { BadRequestError, BoundedPublisher, analysisOperations, analysisRoutes, ChannelHub, ConversationContextService, LiveCalls, LiveMeterSink, MAX_STREAMS_PER_PRINCIPAL, ReadModel, SessionStatusStore, StreamLimiter, TokenStore, callsChannel, dataActionRoute, eventsChannel, mediaRoutes, liveRoutes, openApiDocument, operationsRoutes, readRoutes, tenantAdminRoutes, recordingStatus, registerRoutes, type AnalysisOperations, type IngestOperations } from '../api/index.js';
 import { CaptureServer, RecorderSink, SinkDropMetrics, StreamSink, type Admission, type SessionInfo, type Sink } from '../capture/index.js';
 import { Gate, type GatePolicy } from '../gate/index.js';
 import type { GenesysClient } from '../genesys/index.js';
-import { ClientPool, IngestService } from '../ingest/index.js';
+import { ClientPool, IngestService, queueNames } from '../ingest/index.js';
 import { loadPlugins, PluginRunner } from '../plugins/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import { Counter, createRegistry, type Registry } from '../platform/metrics/index.js';
@@ -65,6 +66,8 @@ export interface Server {
   gate: Gate;
   tracking: TrackingService;
   ingest: IngestService | undefined;
+  /** The post-call analysis worker and its store. */
+  analysis: { store: AnalysisStore; service: PostCallService };
   /** The loaded in-process plugins (after start). */
   plugins: PluginRunner;
   tenants: TenantCache;
@@ -199,6 +202,15 @@ function sinks(s: Shared, drops: SinkDropMetrics, findings: FindingSink): Sink[]
 }
 
 /** Phrase spotting and transcripts for the live analysis, with the `analysis` section's engine (docs/guidance-speech.md). */
+const speechFactories = new WeakMap<Shared, SpeechAnalyzerFactory>();
+
+/** One speech analyzer factory per server (its drop counter registers once), shared by the live sink and the post-call worker. */
+function speechOf(s: Shared): SpeechAnalyzerFactory {
+  let f = speechFactories.get(s);
+  if (!f) speechFactories.set(s, (f = s.overrides.speech ?? speechFactory(s)));
+  return f;
+}
+
 function speechFactory(s: Shared): SpeechAnalyzerFactory {
   const dropped = new Counter({ name: 'hookline_analysis_speech_dropped_bytes_total', help: 'Call audio (µ-law bytes) the speech engines of the live analysis dropped: engine connecting or behind', registers: [s.registry] });
   return createSpeechAnalyzerFactory(s.config.analysis, { logger: s.logger.child({ component: 'speech' }), drops: dropped });
@@ -206,14 +218,18 @@ function speechFactory(s: Shared): SpeechAnalyzerFactory {
 
 /** Live analysis and guidance rules (docs/guidance.md), after the recorder and the stream sink. */
 function analysisSink(s: Shared, drops: SinkDropMetrics, findings: FindingSink): Sink {
+  const live = new AnalysisStore(s.ctx.db);
   const fired = new Counter({ name: 'hookline_guidance_findings_total', help: 'Guidance rules that fired on live calls, by rule kind', labelNames: ['kind'], registers: [s.registry] });
   return new AnalysisSink({
     guidance: (orgId) => s.tenants.tenant(orgId)?.guidance,
     findings,
-    speech: s.overrides.speech ?? speechFactory(s),
+    speech: speechOf(s),
     log: s.logger.child({ component: 'analysis' }),
     onDrop: drops.counterFor('analysis'),
     onFinding: (f) => fired.inc({ kind: f.kind }),
+    // What the live analysis saw, compared with the post-call analysis of the recording (docs/guidance-postcall.md).
+    onSessionEnd: (session, result) =>
+      void live.saveLive(session.orgId, session.conversationId, { sessionId: session.sessionId, ...result }).catch((err: unknown) => s.logger.warn({ ...session, err: errorMessage(err) }, 'could not keep the live analysis summary')),
   });
 }
 
@@ -294,7 +310,27 @@ function buildPipelines(s: Shared, held: HeldConversations) {
     held,
     ...(overrides.genesysClient ? { client: overrides.genesysClient } : {}),
   });
-  return { store, live, directory, ingest, tracking, liveFeed, plugins, webhooks };
+  return { store, live, directory, ingest, tracking, liveFeed, plugins, webhooks, analysis: buildPostCall(s, store) };
+}
+
+/** The post-call analysis worker on `<namespace>-analysis` and its store (docs/guidance-postcall.md). */
+function buildPostCall(s: Shared, conversations: ConversationStore) {
+  const { config, ctx, queue, tenants, logger } = s;
+  const store = new AnalysisStore(ctx.db);
+  const queueing = { queue, queueName: queueNames(config.namespace).analysis, recordings: async (t: string, id: string) => (await conversations.get(t, id))?.recordings };
+  const service = new PostCallService({
+    ...queueing,
+    config: config.analysis.postCall,
+    objects: ctx.objects,
+    store,
+    rules: (orgId) => {
+      const t = tenants.tenant(orgId);
+      return t && (t.guidance?.rules ?? []);
+    },
+    spotPhrases: speechSpotter(speechOf(s), config.analysis.postCall.speechSpeed),
+    log: logger.child({ component: 'analysis' }),
+  });
+  return { store, service, operations: analysisOperations(store, queueing) };
 }
 
 /** What tenant leaders did with EventBridge notifications. */
@@ -343,11 +379,11 @@ function buildHttp(s: Shared, capture: CaptureServer, voicebot: VoicebotEndpoint
 }
 
 /** The read API (admin listener) and the Data Action (public listener), over the conversation model. */
-function buildApi(s: Shared, store: ConversationStore, live: LiveStore, status: SessionStatusStore, ingest: IngestService | undefined) {
+function buildApi(s: Shared, store: ConversationStore, live: LiveStore, status: SessionStatusStore, ingest: IngestService | undefined, analysis: AnalysisOperations) {
   const tokens = new TokenStore(s.ctx.db);
   const read = new ReadModel(s.ctx.db, store, live);
   const streams = s.live ? liveRoutes({ hub: s.live.hub, limiter: s.live.limiter, calls: new LiveCalls(s.state, status) }) : [];
-  const routes = [...readRoutes({ read, tokens }), ...streams, ...mediaRoutes({ read, objects: s.ctx.objects }), ...operationsRoutes({ read, deliveries: new DeliveryStore(s.ctx.db), ingest: ingest && ingestOperations(s, ingest) }), ...tenantAdminRoutes({ store: s.ctx.tenants, applied: () => s.tenants.refresh() })];
+  const routes = [...readRoutes({ read, tokens }), ...streams, ...mediaRoutes({ read, objects: s.ctx.objects }), ...operationsRoutes({ read, deliveries: new DeliveryStore(s.ctx.db), ingest: ingest && ingestOperations(s, ingest) }), ...tenantAdminRoutes({ store: s.ctx.tenants, applied: () => s.tenants.refresh() }), ...analysisRoutes(analysis)];
   const dataAction = dataActionRoute(new ConversationContextService({ store, live, status, recorderEnabled: s.config.recorder.enabled }));
   const botRest = botRestRoute({ tenant: (orgId) => s.tenants.tenant(orgId), log: s.logger.child({ component: 'voicebot-rest' }) });
   return { tokens, routes, dataAction, botRest, openapi: openApiDocument([...routes, dataAction, botRest], '1.0.0') };
@@ -434,14 +470,14 @@ async function compose(ctx: Context, config: Config, overrides: ServerOverrides,
   const late: { live?: LiveStore } = {};
   const findings = new LiveFindings({ live: { apply: async (orgId, obs) => late.live?.apply(orgId, obs) }, log: logger.child({ component: 'analysis' }) });
   const { held, gate, capture } = buildCapture(s, guard, status, resolveLocally, findings);
-  const { store, live, directory, ingest, tracking, liveFeed, plugins, webhooks } = buildPipelines(s, held);
+  const { store, live, directory, ingest, tracking, liveFeed, plugins, webhooks, analysis } = buildPipelines(s, held);
   late.live = live;
   // Tracking's events feed the gate and, from the tenant's leader only, ingest.
   tracking.onEvent((e) => gate.onEvent(e));
   if (ingest) tracking.onLeaderEvent(ingest.onLeaderEvent);
   const voicebot = buildVoicebot(s, guard);
   const http = buildHttp(s, capture, voicebot, guard);
-  const api = status ? buildApi(s, store, live, status, ingest) : undefined;
+  const api = status ? buildApi(s, store, live, status, ingest, analysis.operations) : undefined;
   // The Data Action is called by Genesys from the cloud: it must be on the public port (docs/data-actions.md).
   if (api) registerRoutes(http.app, [api.dataAction], { tokens: api.tokens, bodyLimit: 1024 });
   // The REST channel for Data Actions, public for the same reason (docs/voicebot-bots.md).
@@ -467,6 +503,7 @@ async function compose(ctx: Context, config: Config, overrides: ServerOverrides,
   life.add({ name: 'gate', stop: () => gate.stop() });
   life.add({ name: 'plugins', start: async () => plugins.use(await loadPlugins(config.plugins, { log: logger.child({ component: 'plugins' }) })), stop: () => plugins.close() });
   life.add({ name: 'ingest', start: () => ingest?.start(), stop: ({ drainMs }) => ingest?.stop(Math.max(drainMs, 1000)) });
+  life.add({ name: 'analysis', start: () => analysis.service.start(), stop: () => analysis.service.stop() });
   life.add({ name: 'live-model', stop: () => liveFeed.idle() });
   life.add({ name: 'tracking', start: () => startTracking(s, tracking, ingest), stop: () => tracking.stop() });
   life.add({ name: 'findings', stop: () => findings.idle() });
@@ -494,6 +531,7 @@ async function compose(ctx: Context, config: Config, overrides: ServerOverrides,
     gate,
     tracking,
     ingest,
+    analysis,
     plugins,
     tenants: s.tenants,
     store,

@@ -8,7 +8,7 @@ import type { Context } from '../app/context.js';
 import type { Queue } from '../platform/queue/index.js';
 import { findTenant, print, table, withContext } from './common.js';
 
-async function withQueue<T>(cmd: Command, fn: (ctx: Context, queue: Queue, names: { ingest: string; analysis: string }) => Promise<T>): Promise<T> {
+export async function withQueue<T>(cmd: Command, fn: (ctx: Context, queue: Queue, names: { ingest: string; analysis: string }) => Promise<T>): Promise<T> {
   return withContext(cmd, async (ctx) => {
     const { openQueue } = await import('../platform/queue/index.js');
     const { queueNames } = await import('../ingest/index.js');

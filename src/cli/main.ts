@@ -15,6 +15,7 @@ import { registerTokenCommands } from './tokens.js';
 import { registerInstallerCommands } from './installers.js';
 import { registerUserCommands } from './users.js';
 import { registerWebhooks } from './webhooks.js';
+import { registerAnalysis } from './analysis.js';
 
 export function buildProgram(): Command {
   const program = new Command('hookline')
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerReceive(program);
   registerIngest(program);
   registerWebhooks(program);
+  registerAnalysis(program);
   registerDemo(program);
   program
     .command('keygen')

@@ -56,6 +56,24 @@ describe('AnalysisSink', () => {
     expect(Math.abs(f.finding.endMs - 17_520)).toBeLessThanOrEqual(100);
   });
 
+  it("hands over the session's figures and findings when it ends, for the post-call comparison", async () => {
+    const summaries: { session: { sessionId: string }; result: { metrics: { durationMs: number; longestSilenceMs: number }; findings: Finding[] } }[] = [];
+    const sink = new AnalysisSink({ guidance: () => guidance(), findings: { fire: () => undefined }, log: captureLogs().logger, onDrop: () => undefined, onSessionEnd: (session, result) => void summaries.push({ session, result }) });
+    const info = sessionInfo();
+    const s = sink.open(info) as NonNullable<ReturnType<AnalysisSink['open']>>;
+    for (let ms = 0; ms < 22_000; ms += 1000) {
+      await new Promise((r) => setImmediate(r));
+      play(s, cancel, ms, ms + 1000);
+    }
+    expect(summaries).toEqual([]);
+    await s.end({ ...end, position: 22_000 * NS });
+    expect(summaries).toHaveLength(1);
+    expect(summaries[0]?.session.sessionId).toBe(info.sessionId);
+    expect(summaries[0]?.result.metrics.durationMs).toBeGreaterThan(21_000);
+    expect(Math.abs((summaries[0]?.result.metrics.longestSilenceMs ?? 0) - 7_480)).toBeLessThanOrEqual(100);
+    expect(summaries[0]?.result.findings.map((f) => f.rule)).toEqual(['long-silence']);
+  });
+
   it('drops and counts frames beyond its bounded queue (the audio path never waits)', async () => {
     let analysed = 0;
     const speech: SpeechAnalyzerFactory = { open: () => ({ audio: () => void analysed++, end: async () => undefined }) };

@@ -43,6 +43,7 @@ const PHRASE_KNOWN_MS = 2500;
 
 let s: Stack;
 let hook: TestReceiver;
+let conversationId: string | undefined;
 
 beforeAll(async () => {
   hook = await startReceiver();
@@ -72,6 +73,7 @@ describe('guidance end to end', () => {
       audio: { fixture: 'cancel-call' },
       dialOut: { openAt: 'agent-connected' },
     });
+    conversationId = call.conversationId;
     // Where the stream's position 0 is on the emulator's clock, and that clock against the wall (speed 1).
     const session = await until(async () => (await s.control.audioHookLog({ conversationId: call.conversationId, kind: 'call' }))[0], 15_000, 'the AudioHook session');
     const wallBefore = Date.now();
@@ -113,4 +115,25 @@ describe('guidance end to end', () => {
     // Once each: no second delivery of the same firing, no other rule fired.
     expect(received().map((x) => x.event.rule).sort()).toEqual(FIRING);
   }, 120_000);
+
+  it('the post-call analysis of the imported recording equals the live analysis within 150 ms, and finds the same rules', async () => {
+    if (!conversationId) throw new Error('needs the live call of the test before');
+    const id = conversationId;
+    // The call ends, is imported, and its recording analysed; the live session's summary was kept at its end.
+    const a = await until(async () => {
+      const r = await s.t.server.analysis.store.get(s.orgId, id);
+      return r?.comparison ? r : undefined;
+    }, 120_000, 'the post-call analysis with its live comparison');
+    expect(a.status).toBe('done');
+    const c = a.comparison as { liveSessions: number; metrics: Record<string, { delta: number } | Record<string, { delta: number }>>; findings: { alignmentMs: number; matched: number; liveOnly: unknown[]; postCallOnly: unknown[] } };
+    expect(c.liveSessions).toBe(1);
+    const talk = c.metrics.talkMs as Record<string, { delta: number }>;
+    for (const party of ['customer', 'agent']) expect(Math.abs(talk[party]?.delta ?? Infinity), `${party} talk`).toBeLessThanOrEqual(150);
+    for (const m of ['overtalkMs', 'longestSilenceMs']) expect(Math.abs((c.metrics[m] as { delta: number }).delta), m).toBeLessThanOrEqual(150);
+    // The recording starts before the AudioHook stream (the emulator records from the customer's connect): the
+    // comparison finds that lag from the findings themselves, and then every live finding has its post-call twin.
+    expect(c.findings).toMatchObject({ matched: FIRING.length, liveOnly: [], postCallOnly: [] });
+    expect(c.findings.alignmentMs).toBeGreaterThan(0);
+    expect(a.analysis.findings.map((f) => f.rule).sort()).toEqual(FIRING);
+  }, 150_000);
 });

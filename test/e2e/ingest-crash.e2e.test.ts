@@ -69,6 +69,8 @@ describe('importer killed mid-download', () => {
       tracking: { syncIntervalSeconds: 30, leaseTtlSeconds: 2 },
       // The killed process's import claims run out as soon as its queue leases do.
       ingest: { firstAttemptDelaySeconds: 0, retryBaseSeconds: 0.2, retryMaxSeconds: 1, claimLeaseSeconds: 2 },
+      // The hand-offs are counted in the queue table below: no post-call worker may take them first.
+      analysis: { postCall: { enabled: false } },
       tenants: [
         {
           orgId: org.orgId,

@@ -3,7 +3,7 @@
  * Swift S3 + Redis: calls of monitored agents end → queued → imported with
  * the normalized model and recordings byte-identical to the emulator's;
  * calls of unmonitored agents are not imported; each imported call is handed
- * to the analysis queue.
+ * to the analysis queue, whose worker saves the recording's metrics.
  */
 import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -72,8 +72,14 @@ describe.each(stacks)('post-call ingest: %s', (_name, server) => {
       expect(stored).toBe(original);
     }
     expect(await store.get(s.orgId, other.conversationId)).toBeUndefined();
-    const names = s.t.server.ingest!.queues;
-    await until(async () => (await s.t.server.queue.stats(names.analysis)).ready >= monitored.length, 10_000, 'analysis hand-offs');
+    // Each hand-off is consumed by the post-call worker: the recording's metrics are saved with the conversation.
+    const analysis = s.t.server.analysis.store;
+    for (const call of monitored) {
+      const a = await until(async () => analysis.get(s.orgId, call.conversationId), 30_000, 'post-call analysis');
+      expect(a.status).toBe('done');
+      expect(a.analysis.metrics?.durationMs).toBeGreaterThan(durations.talkMs);
+      expect(Object.keys(a.analysis.metrics?.parties ?? {}).sort()).toEqual(['agent', 'customer']);
+    }
     expect(await s.t.metric('hookline_ingest_imports_total{result="imported"}')).toBeGreaterThanOrEqual(monitored.length);
   }, 120_000);
 });

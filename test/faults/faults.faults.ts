@@ -100,6 +100,8 @@ function replicaConfig(name: string, org: { clientId: string; clientSecret: stri
       recorder: { enabled: false },
       tracking: { syncIntervalSeconds: 2, leaseTtlSeconds: 2 },
       ingest: { firstAttemptDelaySeconds: 0, retryBaseSeconds: 0.2, retryMaxSeconds: 2, gapReconcileDelaySeconds: 2, reconcileSettleSeconds: 0, claimLeaseSeconds: 5 },
+      // The suite's tap counts every analysis hand-off: no post-call worker may compete with it.
+      analysis: { postCall: { enabled: false } },
       tenants: [
         {
           orgId,
