@@ -101,7 +101,8 @@ describe('analysis config section', () => {
 
   it('defaults to pocketsphinx keyword spotting with the measured thresholds', () => {
     const c = loadConfig({ env: {} });
-    expect(c.analysis).toEqual({ speech: { engine: 'pocketsphinx', kws: { plp: 1e-8, threshold: 1e-15, thresholds: {} } }, maxPendingMs: 4000 });
+    expect(c.analysis).toMatchObject({ speech: { engine: 'pocketsphinx', kws: { plp: 1e-8, threshold: 1e-15, thresholds: {} } }, maxPendingMs: 4000 });
+    expect(c.analysis.postCall).toEqual({ enabled: true, concurrency: 2, maxAttempts: 8, retryBaseMs: 5000, retryMaxMs: 900_000, maxRecordingBytes: 256 * 1024 * 1024, speechSpeed: 8 });
   });
 
   it('takes a websocket engine with its URL, secret, header and format', () => {
