@@ -37,7 +37,10 @@ export function AnalysisSection({ tenant, id, admin, csrf }: { tenant: string; i
   const [rerun, setRerun] = useState<Rerun>({ kind: 'idle' });
   // The wait for a queued job ends when the view goes away (no state set on an unmounted component).
   const alive = useRef(true);
-  useEffect(() => () => void (alive.current = false), []);
+  useEffect(() => {
+    alive.current = true;
+    return () => void (alive.current = false);
+  }, []);
 
   const read = useCallback(async (): Promise<Loaded> => {
     try {
