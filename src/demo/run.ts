@@ -38,8 +38,8 @@ const DRAIN_MS = 2000;
  * The demo tenant's guidance rules (docs/guidance.md), sized to what the emulator's call audio
  * contains (src/emulator/audio/arrangement.ts): the agent speaks first and turns alternate with
  * 0.25–1.2 s gaps, the parties never overlap, and a turn that does not fit its talk interval leaves
- * a longer pause (and a hold a long one). Measured over the demo's calls (talk 8–20 s, every fourth
- * one with a hold) with the analysis' own VAD and rule engine: a 2.5 s silence fires on about a third
+ * a longer pause (and a hold a long one). Measured on 60 calls arranged as the demo's are (talk 8–20 s, every fourth
+ * one with a 12 s hold; the recording's view) with the analysis' own VAD and rule engine: a 2.5 s silence fires on about a third
  * of the calls, the agent above 70 % of a 10 s window on about half (calls shorter than the window
  * are never judged). No overtalk rule (nothing overlaps) and no phrase rule: each would need
  * pocketsphinx running per admitted call, which the bot already uses, on a laptop.
