@@ -41,7 +41,7 @@ const DRAIN_MS = 2000;
  * a longer pause (and a hold a long one). Measured on 60 calls arranged as the demo's are (talk 8–20 s, every fourth
  * one with a 12 s hold; the recording's view) with the analysis' own VAD and rule engine: a 2.5 s silence fires on about a third
  * of the calls, the agent above 70 % of a 10 s window on about half (calls shorter than the window
- * are never judged). No overtalk rule (nothing overlaps) and no phrase rule: each would need
+ * are never judged). No overtalk rule (nothing overlaps), and no phrase rule: it would need
  * pocketsphinx running per admitted call, which the bot already uses, on a laptop.
  * Each firing is a `guidance.triggered` notification on the console's Notifications page.
  */
