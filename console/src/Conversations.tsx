@@ -3,12 +3,14 @@
  * open one (GET /api/v1/conversations/{id}): participants, a segment timeline
  * (an SVG with a text alternative list), the live capture and the imported
  * recording side by side (GET …/capture, …/capture/{session}/media,
- * …/recordings/{id}/media), and its events. Everything through the documented API.
+ * …/recordings/{id}/media), its post-call analysis (Analysis.tsx), and its events.
+ * Everything through the documented API.
  */
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { Button, Cell, Column, Row, Table, TableBody, TableHeader } from 'react-aria-components';
 import type { Me } from './api.js';
 import { conversationsApi, type CaptureSession, type ConversationDetail, type ConversationQuery, type ConversationState, type ConversationSummary } from './conversations-api.js';
+import { AnalysisSection } from './Analysis.js';
 import { PerTenant, message, when, type TenantView } from './TenantPicker.js';
 import { seconds, timelineOf, type Timeline } from './timeline.js';
 
@@ -16,9 +18,9 @@ export function Conversations({ me }: { me: Me }) {
   return <PerTenant me={me} view={(v) => <ConversationsView {...v} />} />;
 }
 
-function ConversationsView({ tenant }: TenantView) {
+function ConversationsView({ tenant, admin, csrf }: TenantView) {
   const [open, setOpen] = useState<string | undefined>();
-  return open ? <Detail tenant={tenant} id={open} onBack={() => setOpen(undefined)} /> : <Search tenant={tenant} onOpen={setOpen} />;
+  return open ? <Detail tenant={tenant} id={open} admin={admin} csrf={csrf} onBack={() => setOpen(undefined)} /> : <Search tenant={tenant} onOpen={setOpen} />;
 }
 
 /** datetime-local (the browser's local time) to the API's ISO instant; '' stays unset. */
@@ -131,7 +133,7 @@ function Search({ tenant, onOpen }: { tenant: string; onOpen: (id: string) => vo
   );
 }
 
-function Detail({ tenant, id, onBack }: { tenant: string; id: string; onBack: () => void }) {
+function Detail({ tenant, id, admin, csrf, onBack }: { tenant: string; id: string; admin: boolean; csrf: string; onBack: () => void }) {
   const [detail, setDetail] = useState<ConversationDetail | undefined>();
   const [captures, setCaptures] = useState<CaptureSession[] | string | undefined>();
   const [error, setError] = useState<string | undefined>();
@@ -179,6 +181,7 @@ function Detail({ tenant, id, onBack }: { tenant: string; id: string; onBack: ()
           <Participants detail={detail} />
           <TimelineView timeline={timelineOf(detail, new Date().toISOString())} />
           <Recordings tenant={tenant} detail={detail} captures={captures} />
+          <AnalysisSection tenant={tenant} id={id} admin={admin} csrf={csrf} />
           <Events detail={detail} />
         </>
       )}

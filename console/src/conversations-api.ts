@@ -100,3 +100,80 @@ export const conversationsApi = {
   recordingUrl: (tenant: string, id: string, recordingId: string) => media(tenant, `${path(id)}/recordings/${encodeURIComponent(recordingId)}/media`),
   captureUrl: (tenant: string, id: string, sessionId: string) => media(tenant, `${path(id)}/capture/${encodeURIComponent(sessionId)}/media`),
 };
+
+export type Party = 'customer' | 'agent';
+
+export interface PartyMetrics {
+  talkMs: number;
+  talkRatio: number;
+  interruptions: number;
+  utterances: number;
+  syllablesPerSecond: number;
+  speechLevelDb: number;
+  peakDb: number;
+  clippedSamples: number;
+}
+
+export interface AnalysisMetrics {
+  durationMs: number;
+  parties: Partial<Record<Party, PartyMetrics>>;
+  silenceMs: number;
+  longestSilenceMs: number;
+  overtalkMs: number;
+}
+
+export interface AnalysisFinding {
+  rule: string;
+  kind: string;
+  party?: Party;
+  startMs: number;
+  endMs: number;
+  evidence: Record<string, string | number | boolean>;
+}
+
+export interface AnalysisPhrase {
+  party: Party;
+  phrase: string;
+  text: string;
+  startMs: number;
+  endMs: number;
+  confidence?: number;
+}
+
+export interface MetricDelta {
+  live: number;
+  postCall: number;
+  delta: number;
+}
+
+export interface FindingRef {
+  rule: string;
+  startMs: number;
+  endMs: number;
+}
+
+/** docs/guidance-postcall.md: post-call minus live. */
+export interface AnalysisComparison {
+  liveSessions: number;
+  metrics: { durationMs: MetricDelta; silenceMs: MetricDelta; longestSilenceMs: MetricDelta; overtalkMs: MetricDelta; talkMs: Partial<Record<Party, MetricDelta>> };
+  findings: { alignmentMs: number; matched: number; liveOnly: FindingRef[]; postCallOnly: FindingRef[] };
+}
+
+/** GET /api/v1/conversations/{id}/analysis (the `analysisResult` schema). */
+export interface ConversationAnalysis {
+  conversationId: string;
+  status: 'done' | 'unsupported';
+  analyzedAt: string;
+  runs: number;
+  importVersion: string;
+  metrics?: AnalysisMetrics;
+  phrases: AnalysisPhrase[];
+  findings: AnalysisFinding[];
+  recordings: { recordingId: string; format: string; status: 'done' | 'unsupported'; reason?: string }[];
+  comparison: AnalysisComparison | null;
+}
+
+export const analysisApi = {
+  get: (tenant: string, id: string) => v1<ConversationAnalysis>('GET', `${path(id)}/analysis`, tenant),
+  rerun: (tenant: string, id: string, csrf: string) => v1<{ queued: true; jobId: string }>('POST', `${path(id)}/analysis`, tenant, csrf),
+};

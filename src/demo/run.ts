@@ -34,6 +34,21 @@ const AGENTS = ['Alice Agent', 'Bob Agent', 'Carol Agent', 'Dave Agent', 'Erin A
 const MONITORED = AGENTS.slice(0, 4);
 const GATE_TIMEOUT_S = 15;
 const DRAIN_MS = 2000;
+/**
+ * The demo tenant's guidance rules (docs/guidance.md), sized to what the emulator's call audio
+ * contains (src/emulator/audio/arrangement.ts): the agent speaks first and turns alternate with
+ * 0.25–1.2 s gaps, the parties never overlap, and a turn that does not fit its talk interval leaves
+ * a longer pause (and a hold a long one). Measured on 60 calls arranged as the demo's are (talk 8–20 s, every fourth
+ * one with a 12 s hold; the recording's view) with the analysis' own VAD and rule engine: a 2.5 s silence fires on about a third
+ * of the calls, the agent above 70 % of a 10 s window on about half (calls shorter than the window
+ * are never judged). No overtalk rule (nothing overlaps), and no phrase rule: it would need
+ * pocketsphinx running per admitted call, which the bot already uses, on a laptop.
+ * Each firing is a `guidance.triggered` notification on the console's Notifications page.
+ */
+const GUIDANCE_RULES = [
+  { name: 'long-silence', kind: 'silence', minSeconds: 2.5 },
+  { name: 'agent-talks-too-much', kind: 'talk-ratio', party: 'agent', above: 0.7, windowSeconds: 10 },
+] as const;
 /** How often a new caller talks to the demo bot (the first one right away). */
 const BOT_CALL_EVERY_S = 60;
 
@@ -116,6 +131,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoStatus> {
         admission: 'monitored-group',
         gateTimeoutSeconds: GATE_TIMEOUT_S,
         downstream: [{ url: `ws://127.0.0.1:${receiver.port}`, name: 'receiver', channels: 'both' }],
+        guidance: { rules: GUIDANCE_RULES },
         // The voice-bot bridge: the demo bot behind the offline engines (pocketsphinx, espeak-ng).
         voicebot: { bots: [{ name: 'demo', type: 'demo' }], connectors: [{ id: DEMO_CONNECTOR, bot: 'demo' }] },
       },

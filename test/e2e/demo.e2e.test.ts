@@ -1,13 +1,14 @@
 /**
  * `npm run demo` works: the whole system on embedded defaults shows calls
  * captured, unmonitored calls rejected and conversations imported within a
- * minute, and leaves its data where it says.
+ * minute, guidance rules firing (guidance.triggered events, what the
+ * console's Notifications page shows), and leaves its data where it says.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openAppDatabase } from '../../src/app/database.js';
+import { allTables, openAppDatabase } from '../../src/app/database.js';
 import { UserStore } from '../../src/console/index.js';
 import { runDemo } from '../../src/demo/run.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -68,6 +69,11 @@ describe('hookline demo', () => {
     try {
       const user = await new UserStore(db).verify(login![1]!, login![2]!);
       expect(user?.globalAdmin).toBe(true);
+      // The demo tenant's guidance rules fired on the emulator's calls: committed guidance.triggered events.
+      const fired = await allTables(db).selectFrom('conversation_events').select(['payload']).where('type', '=', 'guidance.triggered').execute();
+      expect(fired.length).toBeGreaterThan(0);
+      const rules = new Set(fired.map((e) => (JSON.parse(e.payload) as { rule?: string }).rule));
+      expect([...rules].some((r) => r === 'long-silence' || r === 'agent-talks-too-much'), JSON.stringify([...rules])).toBe(true);
     } finally {
       await db.close();
     }
