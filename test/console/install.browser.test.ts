@@ -24,7 +24,8 @@ afterAll(async () => {
 });
 
 async function step(page: Page, name: string, shot?: string): Promise<void> {
-  await page.getByRole('heading', { name, level: 1 }).waitFor({ timeout: 15_000 });
+  // Generous: the step after the login redirect exchanges the code and reads the org, slow on a loaded CI host.
+  await page.getByRole('heading', { name, level: 1 }).waitFor({ timeout: 45_000 });
   if (shot) await screenshot(page, shot);
   expect(serious(await axeViolations(page)), `axe on ${name}`).toEqual([]);
 }
