@@ -108,13 +108,15 @@ function pocketsphinxEngines(cfg: PocketsphinxSpeech, maxPendingMs: number, deps
   };
   const spotting = createPocketsphinxAsr({ ...common, mode: 'keyword', kws: { plp: cfg.kws.plp, threshold: (p) => thresholds.get(p) ?? cfg.kws.threshold } });
   const continuous = createPocketsphinxAsr({ ...common, mode: 'continuous' });
-  const sphinx = (engine: typeof spotting): ChannelEngine => ({
+  const sphinx = (engine: typeof spotting, endOnPauseMs?: number): ChannelEngine => ({
     engine,
     dropped: (s: AsrStream) => (s as PocketsphinxAsrStream).droppedBytes,
     clockIncludesDrops: true,
+    // Keyword spotting reports a phrase only when the utterance ends: end it at the party's pause.
+    ...(endOnPauseMs ? { endOnPauseMs } : {}),
   });
   return (plan) => [
-    ...(plan.phrases.length > 0 ? [{ engine: sphinx(spotting), phrases: plan.phrases, transcripts: false }] : []),
+    ...(plan.phrases.length > 0 ? [{ engine: sphinx(spotting, cfg.kws.endOnPauseMs), phrases: plan.phrases, transcripts: false }] : []),
     ...(plan.transcripts ? [{ engine: sphinx(continuous), phrases: [], transcripts: true }] : []),
   ];
 }

@@ -9,6 +9,7 @@
 import type { Logger } from '../../platform/logging/index.js';
 import type { AsrEngine, AsrEvent, AsrStream } from '../../voicebot/index.js';
 import type { Party, SpeechOutput } from '../types.js';
+import { PauseDetector } from './pause.js';
 import { phraseMatcher, type PhraseMatcher } from './phrases.js';
 import { EngineTimeline } from './timeline.js';
 
@@ -19,6 +20,8 @@ export interface ChannelEngine {
   dropped(stream: AsrStream): number;
   /** True when the engine's own clock still counts audio it dropped (pocketsphinx does; a remote engine cannot). */
   clockIncludesDrops: boolean;
+  /** End the engine's utterance (AsrStream.endUtterance) after this much quiet on the channel (ms); undefined: never. */
+  endOnPauseMs?: number | undefined;
 }
 
 export interface ChannelOptions {
@@ -53,9 +56,11 @@ export class ChannelRecognizer {
   private utteranceStartMs = 0;
   private readonly abort = new AbortController();
   private readonly connected: Promise<void>;
+  private readonly pauses: PauseDetector | undefined;
 
   constructor(private readonly ce: ChannelEngine, private readonly o: ChannelOptions) {
     this.matcher = phraseMatcher(o.phrases);
+    this.pauses = ce.endOnPauseMs ? new PauseDetector({ pauseMs: ce.endOnPauseMs }) : undefined;
     this.connected = ce.engine
       .connect({
         ...(o.language ? { language: o.language } : {}),
@@ -103,6 +108,9 @@ export class ChannelRecognizer {
     const lost = this.ce.dropped(stream) - before;
     if (lost > 0) this.o.onDrop(lost);
     this.timeline.fed(positionMs, audio.length / 8, lost === 0 || this.ce.clockIncludesDrops);
+    // The engine then hears silence we inserted, which its stream takes out of the times it reports
+    // (pocketsphinx: endUtterance), so the timeline above needs no anchor for it.
+    if (this.pauses?.push(audio)) stream.endUtterance?.();
   }
 
   private onEvent(e: AsrEvent): void {
