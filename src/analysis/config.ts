@@ -13,7 +13,7 @@ const wsUrl = z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL').pi
 export const DEFAULT_KWS_PLP = 1e-8;
 export const DEFAULT_KWS_THRESHOLD = 1e-15;
 /** Measured on the fixtures (docs/guidance.md "Latency"): the phrase within 1 s, no hit lost or added. */
-export const DEFAULT_END_ON_PAUSE_MS = 200;
+export const DEFAULT_END_ON_PAUSE_MS = 150;
 const probability = (what: string) => z.number().gt(0, 'must be above 0').lte(1, 'must be at most 1').describe(what);
 const headerName = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP header name (letters, digits, -)');
 

@@ -44,17 +44,22 @@ export class PauseDetector {
     this.minEnergy = 10 ** ((o.thresholdDb ?? -45) / 10) * FULL_SCALE * FULL_SCALE;
   }
 
-  /** One channel's µ-law audio; true when a pause began inside it (the engine may end its utterance now). */
-  push(mono: Uint8Array): boolean {
-    let paused = false;
-    for (const s of ulawDecode(mono)) {
+  /**
+   * One channel's µ-law audio: where in it (sample offsets, ascending) a pause was declared, so the
+   * caller can end the engine's utterance exactly there and not after speech later in the same frame.
+   */
+  push(mono: Uint8Array): number[] {
+    const at: number[] = [];
+    const samples = ulawDecode(mono);
+    for (let i = 0; i < samples.length; i++) {
+      const s = samples[i] as number;
       this.energy += s * s;
       if (++this.samples < WINDOW_SAMPLES) continue;
-      if (this.window(this.energy / this.samples > this.minEnergy)) paused = true;
+      if (this.window(this.energy / this.samples > this.minEnergy)) at.push(i + 1);
       this.energy = 0;
       this.samples = 0;
     }
-    return paused;
+    return at;
   }
 
   private window(loud: boolean): boolean {

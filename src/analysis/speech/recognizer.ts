@@ -102,15 +102,27 @@ export class ChannelRecognizer {
   }
 
   private send(audio: Uint8Array, positionMs: number): void {
+    const pauses = this.pauses?.push(audio) ?? [];
+    let from = 0;
+    for (const at of pauses) {
+      this.feed(audio.subarray(from, at), positionMs + from / 8);
+      // Ended where the pause was declared: speech later in this frame starts the next utterance whole.
+      // The engine then hears silence we inserted, which its stream takes out of the times it reports
+      // (pocketsphinx: endUtterance), so the timeline needs no anchor for it.
+      this.stream?.endUtterance?.();
+      from = at;
+    }
+    this.feed(from === 0 ? audio : audio.subarray(from), positionMs + from / 8);
+  }
+
+  private feed(audio: Uint8Array, positionMs: number): void {
+    if (audio.length === 0) return;
     const stream = this.stream as AsrStream;
     const before = this.ce.dropped(stream);
     stream.send(audio);
     const lost = this.ce.dropped(stream) - before;
     if (lost > 0) this.o.onDrop(lost);
     this.timeline.fed(positionMs, audio.length / 8, lost === 0 || this.ce.clockIncludesDrops);
-    // The engine then hears silence we inserted, which its stream takes out of the times it reports
-    // (pocketsphinx: endUtterance), so the timeline above needs no anchor for it.
-    if (this.pauses?.push(audio)) stream.endUtterance?.();
   }
 
   private onEvent(e: AsrEvent): void {
