@@ -9,7 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { machineLine, writeSection } from './lib/docs.js';
 import { machineBusySeconds } from './lib/proc.js';
-import { postCallSchema } from '../src/analysis/index.js';
+import { postCallSchema } from '../src/analysis/config.js';
 import { loadFixtures, measureLive, measurePostCall, measurePostCallSpeech, type LiveResult } from './analysis/measure.js';
 import { parseAnalysisArgs } from './analysis/options.js';
 import { docsSection, terminalReport, type AnalysisResults } from './analysis/report.js';

@@ -5,7 +5,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { analyzeRecording, createAcousticAnalysis, speechSpotter, type ChannelLayout, type SpeechAnalyzer } from '../../src/analysis/index.js';
+// Narrow imports: the analysis index also brings the post-call service and its webhook sender, which reads
+// package.json from a path dist-bench does not have.
+import { analyzeRecording, createAcousticAnalysis } from '../../src/analysis/acoustic/index.js';
+import { speechSpotter } from '../../src/analysis/postcall/spotter.js';
+import type { ChannelLayout, SpeechAnalyzer } from '../../src/analysis/types.js';
 import { childrenCpuSeconds } from '../lib/proc.js';
 import { BENCH_PHRASES, type KeywordSpotting } from './speech.js';
 

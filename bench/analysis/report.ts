@@ -42,7 +42,7 @@ export function postCallLine(p: PostCallResult): string {
 export function postCallSpeechLine(p: PostCallSpeechResult | undefined): string {
   if (!p) return 'Post-call phrase spotting: not measured (no recognizer: pocketsphinx_continuous not installed).';
   const cpuPerSecond = p.cpuMs / p.audioSeconds;
-  return `Post-call phrase spotting (speechSpotter at analysis.postCall.speechSpeed = ${p.speed}× real time) over ${p.recordings} recordings (${f1(p.audioSeconds)} s, ${p.hits} hits) took ${f1(p.wallMs)} ms wall: real-time factor **${f3(p.realTimeFactor)}** by wall time (the pace sets it: 1/${p.speed} = ${f3(1 / p.speed)}, plus each recording's last decode), ${f1(cpuPerSecond)} CPU ms per second of recording including the engine programs (≈ ${Math.floor(1000 / cpuPerSecond)} recordings spotted at once per core at that pace ÷ ${p.speed}).`;
+  return `Post-call phrase spotting (speechSpotter at analysis.postCall.speechSpeed = ${p.speed}× real time) over ${p.recordings} recordings (${f1(p.audioSeconds)} s, ${p.hits} hits) took ${f1(p.wallMs)} ms wall: real-time factor **${f3(p.realTimeFactor)}** by wall time (the pace sets it: 1/${p.speed} = ${f3(1 / p.speed)}, plus each recording's last decode), ${f1(cpuPerSecond)} CPU ms per second of recording including the engine programs (at that pace one recording takes ${f1((cpuPerSecond * p.speed) / 10)} % of a core: ≈ ${Math.floor(1000 / (cpuPerSecond * p.speed))} recordings spotted at once per core).`;
 }
 
 export function terminalReport(r: AnalysisResults): string {

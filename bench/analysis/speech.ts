@@ -11,7 +11,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analysisSchema, createSpeechAnalyzerFactory, type SpeechAnalyzerFactory } from '../../src/analysis/index.js';
+import { analysisSchema } from '../../src/analysis/config.js';
+import { createSpeechAnalyzerFactory } from '../../src/analysis/speech/index.js';
+import type { SpeechAnalyzerFactory } from '../../src/analysis/types.js';
 
 export interface KeywordSpotting {
   /** Shown in the report, e.g. "pocketsphinx keyword mode". */
