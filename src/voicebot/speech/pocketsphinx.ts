@@ -61,12 +61,6 @@ export interface PocketsphinxAsrOptions {
   maxPendingBytes?: number;
   /** Silence written by endUtterance(). Default 700 ms (the program's VAD needs 500). */
   flushSilenceMs?: number;
-  /**
-   * Silence the program's VAD waits for before it ends an utterance (`-vad_postspeech`, in 10 ms frames;
-   * the program's default is 500 ms). A result only comes out at the end of an utterance, so this is the
-   * floor of the latency; shorter risks splitting a phrase at a pause inside it. Default: the program's.
-   */
-  vadPostspeechMs?: number;
   /** After close(), how long the program may take to print its last result before it is killed. Default 2000 ms. */
   closeTimeoutMs?: number;
   logger?: Pick<Logger, 'warn'>;
@@ -112,7 +106,6 @@ export function createPocketsphinxAsr(cfg: PocketsphinxAsrConfig = {}): Pocketsp
   const modelDir = cfg.modelDir ?? DEFAULT_MODEL_DIR;
   const workDir = cfg.workDir ?? tmpdir();
   const cmnInit = cfg.cmnInit ?? NARROWBAND_CMN_INIT;
-  const vadArgs = vadArguments(cfg.vadPostspeechMs);
   if (cmnInit.length !== 13 || cmnInit.some((v) => !Number.isFinite(v))) throw new RangeError('cmnInit must be 13 finite numbers');
   let model: Promise<PocketsphinxModelPaths> | undefined;
   let dictionary: Promise<Set<string>> | undefined;
@@ -190,7 +183,7 @@ export function createPocketsphinxAsr(cfg: PocketsphinxAsrConfig = {}): Pocketsp
         const fifo = join(workDir, `hookline-audio-${id}.fifo`);
         files.push(fifo);
         await execFileAsync('mkfifo', ['-m', '600', fifo]);
-        stream.start(program, ['-hmm', p.hmm, '-dict', p.dict, ...search.args, ...vadArgs, '-time', 'yes', '-logfn', '/dev/null'], search, fifo);
+        stream.start(program, ['-hmm', p.hmm, '-dict', p.dict, ...search.args, '-time', 'yes', '-logfn', '/dev/null'], search, fifo);
       } catch (err) {
         await Promise.all(files.map((f) => rm(f, { force: true })));
         stream.fail(err instanceof Error ? err : new Error(String(err)));
@@ -198,13 +191,6 @@ export function createPocketsphinxAsr(cfg: PocketsphinxAsrConfig = {}): Pocketsp
       return stream;
     },
   };
-}
-
-/** `-vad_postspeech` counts 10 ms frames (sphinxbase fe: one frame every 10 ms at the default -frate 100). */
-function vadArguments(postspeechMs: number | undefined): string[] {
-  if (postspeechMs === undefined) return [];
-  if (!Number.isInteger(postspeechMs / 10) || postspeechMs < 10 || postspeechMs > 5000) throw new RangeError('vadPostspeechMs must be a multiple of 10 in [10, 5000]');
-  return ['-vad_postspeech', String(postspeechMs / 10)];
 }
 
 /** The program's path if it can be executed (checked before making files for it). */
