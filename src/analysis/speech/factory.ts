@@ -36,6 +36,8 @@ interface Plan {
   party: Party;
   phrases: readonly string[];
   transcripts: boolean;
+  /** End the engine's utterance at the party's pauses (live calls: phrase latency). */
+  endOnPause: boolean;
 }
 
 export function createSpeechAnalyzerFactory(config: AnalysisConfig, deps: SpeechAnalyzerDeps = {}): SpeechAnalyzerFactory {
@@ -67,7 +69,7 @@ export function createSpeechAnalyzerFactory(config: AnalysisConfig, deps: Speech
 }
 
 function channelPlans(call: SpeechCall): Plan[] {
-  return call.channels.map((party) => ({ party, phrases: call.phrases[party] ?? [], transcripts: call.transcripts }));
+  return call.channels.map((party) => ({ party, phrases: call.phrases[party] ?? [], transcripts: call.transcripts, endOnPause: call.batch !== true }));
 }
 
 function analyzer(byChannel: ChannelRecognizer[][], count: number): SpeechAnalyzer {
@@ -116,7 +118,7 @@ function pocketsphinxEngines(cfg: PocketsphinxSpeech, maxPendingMs: number, deps
     ...(endOnPauseMs ? { endOnPauseMs } : {}),
   });
   return (plan) => [
-    ...(plan.phrases.length > 0 ? [{ engine: sphinx(spotting, cfg.kws.endOnPauseMs), phrases: plan.phrases, transcripts: false }] : []),
+    ...(plan.phrases.length > 0 ? [{ engine: sphinx(spotting, plan.endOnPause ? cfg.kws.endOnPauseMs : undefined), phrases: plan.phrases, transcripts: false }] : []),
     ...(plan.transcripts ? [{ engine: sphinx(continuous), phrases: [], transcripts: true }] : []),
   ];
 }
