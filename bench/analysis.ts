@@ -1,16 +1,16 @@
 /**
  * bench:analysis — what acoustic analysis costs: CPU per second of an
- * analysed live call (acoustic only, and with keyword spotting once a
- * recognizer is plugged into bench/analysis/speech.ts), the concurrent calls
- * one core keeps up with, and the post-call real-time factor of
- * analyzeRecording. Method: bench/analysis/report.ts and docs/benchmarks.md.
+ * analysed live call (acoustic only, and with pocketsphinx keyword spotting:
+ * bench/analysis/speech.ts), the concurrent calls one core keeps up with, and
+ * the post-call real-time factor of analyzeRecording and of phrase spotting. Method: bench/analysis/report.ts and docs/benchmarks.md.
  *
- *   npm run bench:analysis [-- --quick --repeat 200 --post-call-repeat 200 --frame-ms 20,100 --no-docs]
+ *   npm run bench:analysis [-- --quick --repeat 200 --post-call-repeat 200 --speech-repeat 3 --frame-ms 20,100 --no-docs]
  */
 import { execFileSync } from 'node:child_process';
 import { machineLine, writeSection } from './lib/docs.js';
 import { machineBusySeconds } from './lib/proc.js';
-import { loadFixtures, measureLive, measurePostCall, type LiveResult } from './analysis/measure.js';
+import { postCallSchema } from '../src/analysis/config.js';
+import { loadFixtures, measureLive, measurePostCall, measurePostCallSpeech, type LiveResult } from './analysis/measure.js';
 import { parseAnalysisArgs } from './analysis/options.js';
 import { docsSection, terminalReport, type AnalysisResults } from './analysis/report.js';
 import { keywordSpotting } from './analysis/speech.js';
@@ -44,14 +44,19 @@ async function main(): Promise<void> {
   }
   const speech = await keywordSpotting();
   let withSpeech: AnalysisResults['withSpeech'];
+  let postCallSpeech: AnalysisResults['postCallSpeech'];
   if (speech) {
     try {
       const results: LiveResult[] = [];
       for (const frameMs of o.frameMs) {
         log(`acoustic + keyword spotting (${speech.label}), ${frameMs} ms frames …`);
-        results.push(await measureLive(fixtures, frameMs, o.repeat, speech));
+        results.push(await measureLive(fixtures, frameMs, o.speechRepeat, speech));
       }
       withSpeech = { label: speech.label, results };
+      // The worker's default pace (analysis.postCall.speechSpeed).
+      const speed = postCallSchema.parse({}).speechSpeed;
+      log(`post-call phrase spotting (${speech.label}) at ${speed}× real time …`);
+      postCallSpeech = await measurePostCallSpeech(fixtures, o.speechRepeat, speech, speed);
     } finally {
       await speech.close();
     }
@@ -60,10 +65,10 @@ async function main(): Promise<void> {
   const postCall = measurePostCall(fixtures, o.postCallRepeat);
   const wallS = (performance.now() - wall0) / 1000;
   const otherLoadPct = Math.max(0, ((machineBusySeconds() - machine0 - (ownCpuSeconds() - own0)) / wallS) * 100);
-  const results: AnalysisResults = { acoustic, withSpeech, postCall, otherLoadPct };
+  const results: AnalysisResults = { acoustic, withSpeech, postCall, postCallSpeech, otherLoadPct };
   log(`\n${terminalReport(results)}`);
   if (!o.writeDocs) return;
-  const block = docsSection(results, { date: started, commit: commit(), machine: machineLine(), repeat: o.repeat, postCallRepeat: o.postCallRepeat });
+  const block = docsSection(results, { date: started, commit: commit(), machine: machineLine(), repeat: o.repeat, postCallRepeat: o.postCallRepeat, speechRepeat: o.speechRepeat });
   writeSection({ bench: 'analysis', heading: 'Analysis (bench:analysis)' }, block);
   log('\nwritten to docs/benchmarks.md');
 }

@@ -5,7 +5,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { analyzeRecording, createAcousticAnalysis, type ChannelLayout, type SpeechAnalyzer } from '../../src/analysis/index.js';
+// Narrow imports: the analysis index also brings the post-call service and its webhook sender, which reads
+// package.json from a path dist-bench does not have.
+import { analyzeRecording, createAcousticAnalysis } from '../../src/analysis/acoustic/index.js';
+import { speechSpotter } from '../../src/analysis/postcall/spotter.js';
+import type { ChannelLayout, SpeechAnalyzer } from '../../src/analysis/types.js';
 import { childrenCpuSeconds } from '../lib/proc.js';
 import { BENCH_PHRASES, type KeywordSpotting } from './speech.js';
 
@@ -122,4 +126,34 @@ export function measurePostCall(fixtures: Fixture[], repeat: number): PostCallRe
   }
   const wallMs = performance.now() - t0;
   return { recordings: repeat * fixtures.length, audioSeconds: audioMs / 1000, wallMs, cpuMs: cpuMsNow() - c0, realTimeFactor: wallMs / audioMs };
+}
+
+export interface PostCallSpeechResult extends PostCallResult {
+  /** analysis.postCall.speechSpeed: the recording is fed at this many times real time. */
+  speed: number;
+  /** Phrase hits found over all recordings (the cancel-call fixture holds one per pass). */
+  hits: number;
+}
+
+/**
+ * Post-call phrase spotting as the worker runs it (speechSpotter: the live recognizer fed the recording
+ * paced at `speed` × real time), every fixture `repeat` times: wall time over audio time, and the CPU of
+ * this process plus the reaped engine programs.
+ */
+export async function measurePostCallSpeech(fixtures: Fixture[], repeat: number, speech: KeywordSpotting, speed: number): Promise<PostCallSpeechResult> {
+  const spot = speechSpotter(speech.factory, speed);
+  const run = (f: Fixture) => spot({ tenant: 'bench', conversationId: f.name }, { ulaw: f.ulaw, channels: CHANNELS, durationMs: f.durationMs }, BENCH_PHRASES);
+  await run(fixtures[0] as Fixture); // warm-up: model copy, page cache
+  const c0 = cpuWithChildrenMs();
+  const t0 = performance.now();
+  let audioMs = 0;
+  let hits = 0;
+  for (let r = 0; r < repeat; r++) {
+    for (const f of fixtures) {
+      hits += (await run(f)).length;
+      audioMs += f.durationMs;
+    }
+  }
+  const wallMs = performance.now() - t0;
+  return { speed, hits, recordings: repeat * fixtures.length, audioSeconds: audioMs / 1000, wallMs, cpuMs: cpuWithChildrenMs() - c0, realTimeFactor: wallMs / audioMs };
 }

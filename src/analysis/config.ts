@@ -12,6 +12,8 @@ const wsUrl = z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL').pi
 /** The thresholds measured on the analysis fixtures (docs/guidance-speech.md, "Keyword-spotting thresholds"). */
 export const DEFAULT_KWS_PLP = 1e-8;
 export const DEFAULT_KWS_THRESHOLD = 1e-15;
+/** Measured on the fixtures (docs/guidance.md "Latency"): the phrase within 1 s, no hit lost or added. */
+export const DEFAULT_END_ON_PAUSE_MS = 150;
 const probability = (what: string) => z.number().gt(0, 'must be above 0').lte(1, 'must be at most 1').describe(what);
 const headerName = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP header name (letters, digits, -)');
 
@@ -27,6 +29,12 @@ export const pocketsphinxSpeechSchema = z.strictObject({
       threshold: probability('Detection threshold of every phrase without its own').default(DEFAULT_KWS_THRESHOLD),
       /** Per phrase (as configured, matched case-insensitively). */
       thresholds: z.record(z.string().min(1).max(80), probability('Detection threshold of this phrase')).default({}),
+      /**
+       * End the program's utterance after this much quiet on the party's channel (ms), so a phrase is
+       * reported about this long after the speech stops instead of after the program's own 500 ms; 0: off
+       * (docs/guidance.md, "Latency").
+       */
+      endOnPauseMs: z.number().int().min(0).max(5000).default(DEFAULT_END_ON_PAUSE_MS),
     })
     .prefault({}),
 });

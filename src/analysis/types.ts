@@ -96,6 +96,12 @@ export interface SpeechCall {
   phrases: Partial<Record<Party, readonly string[]>>;
   /** Whether transcripts are wanted (Transcription Connector mode), not only phrase hits. */
   transcripts: boolean;
+  /**
+   * A stored recording fed faster than real time (post-call): nobody waits for its hits, so the engine
+   * ends utterances itself rather than at each pause (analysis.speech.kws.endOnPauseMs), which would add
+   * 700 ms of silence per pause for it to decode at a pace it has little room for. Default false (live).
+   */
+  batch?: boolean | undefined;
 }
 
 /** Where a speech analyzer reports; must not block or throw. */

@@ -99,9 +99,10 @@ describe('analysis config section', () => {
     throw new Error('expected a ConfigError');
   }
 
-  it('defaults to pocketsphinx keyword spotting with the measured thresholds', () => {
+  it('defaults to pocketsphinx keyword spotting with the measured thresholds and pause', () => {
     const c = loadConfig({ env: {} });
-    expect(c.analysis).toMatchObject({ speech: { engine: 'pocketsphinx', kws: { plp: 1e-8, threshold: 1e-15, thresholds: {} } }, maxPendingMs: 4000 });
+    expect(c.analysis.speech).toEqual({ engine: 'pocketsphinx', kws: { plp: 1e-8, threshold: 1e-15, thresholds: {}, endOnPauseMs: 150 } });
+    expect(c.analysis.maxPendingMs).toBe(4000);
     expect(c.analysis.postCall).toEqual({ enabled: true, concurrency: 2, maxAttempts: 8, retryBaseMs: 5000, retryMaxMs: 900_000, maxRecordingBytes: 256 * 1024 * 1024, speechSpeed: 8 });
   });
 

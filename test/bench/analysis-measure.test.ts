@@ -1,8 +1,8 @@
 /** bench:analysis: the live measurement feeds a plugged-in recognizer like the acoustic analysis, and the report says what was not measured. */
 import { describe, expect, it } from 'vitest';
 import type { SpeechCall } from '../../src/analysis/index.js';
-import { loadFixtures, measureLive, measurePostCall } from '../../bench/analysis/measure.js';
-import { liveTable, type AnalysisResults } from '../../bench/analysis/report.js';
+import { loadFixtures, measureLive, measurePostCall, measurePostCallSpeech } from '../../bench/analysis/measure.js';
+import { liveTable, postCallSpeechLine, type AnalysisResults } from '../../bench/analysis/report.js';
 import type { KeywordSpotting } from '../../bench/analysis/speech.js';
 
 describe('bench:analysis', () => {
@@ -42,5 +42,28 @@ describe('bench:analysis', () => {
     const withIt: AnalysisResults = { ...without, withSpeech: { label: 'pocketsphinx', results: [live] } };
     expect(liveTable(withIt)).toContain('| acoustic + keyword spotting (pocketsphinx) | 100 | 10.0 | 0.100 | 0.010 | 10000 |');
     expect(postCall.realTimeFactor).toBeGreaterThan(0);
+  });
+
+  it('post-call phrase spotting feeds every recording through the recognizer at the pace and counts its hits', async () => {
+    let bytes = 0;
+    const speech: KeywordSpotting = {
+      label: 'fake',
+      factory: {
+        open: (_call, out) => ({
+          audio: (frame) => void (bytes += frame.length),
+          end: async () => out.phrase({ party: 'customer', phrase: 'cancel my contract', text: 'cancel my contract', startMs: 0, endMs: 1 }),
+        }),
+      },
+      close: async () => undefined,
+    };
+    const f = fixtures[0]!;
+    const r = await measurePostCallSpeech(fixtures, 1, speech, 100);
+    // Warm-up and one measured pass, each the whole recording.
+    expect(bytes).toBe(2 * f.ulaw.length);
+    expect(r).toMatchObject({ speed: 100, hits: 1, recordings: 1 });
+    // Paced at 100× real time: at least the recording's duration ÷ 100, minus the last step's pause.
+    expect(r.wallMs).toBeGreaterThanOrEqual(f.durationMs / 100 - 10);
+    expect(postCallSpeechLine(r)).toContain('speechSpeed = 100×');
+    expect(postCallSpeechLine(undefined)).toContain('not measured');
   });
 });

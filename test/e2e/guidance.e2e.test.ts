@@ -5,8 +5,9 @@
  * truth.json), `hookline serve` analyses it live (acoustic rules, and the
  * phrase "cancel my contract" through the default offline engine, pocketsphinx
  * keyword spotting), and each rule's `guidance.triggered` event reaches the
- * webhook: silence and overtalk within 1 s of the audio at the evidence's end
- * having been sent; the phrase later (PHRASE_KNOWN_MS, a known gap).
+ * webhook within 1 s of the audio at the evidence's end having been sent (the
+ * phrase's end for the phrase rule: the recognizer ends its utterance at the
+ * customer's pause after "… today.", docs/guidance.md "Latency").
  *
  * "Sent" is measured from the emulator's clock (speed 1): the dialler sends
  * audio once the virtual clock has reached it, never before, so the wall time
@@ -33,13 +34,6 @@ const RULES = [
 const FIRING = [...(HAVE_POCKETSPHINX ? ['churn'] : []), 'long-silence', 'overtalk'];
 /** The issue's bound, from the end of the evidence to the notification. */
 const WITHIN_MS = 1000;
-/**
- * KNOWN GAP, not the goal: pocketsphinx_continuous (the offline engine, reading a file) reports a
- * keyword only when its own voice activity detection ends the utterance, so a phrase followed by more
- * speech ("… cancel my contract today.") is reported after that speech and a pause: measured 1.3 s after
- * the phrase's end here (docs/guidance.md, "Latency"). This bound keeps that from getting worse.
- */
-const PHRASE_KNOWN_MS = 2500;
 
 let s: Stack;
 let hook: TestReceiver;
@@ -63,7 +57,7 @@ afterAll(async () => {
 type Guidance = Extract<CommonEvent, { type: 'guidance.triggered' }>;
 
 describe('guidance end to end', () => {
-  it('each rule fires once on the cancel call; silence and overtalk webhooks arrive within 1 s of the evidence ending', async () => {
+  it('each rule fires once on the cancel call; every webhook arrives within 1 s of the evidence ending', async () => {
     await s.tracking();
     const agent = s.agents[0] as { id: string; name: string };
     const call = await s.control.startCall(s.orgId, {
@@ -104,11 +98,12 @@ describe('guidance end to end', () => {
       expect(Math.abs(churn.event.startMs - 27_320)).toBeLessThanOrEqual(150);
       expect(Math.abs(churn.event.endMs - 28_610)).toBeLessThanOrEqual(150);
       const phraseDelay = churn.at - sentBy(churn.event.endMs);
-      expect(phraseDelay, `churn: ${phraseDelay.toFixed(0)} ms from the phrase's end to the webhook`).toBeLessThan(PHRASE_KNOWN_MS);
+      expect(phraseDelay, `churn: ${phraseDelay.toFixed(0)} ms from the phrase's end to the webhook`).toBeLessThan(WITHIN_MS);
     }
 
-    for (const x of [silence, overtalk]) {
+    for (const x of [silence, overtalk, ...(churn ? [churn] : [])]) {
       const delay = x.at - sentBy(x.event.endMs);
+      console.log(`${x.event.rule}: ${delay.toFixed(0)} ms from the evidence's end to the webhook`);
       expect(delay, `${x.event.rule}: ${delay.toFixed(0)} ms from the evidence's end to the webhook`).toBeLessThan(WITHIN_MS);
       expect(delay).toBeGreaterThan(0);
     }

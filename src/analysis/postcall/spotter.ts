@@ -18,7 +18,7 @@ const FRAMES_PER_STEP = 10;
 export function speechSpotter(factory: SpeechAnalyzerFactory, speed: number): PhraseSpotter {
   return async (call, audio, phrases) => {
     const hits: PhraseHit[] = [];
-    const analyzer = factory.open({ ...call, channels: audio.channels, phrases, transcripts: false }, { phrase: (h) => void hits.push(h), transcript: () => undefined });
+    const analyzer = factory.open({ ...call, channels: audio.channels, phrases, transcripts: false, batch: true }, { phrase: (h) => void hits.push(h), transcript: () => undefined });
     if (!analyzer) return [];
     const frameBytes = FRAME_MS * 8 * audio.channels.length;
     try {

@@ -36,6 +36,8 @@ interface Plan {
   party: Party;
   phrases: readonly string[];
   transcripts: boolean;
+  /** End the engine's utterance at the party's pauses (live calls: phrase latency). */
+  endOnPause: boolean;
 }
 
 export function createSpeechAnalyzerFactory(config: AnalysisConfig, deps: SpeechAnalyzerDeps = {}): SpeechAnalyzerFactory {
@@ -67,7 +69,7 @@ export function createSpeechAnalyzerFactory(config: AnalysisConfig, deps: Speech
 }
 
 function channelPlans(call: SpeechCall): Plan[] {
-  return call.channels.map((party) => ({ party, phrases: call.phrases[party] ?? [], transcripts: call.transcripts }));
+  return call.channels.map((party) => ({ party, phrases: call.phrases[party] ?? [], transcripts: call.transcripts, endOnPause: call.batch !== true }));
 }
 
 function analyzer(byChannel: ChannelRecognizer[][], count: number): SpeechAnalyzer {
@@ -108,13 +110,15 @@ function pocketsphinxEngines(cfg: PocketsphinxSpeech, maxPendingMs: number, deps
   };
   const spotting = createPocketsphinxAsr({ ...common, mode: 'keyword', kws: { plp: cfg.kws.plp, threshold: (p) => thresholds.get(p) ?? cfg.kws.threshold } });
   const continuous = createPocketsphinxAsr({ ...common, mode: 'continuous' });
-  const sphinx = (engine: typeof spotting): ChannelEngine => ({
+  const sphinx = (engine: typeof spotting, endOnPauseMs?: number): ChannelEngine => ({
     engine,
     dropped: (s: AsrStream) => (s as PocketsphinxAsrStream).droppedBytes,
     clockIncludesDrops: true,
+    // Keyword spotting reports a phrase only when the utterance ends: end it at the party's pause.
+    ...(endOnPauseMs ? { endOnPauseMs } : {}),
   });
   return (plan) => [
-    ...(plan.phrases.length > 0 ? [{ engine: sphinx(spotting), phrases: plan.phrases, transcripts: false }] : []),
+    ...(plan.phrases.length > 0 ? [{ engine: sphinx(spotting, plan.endOnPause ? cfg.kws.endOnPauseMs : undefined), phrases: plan.phrases, transcripts: false }] : []),
     ...(plan.transcripts ? [{ engine: sphinx(continuous), phrases: [], transcripts: true }] : []),
   ];
 }

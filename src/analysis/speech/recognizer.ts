@@ -9,6 +9,7 @@
 import type { Logger } from '../../platform/logging/index.js';
 import type { AsrEngine, AsrEvent, AsrStream } from '../../voicebot/index.js';
 import type { Party, SpeechOutput } from '../types.js';
+import { PauseDetector } from './pause.js';
 import { phraseMatcher, type PhraseMatcher } from './phrases.js';
 import { EngineTimeline } from './timeline.js';
 
@@ -19,6 +20,8 @@ export interface ChannelEngine {
   dropped(stream: AsrStream): number;
   /** True when the engine's own clock still counts audio it dropped (pocketsphinx does; a remote engine cannot). */
   clockIncludesDrops: boolean;
+  /** End the engine's utterance (AsrStream.endUtterance) after this much quiet on the channel (ms); undefined: never. */
+  endOnPauseMs?: number | undefined;
 }
 
 export interface ChannelOptions {
@@ -53,9 +56,11 @@ export class ChannelRecognizer {
   private utteranceStartMs = 0;
   private readonly abort = new AbortController();
   private readonly connected: Promise<void>;
+  private readonly pauses: PauseDetector | undefined;
 
   constructor(private readonly ce: ChannelEngine, private readonly o: ChannelOptions) {
     this.matcher = phraseMatcher(o.phrases);
+    this.pauses = ce.endOnPauseMs ? new PauseDetector({ pauseMs: ce.endOnPauseMs }) : undefined;
     this.connected = ce.engine
       .connect({
         ...(o.language ? { language: o.language } : {}),
@@ -97,6 +102,21 @@ export class ChannelRecognizer {
   }
 
   private send(audio: Uint8Array, positionMs: number): void {
+    const pauses = this.pauses?.push(audio) ?? [];
+    let from = 0;
+    for (const at of pauses) {
+      this.feed(audio.subarray(from, at), positionMs + from / 8);
+      // Ended where the pause was declared: speech later in this frame starts the next utterance whole.
+      // The engine then hears silence we inserted, which its stream takes out of the times it reports
+      // (pocketsphinx: endUtterance), so the timeline needs no anchor for it.
+      this.stream?.endUtterance?.();
+      from = at;
+    }
+    this.feed(from === 0 ? audio : audio.subarray(from), positionMs + from / 8);
+  }
+
+  private feed(audio: Uint8Array, positionMs: number): void {
+    if (audio.length === 0) return;
     const stream = this.stream as AsrStream;
     const before = this.ce.dropped(stream);
     stream.send(audio);
