@@ -66,9 +66,15 @@ export const postCallSchema = z
     maxRecordingBytes: z.number().int().positive().default(256 * 1024 * 1024),
     /**
      * How many times faster than real time a recording is fed to the speech engine for phrase spotting
-     * (the engine drops what lags beyond maxPendingMs, so this stays well under what it decodes).
+     * (the engine drops what lags beyond speechMaxPendingMs, so this stays well under what it decodes).
      */
     speechSpeed: z.number().min(1).max(100).default(8),
+    /**
+     * The speech engine's lag bound for a recording: unlike a live call (analysis.maxPendingMs), nothing
+     * waits on it in real time, so a loaded host may let the engine fall this far behind before audio is
+     * dropped (counted). Two minutes of 16 kHz PCM is 3.8 MB per channel.
+     */
+    speechMaxPendingMs: z.number().int().min(1000).max(600_000).default(120_000),
   })
   .transform((s) => inMs(s, ['retryBaseSeconds', 'retryMaxSeconds']))
   .prefault({});
@@ -85,3 +91,8 @@ export const analysisSchema = z
 export type AnalysisConfig = z.infer<typeof analysisSchema>;
 export type SpeechEngineConfig = AnalysisConfig['speech'];
 export type PostCallConfig = AnalysisConfig['postCall'];
+
+/** The speech settings of the post-call spotter: the live engine's, with the post-call lag bound. */
+export function postCallSpeech(config: AnalysisConfig): AnalysisConfig {
+  return { ...config, maxPendingMs: config.postCall.speechMaxPendingMs };
+}

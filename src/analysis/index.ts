@@ -29,7 +29,7 @@ export {
   type AcousticAnalysisOptions,
   type ActivityWindow,
 } from './acoustic/index.js';
-export { analysisSchema, postCallSchema, type AnalysisConfig, type PostCallConfig, type SpeechEngineConfig } from './config.js';
+export { analysisSchema, postCallSchema, postCallSpeech, type AnalysisConfig, type PostCallConfig, type SpeechEngineConfig } from './config.js';
 export { AnalysisStore, MAX_LIVE_FINDINGS, type LiveSummary, type PostCallAnalysis, type RecordingAnalysis, type StoredAnalysis } from './store.js';
 export { analysisMigrations } from './migrations/index.js';
 export type { AnalysisTables } from './tables.js';

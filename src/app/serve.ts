@@ -31,7 +31,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import { AnalysisSink, AnalysisStore, createSpeechAnalyzerFactory, LiveFindings, PostCallService, speechSpotter, type FindingSink, type SpeechAnalyzerFactory } from '../analysis/index.js';
+import { AnalysisSink, AnalysisStore, createSpeechAnalyzerFactory, LiveFindings, PostCallService, postCallSpeech, speechSpotter, type FindingSink, type SpeechAnalyzerFactory } from '../analysis/index.js';
 import { BadRequestError, BoundedPublisher, analysisOperations, analysisRoutes, ChannelHub, ConversationContextService, LiveCalls, LiveMeterSink, MAX_STREAMS_PER_PRINCIPAL, ReadModel, SessionStatusStore, StreamLimiter, TokenStore, callsChannel, dataActionRoute, eventsChannel, mediaRoutes, liveRoutes, openApiDocument, operationsRoutes, readRoutes, tenantAdminRoutes, recordingStatus, registerRoutes, type AnalysisOperations, type IngestOperations } from '../api/index.js';
 import { CaptureServer, RecorderSink, SinkDropMetrics, StreamSink, type Admission, type SessionInfo, type Sink } from '../capture/index.js';
 import { Gate, type GatePolicy } from '../gate/index.js';
@@ -211,6 +211,12 @@ function speechOf(s: Shared): SpeechAnalyzerFactory {
   return f;
 }
 
+/** The post-call phrase spotter's engines: the live settings with the post-call lag bound, drops counted apart. */
+function postCallSpeechFactory(s: Shared): SpeechAnalyzerFactory {
+  const dropped = new Counter({ name: 'hookline_analysis_postcall_speech_dropped_bytes_total', help: 'Recording audio (µ-law bytes) the post-call phrase spotter\'s engines dropped: engine further behind than analysis.postCall.speechMaxPendingMs', registers: [s.registry] });
+  return createSpeechAnalyzerFactory(postCallSpeech(s.config.analysis), { logger: s.logger.child({ component: 'speech' }), drops: dropped });
+}
+
 function speechFactory(s: Shared): SpeechAnalyzerFactory {
   const dropped = new Counter({ name: 'hookline_analysis_speech_dropped_bytes_total', help: 'Call audio (µ-law bytes) the speech engines of the live analysis dropped: engine connecting or behind', registers: [s.registry] });
   return createSpeechAnalyzerFactory(s.config.analysis, { logger: s.logger.child({ component: 'speech' }), drops: dropped });
@@ -327,7 +333,7 @@ function buildPostCall(s: Shared, conversations: ConversationStore) {
       const t = tenants.tenant(orgId);
       return t && (t.guidance?.rules ?? []);
     },
-    spotPhrases: speechSpotter(speechOf(s), config.analysis.postCall.speechSpeed),
+    spotPhrases: speechSpotter(s.overrides.speech ?? postCallSpeechFactory(s), config.analysis.postCall.speechSpeed),
     log: logger.child({ component: 'analysis' }),
   });
   return { store, service, operations: analysisOperations(store, queueing) };

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analysisSchema } from '../../src/analysis/config.js';
-import { createSpeechAnalyzerFactory, speechSpotter, type PhraseHit } from '../../src/analysis/index.js';
+import { createSpeechAnalyzerFactory, postCallSpeech, speechSpotter, type PhraseHit } from '../../src/analysis/index.js';
 import { decodeRecording } from '../../src/analysis/postcall/recording.js';
 import { wavHeader } from '../../src/audio/index.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -31,9 +31,10 @@ describe.skipIf(!HAVE_POCKETSPHINX)('post-call phrase spotting', () => {
     const t = tempDir();
     let dropped = 0;
     try {
-      // The live default bound (4 s of lag): pacing, not a larger bound, keeps the engine from dropping.
-      const factory = createSpeechAnalyzerFactory(analysisSchema.parse({}), { workDir: t.dir, drops: { inc: (n = 1) => (dropped += n) } });
-      const spot = speechSpotter(factory, 8);
+      // The post-call engine settings as serve builds them (the live engine's, with the post-call lag bound).
+      const config = analysisSchema.parse({});
+      const factory = createSpeechAnalyzerFactory(postCallSpeech(config), { workDir: t.dir, drops: { inc: (n = 1) => (dropped += n) } });
+      const spot = speechSpotter(factory, config.postCall.speechSpeed);
       const call = { tenant: randomUUID(), conversationId: randomUUID() };
       const hits = await spot(call, recording('cancel-call'), { customer: PHRASES, agent: PHRASES });
       const said = truth.calls.find((c) => c.name === 'cancel-call')!.phrases[0]!;

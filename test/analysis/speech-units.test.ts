@@ -103,7 +103,7 @@ describe('analysis config section', () => {
     const c = loadConfig({ env: {} });
     expect(c.analysis.speech).toEqual({ engine: 'pocketsphinx', kws: { plp: 1e-8, threshold: 1e-15, thresholds: {}, endOnPauseMs: 150 } });
     expect(c.analysis.maxPendingMs).toBe(4000);
-    expect(c.analysis.postCall).toEqual({ enabled: true, concurrency: 2, maxAttempts: 8, retryBaseMs: 5000, retryMaxMs: 900_000, maxRecordingBytes: 256 * 1024 * 1024, speechSpeed: 8 });
+    expect(c.analysis.postCall).toEqual({ enabled: true, concurrency: 2, maxAttempts: 8, retryBaseMs: 5000, retryMaxMs: 900_000, maxRecordingBytes: 256 * 1024 * 1024, speechSpeed: 8, speechMaxPendingMs: 120_000 });
   });
 
   it('takes a websocket engine with its URL, secret, header and format', () => {
