@@ -6,7 +6,6 @@
  *
  *   npm run bench:analysis [-- --quick --repeat 200 --post-call-repeat 200 --speech-repeat 3 --frame-ms 20,100 --no-docs]
  */
-import { execFileSync } from 'node:child_process';
 import { machineLine, writeSection } from './lib/docs.js';
 import { machineBusySeconds } from './lib/proc.js';
 import { postCallSchema } from '../src/analysis/config.js';
@@ -14,16 +13,9 @@ import { loadFixtures, measureLive, measurePostCall, measurePostCallSpeech, type
 import { parseAnalysisArgs } from './analysis/options.js';
 import { docsSection, terminalReport, type AnalysisResults } from './analysis/report.js';
 import { keywordSpotting } from './analysis/speech.js';
+import { commit } from './lib/commit.js';
 
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
-
-function commit(): string {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
-}
 
 const ownCpuSeconds = (): number => {
   const u = process.cpuUsage();

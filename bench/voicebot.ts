@@ -11,7 +11,7 @@
  *   npm run bench:voicebot [-- --calls 10,20,40 --protocol-calls 50,100,200 --ramp 5
  *     --offline-target-ms 1500 --protocol-target-ms 500 --only offline|protocol --no-docs]
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { writeSection } from './lib/docs.js';
 import { killAll } from './gate/processes.js';
@@ -19,16 +19,9 @@ import { runStep, type StepResult } from './voicebot/cases.js';
 import { parseVoicebotArgs, type CaseName, type VoicebotBenchOptions } from './voicebot/options.js';
 import { docsSection, terminalReport, type CaseResults } from './voicebot/report.js';
 import { startVoicebotStack, type VoicebotStack } from './voicebot/stack.js';
+import { commit } from './lib/commit.js';
 
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
-
-function commit(): string {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
-}
 
 /** Hookline (and its engine programs) on CPU 0, this process on CPU 1, where the machine has two cores and taskset. */
 function pinning(): { hooklineCpu: number | undefined; note: string } {
