@@ -28,6 +28,11 @@ export interface WsLinkOptions {
   connectTimeoutMs: number;
   /** Most bytes held while connecting, and most the socket may have unsent before we drop. */
   maxBufferedBytes: number;
+  /**
+   * Largest message the engine may send us (default MAX_ENGINE_MESSAGE_BYTES): a larger one fails the
+   * link (close 1009) instead of being buffered whole in memory — ws's own default is 100 MiB.
+   */
+  maxMessageBytes?: number;
   logger?: Logger;
   drops?: DropCounter;
   onOpen(): void;
@@ -53,12 +58,15 @@ export interface WsLink {
   close(peerGraceMs?: number): Promise<void>;
 }
 
+/** Transcripts and realtime events are small JSON (audio deltas a few KiB): 4 MiB leaves room and bounds memory. */
+export const MAX_ENGINE_MESSAGE_BYTES = 4 * 1024 * 1024;
+
 export function openWsLink(o: WsLinkOptions): WsLink {
   const scrub = (text: string): string => (o.secret ? text.split(o.secret).join(mask(o.secret)) : text);
   const fail = (what: string, err?: unknown): SpeechEngineError =>
     new SpeechEngineError(scrub(err === undefined ? what : `${what}: ${errorMessage(err)}`), o.engine);
 
-  const ws = new WebSocket(o.url, { headers: o.headers, handshakeTimeout: o.connectTimeoutMs, perMessageDeflate: false });
+  const ws = new WebSocket(o.url, { headers: o.headers, handshakeTimeout: o.connectTimeoutMs, perMessageDeflate: false, maxPayload: o.maxMessageBytes ?? MAX_ENGINE_MESSAGE_BYTES });
   const pending: (Uint8Array | string)[] = [];
   let pendingBytes = 0;
   let dropped = 0;
