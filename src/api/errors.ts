@@ -17,3 +17,8 @@ export class NotFoundError extends Error {
 export class TooManyStreamsError extends Error {
   override name = 'TooManyStreamsError';
 }
+
+/** 502: a service the request needed (Genesys) failed or did not answer; the request itself was fine. */
+export class UpstreamError extends Error {
+  override name = 'UpstreamError';
+}

@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { BadRequestError, ForbiddenError, NotFoundError, TooManyStreamsError } from './errors.js';
+import { BadRequestError, ForbiddenError, NotFoundError, TooManyStreamsError, UpstreamError } from './errors.js';
 import { SSE_HEARTBEAT_MS, SSE_MAX_BUFFERED_BYTES, SseClient, type SseOptions } from './sse.js';
 import { MediaBody, parseRange } from './media-body.js';
 import { ObjectNotFoundError } from '../platform/objects/index.js';
@@ -240,6 +240,7 @@ export function registerRoutes(app: FastifyInstance, routes: RouteSpec[], o: Reg
           if (err instanceof ForbiddenError) return reply.code(403).send({ error: err.message });
           if (err instanceof NotFoundError) return reply.code(404).send({ error: err.message });
           if (err instanceof TooManyStreamsError) return reply.code(429).send({ error: err.message });
+          if (err instanceof UpstreamError) return reply.code(502).send({ error: err.message });
           // Media deleted between its lookup and the read (retention): gone, as if never there.
           if (err instanceof ObjectNotFoundError) return reply.code(404).send({ error: 'not found' });
           throw err;

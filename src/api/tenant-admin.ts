@@ -18,7 +18,7 @@ import { createGenesysClient, type GenesysClient, type GenesysClientOptions, typ
 import { mask } from '../platform/crypto/mask.js';
 import { errorMessage } from '../platform/util/error-message.js';
 import { freshApiKey, tenantSchema, type ApiKeyInfo, type Source, type Tenant, type TenantStore } from '../tenants/index.js';
-import { BadRequestError, ForbiddenError, NotFoundError } from './errors.js';
+import { BadRequestError, ForbiddenError, NotFoundError, UpstreamError } from './errors.js';
 import { tenantQuery } from './operations-schemas.js';
 import { route, type RouteSpec } from './routes.js';
 import {
@@ -206,7 +206,8 @@ async function searchGroups(d: TenantAdminDeps, g: GenesysConfig, q: string): Pr
       if (name.toLowerCase().includes(needle)) found.push({ id: group.id, name, memberCount: orNull(group.memberCount) });
     }
   } catch (err) {
-    throw new BadRequestError(`genesys: the group search failed: ${errorMessage(err)}`);
+    // Genesys failed or did not answer: not the caller's mistake (502, not 400).
+    throw new UpstreamError(`genesys: the group search failed: ${errorMessage(err)}`);
   }
   found.sort((a, b) => a.name.localeCompare(b.name));
   return { items: found.slice(0, GROUPS_SHOWN), truncated: found.length > GROUPS_SHOWN || scanned > GROUPS_SCANNED };

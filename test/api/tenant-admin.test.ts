@@ -201,6 +201,17 @@ describe('tenant admin routes', () => {
       expect((await inject({ url: '/api/v1/tenant/genesys/groups', headers: reader })).json().items.map((g: { name: string }) => g.name)).toEqual(['Sales Team', 'Support']);
     });
 
+    it('answers 502 with the reason when Genesys does not answer the group search (not the caller\'s mistake)', async () => {
+      expect((await settings({ genesys: { ...genesys(), loginUrl: silent.url } })).statusCode).toBe(200);
+      try {
+        const r = await inject({ url: '/api/v1/tenant/genesys/groups?q=sal', headers: reader });
+        expect(r.statusCode, r.body).toBe(502);
+        expect(r.json().error).toMatch(/^genesys: the group search failed: .*(timeout|abort)/i);
+      } finally {
+        expect((await settings({ genesys: genesys() })).statusCode).toBe(200);
+      }
+    });
+
     it('tests a destination with its stored or given token', async () => {
       const test = (destination: unknown) => inject({ method: 'POST', url: '/api/v1/tenant/downstream/test', headers: admin, payload: { destination } });
       expect((await test({ url: dest.url, bearerToken: '', from: 0 })).json()).toMatchObject({ ok: true });
