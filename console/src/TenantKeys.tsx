@@ -43,8 +43,11 @@ export function TenantKeys({ tenant, admin, csrf }: { tenant: string; admin: boo
       setIssued(n);
       return `Key ${n.apiKey.slice(-4)} issued to replace ${k.apiKey}; revoke ${k.apiKey} once Genesys uses the new one.`;
     });
+  // Revoking refuses every new connection with the key at once: it takes a second, explicit press.
+  const [confirming, setConfirming] = useState<string | undefined>();
   const revoke = (k: AudioHookKey) =>
     act(async () => {
+      setConfirming(undefined);
       await tenantsApi.revokeKey(tenant, csrf, k.id);
       return `Key ${k.apiKey} revoked: new connections with it are refused.`;
     });
@@ -65,7 +68,7 @@ export function TenantKeys({ tenant, admin, csrf }: { tenant: string; admin: boo
             <Column>Created</Column>
             <Column>Actions</Column>
           </TableHeader>
-          <TableBody items={keys}>
+          <TableBody items={keys} dependencies={[confirming]}>
             {(k) => (
               <Row id={k.id}>
                 <Cell>
@@ -81,8 +84,17 @@ export function TenantKeys({ tenant, admin, csrf }: { tenant: string; admin: boo
                       <Button aria-label={`Rotate key ${k.apiKey}`} onPress={() => void rotate(k)}>
                         Rotate
                       </Button>
-                      {k.source.startsWith('config') ? null : (
-                        <Button aria-label={`Revoke key ${k.apiKey}`} className="react-aria-Button danger" onPress={() => void revoke(k)}>
+                      {k.source.startsWith('config') ? null : confirming === k.id ? (
+                        <>
+                          <Button aria-label={`Confirm: revoke key ${k.apiKey}, refusing new connections with it`} className="react-aria-Button danger" onPress={() => void revoke(k)}>
+                            Confirm revoke
+                          </Button>
+                          <Button aria-label={`Keep key ${k.apiKey}`} onPress={() => setConfirming(undefined)}>
+                            Cancel
+                          </Button>
+                        </>
+                      ) : (
+                        <Button aria-label={`Revoke key ${k.apiKey}`} className="react-aria-Button danger" onPress={() => setConfirming(k.id)}>
                           Revoke
                         </Button>
                       )}

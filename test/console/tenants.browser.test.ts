@@ -194,7 +194,12 @@ describe('Tenants page in Chromium', () => {
     expect(s.t.server.tenants.lookup(rotated)).toBeDefined();
     expect(s.t.server.tenants.lookup(apiKey)).toBeDefined();
 
+    // Revoke asks first: Cancel keeps the key, the second press revokes it.
     await page.getByRole('button', { name: `Revoke key …${apiKey.slice(-4)}` }).click();
+    await page.getByRole('button', { name: `Keep key …${apiKey.slice(-4)}` }).click();
+    await page.getByRole('button', { name: `Revoke key …${apiKey.slice(-4)}` }).click();
+    expect(s.t.server.tenants.lookup(apiKey), 'not revoked before the confirmation').toBeDefined();
+    await page.getByRole('button', { name: `Confirm: revoke key …${apiKey.slice(-4)}, refusing new connections with it` }).click();
     await page.getByText(`Key …${apiKey.slice(-4)} revoked`).waitFor();
     await screenshot(page, 'tenants-keys');
     await checkAxe();
