@@ -23,6 +23,9 @@ afterAll(async () => {
   app?.cleanup();
 });
 
+/** A whole install in a real browser: a minute or more when the full suite loads both cores (the default test timeout is 30 s). */
+const WHOLE_FLOW_MS = 180_000;
+
 async function step(page: Page, name: string, shot?: string): Promise<void> {
   // Generous: the step after the login redirect exchanges the code and reads the org, slow on a loaded CI host.
   await page.getByRole('heading', { name, level: 1 }).waitFor({ timeout: 45_000 });
@@ -98,7 +101,7 @@ describe('install wizard in Chromium', () => {
       await context.close();
       await s.stop();
     }
-  });
+  }, WHOLE_FLOW_MS);
 
   it('keyboard only: every step with Tab, Enter and Space', async () => {
     const s = await startInstallStack({ consoleAssets: app.dir });
@@ -154,5 +157,5 @@ describe('install wizard in Chromium', () => {
       await context.close();
       await s.stop();
     }
-  });
+  }, WHOLE_FLOW_MS);
 });
