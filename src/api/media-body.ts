@@ -23,7 +23,7 @@ export type RangeAnswer = { kind: 'full' } | { kind: 'partial'; range: ByteRange
 const BYTES_RANGE = /^bytes=(\d{0,15})-(\d{0,15})$/;
 
 /**
- * One `bytes=` range of an object of `size` bytes (RFC 9110 §14.2). A header
+ * One `bytes=` range of an object of `size` bytes (RFC 9110 section 14.2). A header
  * this does not understand (several ranges, another unit) is ignored and the
  * whole object sent, which the RFC allows; one past the end is 416.
  */

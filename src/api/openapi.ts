@@ -44,7 +44,7 @@ function streamResponse(r: RouteSpec): Json {
   };
 }
 
-const RANGE: Json = { name: 'Range', in: 'header', required: false, description: 'One byte range, `bytes=start-[end]` or `bytes=-suffix` (RFC 9110 §14.2); others are ignored', schema: { type: 'string' } };
+const RANGE: Json = { name: 'Range', in: 'header', required: false, description: 'One byte range, `bytes=start-[end]` or `bytes=-suffix` (RFC 9110 section 14.2); others are ignored', schema: { type: 'string' } };
 
 /** A binary answer: the whole media (200) or one range of it (206); 416 past its end. */
 function mediaResponses(types: readonly string[], error: Json): Json {

@@ -266,7 +266,7 @@ function openStream(reply: FastifyReply, o: Partial<SseOptions> | undefined): Ss
 }
 
 /**
- * Streams a MediaBody: the whole object, or the one range asked for (206, RFC 9110 §15.3.7), which is
+ * Streams a MediaBody: the whole object, or the one range asked for (206, RFC 9110 section 15.3.7), which is
  * what lets an <audio> element seek. nosniff: the browser takes the declared audio type as it is.
  */
 async function sendMedia(req: FastifyRequest, reply: FastifyReply, m: MediaBody): Promise<FastifyReply> {

@@ -170,7 +170,7 @@ export class InstallService {
       case 'role': {
         const role = (await g.call('POST', '/api/v2/authorization/roles', 'creating the role', { name: `${p} AudioHook`, description: 'Created by the Hookline install wizard', permissionPolicies: CLIENT_POLICIES })).body;
         c.roleId = String(role.id);
-        // A user can only give an OAuth client roles they hold (reference §3.10).
+        // A user can only give an OAuth client roles they hold (Genesys Cloud Resource Center, "Create an OAuth client": roles tab).
         await g.call('PUT', `/api/v2/authorization/roles/${c.roleId}/users/add`, 'giving you the role', [run.state.adminUserId]);
         return;
       }

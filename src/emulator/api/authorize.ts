@@ -15,7 +15,7 @@ import { OAuthError } from '../errors.js';
 import { stateOf } from '../http/request.js';
 import type { OAuthClient, Org, User } from '../state/model.js';
 
-/** How long a code may wait to be redeemed (RFC 6749 §4.1.2 recommends at most 10 minutes). */
+/** How long a code may wait to be redeemed (RFC 6749 section 4.1.2 recommends at most 10 minutes). */
 const CODE_LIFETIME_MS = 60_000;
 
 export interface IssuedCode {
@@ -25,7 +25,7 @@ export interface IssuedCode {
   redirectUri: string;
   env: string;
   expiresAt: number;
-  /** PKCE S256 challenge (RFC 7636 §4.2), when the app sent one. */
+  /** PKCE S256 challenge (RFC 7636 section 4.2), when the app sent one. */
   challenge?: string;
 }
 
@@ -48,7 +48,7 @@ export class CodeStore {
     this.codes.set(code, c);
     return code;
   }
-  /** A code is good once: taken here whether or not the exchange then succeeds (RFC 6749 §4.1.2). */
+  /** A code is good once: taken here whether or not the exchange then succeeds (RFC 6749 section 4.1.2). */
   take(code: string, now: number): IssuedCode | undefined {
     const c = this.codes.get(code);
     this.codes.delete(code);
@@ -64,7 +64,7 @@ export function sameText(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** Checks that precede any redirect: a bad client or redirect URI is shown, never followed (RFC 6749 §4.1.2.1). */
+/** Checks that precede any redirect: a bad client or redirect URI is shown, never followed (RFC 6749 section 4.1.2.1). */
 function authorizeRequest(ctx: EmulatorContext, env: string, q: Record<string, unknown>): AuthorizeRequest {
   const responseType = str(q.response_type);
   if (responseType !== 'code' && responseType !== 'token') throw new OAuthError(400, 'unsupported_response_type', 'response_type must be code or token');

@@ -12,7 +12,7 @@ export interface PutResult {
   sha256: string;
 }
 
-/** A byte span of an object, both ends inclusive, as in an HTTP Range header (RFC 9110 §14.1.2). */
+/** A byte span of an object, both ends inclusive, as in an HTTP Range header (RFC 9110 section 14.1.2). */
 export interface ByteRange {
   start: number;
   end: number;
