@@ -26,7 +26,8 @@ const ENV_ALIASES: Record<string, string[]> = {
   HOOKLINE_MASTER_KEY: ['security', 'masterKey'],
   HOOKLINE_DATABASE_URL: ['database'],
 };
-const NOT_CONFIG = new Set(['HOOKLINE_CONFIG']);
+/** Set by `hookline serve` for its cluster workers (src/app/cluster.ts), not configuration. */
+const NOT_CONFIG = new Set(['HOOKLINE_CONFIG', 'HOOKLINE_WORKER_INDEX']);
 
 type Tree = Record<string, unknown>;
 

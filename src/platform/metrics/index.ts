@@ -1,2 +1,3 @@
 export * from './percentile.js';
 export * from './registry.js';
+export * from './cluster.js';

@@ -1,6 +1,9 @@
 /**
- * Shared state for a single replica: maps in this process. Expiry uses the
- * monotonic clock, so a wall-clock jump neither frees nor extends a lease.
+ * Shared state without Redis: maps in memory. The maps live in this process
+ * (one replica), or in the cluster primary that the workers of `server.workers`
+ * reach over IPC (ipc-state.ts), so every worker sees the same leases, keys and
+ * messages. Expiry uses the monotonic clock, so a wall-clock jump neither frees
+ * nor extends a lease.
  */
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../logging/index.js';
@@ -14,8 +17,68 @@ interface Entry {
 /** Expired entries are dropped when read, and swept this often so unread ones do not pile up. */
 const SWEEP_MS = 30_000;
 
+/** Where a MemoryState's maps live: here (LocalStore) or in the cluster primary (RemoteStore in ipc-state.ts). */
+export type MemoryStore = Omit<SharedState, 'kind' | 'shared'>;
+
+/** The `state: memory` implementation of SharedState, over maps here or in the cluster primary. */
 export class MemoryState implements SharedState {
   readonly kind = 'memory' as const;
+  /** True when the maps are the cluster primary's, seen by every worker. */
+  readonly shared: boolean;
+  private readonly store: MemoryStore;
+
+  constructor(logger: Logger, remote?: MemoryStore) {
+    this.store = remote ?? new LocalStore(logger);
+    this.shared = remote !== undefined;
+  }
+
+  acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    return this.store.acquireLease(name, owner, ttlMs);
+  }
+
+  releaseLease(name: string, owner: string): Promise<void> {
+    return this.store.releaseLease(name, owner);
+  }
+
+  publish(channel: string, message: string): Promise<number> {
+    return this.store.publish(channel, message);
+  }
+
+  subscribe(channel: string, handler: MessageHandler): Promise<Unsubscribe> {
+    return this.store.subscribe(channel, handler);
+  }
+
+  set(key: string, value: string, ttlMs: number): Promise<void> {
+    return this.store.set(key, value, ttlMs);
+  }
+
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    return this.store.setIfAbsent(key, value, ttlMs);
+  }
+
+  get(key: string): Promise<string | undefined> {
+    return this.store.get(key);
+  }
+
+  list(prefix: string): Promise<Map<string, string>> {
+    return this.store.list(prefix);
+  }
+
+  delete(key: string): Promise<void> {
+    return this.store.delete(key);
+  }
+
+  check(): Promise<void> {
+    return this.store.check();
+  }
+
+  close(): Promise<void> {
+    return this.store.close();
+  }
+}
+
+/** The maps themselves, in this process. */
+export class LocalStore implements MemoryStore {
   private readonly keys = new Map<string, Entry>();
   /** Separate from keys, as Redis keeps them under separate prefixes: a lease and a key may share a name. */
   private readonly leases = new Map<string, Entry>();

@@ -37,6 +37,7 @@ interface Channel {
 
 export class RedisState implements SharedState {
   readonly kind = 'redis' as const;
+  readonly shared = true;
   private readonly channels = new Map<string, Channel>();
 
   private constructor(

@@ -11,6 +11,8 @@ export type MessageHandler = (message: string) => void | Promise<void>;
 
 export interface SharedState {
   readonly kind: 'memory' | 'redis';
+  /** True when other processes see the same state: Redis, or memory held by the cluster primary (`server.workers` > 1). */
+  readonly shared: boolean;
   /**
    * Acquires the lease, or renews it when `owner` already holds it, for
    * `ttlMs` from now. True while `owner` holds it. A rejection (Redis

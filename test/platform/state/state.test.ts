@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../../src/platform/logging/index.js';
-import { StateError, openState, type SharedState } from '../../../src/platform/state/index.js';
+import { StateError, StateHost, openState, type SharedState } from '../../../src/platform/state/index.js';
+import { linkPair } from '../../helpers/ipc-link.js';
 import { REDIS_URL, uniqueName } from '../../helpers/services.js';
 
 const logger = createLogger({ level: 'silent' });
@@ -19,6 +20,19 @@ const backends: [string, () => Promise<Replicas>][] = [
     async () => {
       const state = await openState('memory', { logger });
       return { a: state, b: state };
+    },
+  ],
+  [
+    // Two workers of `server.workers: 2`: each a MemoryState whose maps the primary's StateHost holds.
+    'memory held by a cluster primary',
+    async () => {
+      const host = new StateHost(logger);
+      const worker = async () => {
+        const [primarySide, workerSide] = linkPair();
+        host.attach(primarySide);
+        return openState('memory', { logger, link: workerSide });
+      };
+      return { a: await worker(), b: await worker() };
     },
   ],
   [
