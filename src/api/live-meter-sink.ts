@@ -34,10 +34,21 @@ export interface LiveMeterOptions {
 
 const ROLE: Record<string, ChannelRole> = { external: 'customer', internal: 'agent' };
 
+/**
+ * The meters read one sample in 7: a 250 ms window still holds ~285 samples per channel, plenty
+ * for a display, at a seventh of the cost — reading every byte of every frame was the largest
+ * cost of capture after the socket itself (4 % of a core at 1,000 calls × 100 ms). Successive
+ * frames read successive phases of the step, so a steady tone is not read at one point of its cycle.
+ */
+export const METER_STEP = 7;
+
 /** The pure core: accumulates interleaved µ-law frames and yields a reading per full window. */
 export class LevelMeter {
   private readonly sums: ChannelLevel[];
   private counted = 0;
+  /** Frames seen and samples seen, modulo METER_STEP: which stream samples the step lands on. */
+  private frames = 0;
+  private seen = 0;
 
   constructor(private readonly roles: readonly ChannelRole[], private readonly windowSamples: number) {
     this.sums = roles.map(() => emptyLevel());
@@ -45,7 +56,10 @@ export class LevelMeter {
 
   /** Adds one frame; returns the window's levels when the frame completes one. */
   add(frame: Uint8Array, samples: number): { customer: number | null; agent: number | null } | undefined {
-    accumulate(frame, this.roles.length, this.sums);
+    // Frame f reads the stream samples ≡ f (mod METER_STEP): every phase in turn, whatever the frame size.
+    accumulate(frame, this.roles.length, this.sums, METER_STEP, (this.frames - this.seen + METER_STEP) % METER_STEP);
+    this.frames = (this.frames + 1) % METER_STEP;
+    this.seen = (this.seen + samples) % METER_STEP;
     this.counted += samples;
     if (this.counted < this.windowSamples) return undefined;
     this.counted = 0;

@@ -61,6 +61,11 @@ export const recorderSchema = z
     spoolDir: z.string().optional(),
     /** Bytes waiting for the disk per session before frames are dropped (and counted). */
     maxBufferedBytes: z.number().int().positive().default(256 * 1024),
+    /**
+     * The most audio waits in memory before it is written to the spool file: fewer, larger writes
+     * (about one per call per second) at the cost of what a hard crash can lose. A graceful stop loses nothing.
+     */
+    flushMs: z.number().int().min(10).max(10_000).default(1000),
     /** Control events kept per recording for its sidecar (the first ones; the rest are only counted). */
     maxEvents: z.number().int().min(0).default(1000),
     maxEventBytes: z.number().int().min(0).default(256 * 1024),

@@ -130,6 +130,8 @@ export class CaptureServer {
   close(): void {
     this.auth.close();
     this.wss.close();
+    // After flushed(): a sink's own resources (the recorder's disk thread) go last.
+    for (const sink of this.sinks) void sink.close?.().catch((err: unknown) => this.deps.log.warn({ err: String(err), sink: sink.name }, 'sink close failed'));
   }
 
   private track(conn: AudioHookConnection): void {

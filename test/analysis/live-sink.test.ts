@@ -103,7 +103,9 @@ describe('AnalysisSink', () => {
       audioMs = -1;
       play(s, cancel, 0, 1000);
       expect(audioMs).toBe(-1); // queued only: analysis runs after the caller's turn
-      await new Promise((r) => setTimeout(r, 0));
+      // The sink drains on setImmediate; an immediate queued after its one runs after it. A timer
+      // (setTimeout 0) could fire first when this turn began in the check phase and a millisecond passed.
+      await new Promise((r) => setImmediate(r));
       expect(audioMs).toBe(980);
       out?.phrase({ party: 'customer', phrase: 'cancel my contract', text: 'i want to cancel my contract', startMs: 27_320, endMs: 28_610 });
       out?.phrase({ party: 'agent', phrase: 'cancel my contract', text: 'cancel my contract', startMs: 30_000, endMs: 31_000 });

@@ -4,7 +4,8 @@
  * meters at most maxSessions at once, and forgets a call when it ends.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { LevelMeter, LiveMeterSink, callsChannel } from '../../src/api/index.js';
+import { LevelMeter, LiveMeterSink, METER_STEP, callsChannel } from '../../src/api/index.js';
+import { accumulate, emptyLevel, rmsDb, ulawEncode } from '../../src/audio/index.js';
 import type { SessionInfo } from '../../src/capture/index.js';
 
 const ORG = '11111111-1111-4111-8111-111111111111';
@@ -13,7 +14,27 @@ const info = (conversationId: string, format = 'PCMU') =>
 /** `ms` of stereo µ-law: customer byte `c`, agent byte `a`. */
 const frame = (ms: number, c: number, a: number) => new Uint8Array(ms * 16).map((_, i) => (i % 2 === 0 ? c : a));
 
+/** A stereo µ-law tone at `hz` (customer) over silence (agent), cut into `frameMs` frames. */
+function toneFrames(hz: number, frameMs: number, count: number): Uint8Array[] {
+  const perFrame = frameMs * 8;
+  const pcm = new Int16Array(perFrame * count).map((_, i) => Math.round(12000 * Math.sin((2 * Math.PI * hz * i) / 8000)));
+  const mono = ulawEncode(pcm);
+  return Array.from({ length: count }, (_, f) => new Uint8Array(perFrame * 2).map((_, i) => (i % 2 === 0 ? (mono[f * perFrame + i / 2] as number) : 0xff)));
+}
+
 describe('LevelMeter', () => {
+  it('reads a steady tone within 0.5 dB of reading every sample, even at a frequency the step aliases', () => {
+    // At 8000 × k / METER_STEP Hz a fixed phase would read the same point of every cycle.
+    for (const hz of [1000, 8000 / METER_STEP, (2 * 8000) / METER_STEP]) {
+      const frames = toneFrames(hz, 20, 12);
+      const exact = [emptyLevel(), emptyLevel()];
+      for (const f of frames) accumulate(f, 2, exact);
+      const m = new LevelMeter(['customer', 'agent'], 12 * 160);
+      const read = frames.map((f) => m.add(f, 160)).at(-1);
+      expect(Math.abs((read?.customer as number) - rmsDb(exact[0]!))).toBeLessThan(0.5);
+    }
+  });
+
   it('reads once per full window, per channel, and starts the next window afresh', () => {
     const m = new LevelMeter(['customer', 'agent'], 2000);
     expect(m.add(frame(200, 0x80, 0xff), 1600)).toBeUndefined();

@@ -10,7 +10,7 @@
  * streamed to object storage. A spool left by a crash is uploaded at start.
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createReadStream, mkdirSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -24,7 +24,10 @@ import { backoffDelay } from '../../platform/util/backoff.js';
 import { errorMessage } from '../../platform/util/error-message.js';
 import { bytesPerSample, formatDuration, nanosToSamples, type Nanos } from '../../protocol/audiohook/index.js';
 import type { SessionInfo, Sink, SinkControl, SinkEnd, SinkSession } from './port.js';
-import { SpoolFlusher } from './spool-flusher.js';
+import { BatchTicker } from './batch-ticker.js';
+import { ChunkPool } from './chunk-pool.js';
+import { SpoolFile } from './spool-file.js';
+import { SpoolWriter } from './spool-writer.js';
 
 /** Call audio: readable by the service's user only. */
 const PRIVATE_DIR = 0o700;
@@ -42,9 +45,13 @@ export interface RecorderOptions {
   maxEventBytes?: number;
   /** Silence is never written further ahead of the recording's wall-clock time than this. */
   timelineToleranceSeconds?: number;
+  /** The most audio waits in memory before it is handed to the spool file (what a hard crash can lose). */
+  flushMs?: number;
   /** Monotonic clock in ms (tests). */
   now?: () => number;
 }
+
+const DEFAULT_FLUSH_MS = 1000;
 
 const DEFAULT_MAX_EVENTS = 1000;
 const DEFAULT_MAX_EVENT_BYTES = 256 * 1024;
@@ -60,7 +67,17 @@ const spoolMetaSchema = z.object({
 
 type SpoolMeta = z.infer<typeof spoolMetaSchema>;
 
-const SILENCE_CHUNK = 64 * 1024;
+/** Silence up to this is copied like audio (a dropped frame); beyond, the disk thread writes it from its own buffer. */
+const SHORT_GAP_BYTES = 4096;
+/** One short-gap silence per silence byte for every recording (only ever copied from): 4 KiB less per session. */
+const SHORT_SILENCES = new Map<number, Buffer>();
+function shortSilence(byte: number): Buffer {
+  let b = SHORT_SILENCES.get(byte);
+  if (!b) SHORT_SILENCES.set(byte, (b = Buffer.alloc(SHORT_GAP_BYTES, byte)));
+  return b;
+}
+/** How long the event loop gathers spool operations before it hands them to the disk thread in one message. */
+const WRITER_PERIOD_MS = 50;
 
 /** The folder of one conversation's recordings opened on `day` (UTC): readers list it to find the sessions. */
 export function recordingPrefix(orgId: string, day: Date, conversationId: string): string {
@@ -95,26 +112,61 @@ async function uploadWithRetry(fn: () => Promise<unknown>, attempts: number): Pr
   }
 }
 
+/** What every recording of one sink shares: the chunk pool and the clock that flushes aged chunks. */
+interface SpoolShared {
+  pool: ChunkPool;
+  ticker: BatchTicker;
+  writer: SpoolWriter;
+  flushMs: number;
+  now: () => number;
+}
+
 export class RecorderSink implements Sink {
   readonly name = 'recorder';
-  private readonly flusher = new SpoolFlusher();
+  private readonly shared: SpoolShared;
 
   constructor(private readonly options: RecorderOptions) {
     // Made here, once, before any session: each session opens its spool file at once, and an open
     // racing a first mkdir fails with ENOENT (seen under load on a fresh spool directory).
     mkdirSync(options.spoolDir, { recursive: true, mode: PRIVATE_DIR });
+    const flushMs = options.flushMs ?? DEFAULT_FLUSH_MS;
+    const now = options.now ?? (() => performance.now());
+    // A chunk is flushed at most a quarter of flushMs late.
+    const pool = new ChunkPool();
+    const writer = new SpoolWriter(WRITER_PERIOD_MS, pool, (err) => options.log.error({ err: err.message }, 'spool writer thread failed; its recordings stay in the spool'));
+    this.shared = { pool, ticker: new BatchTicker(Math.min(250, Math.max(10, flushMs / 4)), now), writer, flushMs, now };
+  }
+
+  /** Stops the disk thread once every recording has ended (their ends wait for their writes). */
+  async close(): Promise<void> {
+    await this.shared.writer.stop();
   }
 
   open(info: SessionInfo): SinkSession {
-    return new Recording(info, this.options, this.flusher);
+    return new Recording(info, this.options, this.shared);
   }
 
-  /** Uploads recordings a previous process left in the spool (crash, store outage). */
-  async recover(): Promise<number> {
-    const { spoolDir, store, log } = this.options;
-    await mkdir(spoolDir, { recursive: true, mode: PRIVATE_DIR });
+  /**
+   * Uploads recordings a previous process left in the spool (crash, store
+   * outage), and those in `orphans`: spool folders no running process writes
+   * (a cluster worker's, once `server.workers` changed). Never another live
+   * process's folder: its recordings would be uploaded while still written.
+   */
+  async recover(orphans: string[] = []): Promise<number> {
+    await mkdir(this.options.spoolDir, { recursive: true, mode: PRIVATE_DIR });
     let recovered = 0;
-    for (const name of await readdir(spoolDir)) {
+    for (const dir of [this.options.spoolDir, ...orphans]) recovered += await this.recoverDir(dir);
+    return recovered;
+  }
+
+  private async recoverDir(spoolDir: string): Promise<number> {
+    const { store, log } = this.options;
+    let recovered = 0;
+    const names = await readdir(spoolDir).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return [];
+      throw err;
+    });
+    for (const name of names) {
       if (!name.endsWith('.meta.json')) continue;
       const base = join(spoolDir, name.slice(0, -'.meta.json'.length));
       try {
@@ -153,8 +205,9 @@ class Recording implements SinkSession {
   private readonly spec: WavSpec;
   private readonly unit: number;
   private readonly base: string;
-  private readonly file: WriteStream;
+  private readonly file: SpoolFile;
   private readonly silence: Buffer;
+  private readonly silenceByte: number;
   private readonly meta: SpoolMeta;
   private readonly events: Record<string, unknown>[] = [];
   private eventBytes = 0;
@@ -168,17 +221,17 @@ class Recording implements SinkSession {
   private silenceSamples = 0;
   private dropped = 0;
   private failed = false;
-  private ready: Promise<void>;
 
   constructor(
     private readonly info: SessionInfo,
     private readonly o: RecorderOptions,
-    private readonly flusher: SpoolFlusher,
+    shared: SpoolShared,
   ) {
     const { media } = info;
     this.spec = { format: media.format, channels: media.channels.length, rate: media.rate };
     this.unit = bytesPerSample(this.spec.format) * this.spec.channels;
-    this.silence = Buffer.alloc(SILENCE_CHUNK - (SILENCE_CHUNK % this.unit), this.spec.format === 'PCMU' ? ULAW_SILENCE : 0);
+    this.silenceByte = this.spec.format === 'PCMU' ? ULAW_SILENCE : 0;
+    this.silence = shortSilence(this.silenceByte);
     this.startPosition = info.admittedPosition;
     // Tenant, session and this connection: two sessions with one id (two tenants, or a reconnect) never share a file.
     this.base = join(o.spoolDir, spoolName(info));
@@ -189,22 +242,20 @@ class Recording implements SinkSession {
       spec: this.spec,
       sidecar: this.sidecarHead(),
     };
-    this.ready = writeFile(`${this.base}.meta.json`, JSON.stringify(this.meta), { mode: PRIVATE_FILE });
-    this.ready.catch((err: Error) => this.fail(err));
-    this.file = createWriteStream(`${this.base}.wav`, { mode: PRIVATE_FILE });
-    this.file.on('error', (err) => this.fail(err));
-    this.file.write(wavHeader(this.spec, 0));
-    flusher.add(this.file);
+    // The disk thread writes the meta file (what crash recovery reads) just before it opens the spool.
+    const meta = { path: `${this.base}.meta.json`, text: JSON.stringify(this.meta) };
+    this.file = new SpoolFile(`${this.base}.wav`, PRIVATE_FILE, { ...shared, onError: (err) => this.fail(err) }, meta);
+    this.file.append(wavHeader(this.spec, 0));
   }
 
   audio(data: Uint8Array, position: Nanos, samples: number): void {
-    if (this.failed || this.file.writableLength > this.o.maxBufferedBytes) {
+    if (this.failed || this.file.pendingBytes > this.o.maxBufferedBytes) {
       this.dropped++;
       this.o.onDrop(1);
       return;
     }
     this.padTo(position);
-    this.file.write(data);
+    this.file.append(data);
     this.writtenSamples += samples;
   }
 
@@ -255,9 +306,7 @@ class Recording implements SinkSession {
   async end(summary: SinkEnd): Promise<void> {
     // A call that ends inside a pause (or after dropped frames) still covers its whole timeline.
     if (!this.failed) this.padTo(summary.position);
-    this.flusher.delete(this.file);
-    await new Promise<void>((resolve) => this.file.end(resolve));
-    await this.ready.catch(() => undefined);
+    await this.file.close();
     if (this.failed) throw new Error(`recording ${this.info.sessionId} failed; spool kept for recovery`);
     const dataBytes = this.writtenSamples * this.unit;
     await finishFile(`${this.base}.wav`, this.spec, dataBytes);
@@ -280,19 +329,16 @@ class Recording implements SinkSession {
   private writeSilence(samples: number): void {
     this.silenceSamples += samples;
     this.writtenSamples += samples;
-    let bytes = samples * this.unit;
-    // The same zero-copy buffer is queued repeatedly: long pauses cost no memory.
-    while (bytes > 0) {
-      const n = Math.min(bytes, this.silence.length);
-      this.file.write(n === this.silence.length ? this.silence : this.silence.subarray(0, n));
-      bytes -= n;
-    }
+    const bytes = samples * this.unit;
+    // A short gap (a dropped frame) is copied into the chunk; a long pause is written by the disk
+    // thread from its own buffer, so it costs no memory here.
+    if (bytes <= SHORT_GAP_BYTES) this.file.append(this.silence.subarray(0, bytes));
+    else this.file.fill(this.silenceByte, bytes);
   }
 
   private fail(err: Error): void {
     if (this.failed) return;
     this.failed = true;
-    this.flusher.delete(this.file);
     this.o.log.error({ sessionId: this.info.sessionId, err: err.message }, 'recording spool write failed');
   }
 

@@ -45,4 +45,26 @@ describe('spool recovery at start', () => {
     expect(h.dataBytes).toBe(3200);
     expect(wav.subarray(h.dataOffset).every((b) => b === 0x5a)).toBe(true);
   });
+
+  it('recovers the orphaned folders it is given as well as its own, and leaves any other folder alone', async () => {
+    const base = join(crash.dir, 'cluster-spool');
+    const leave = (dir: string, sessionId: string) => {
+      const left = sessionInfo({ ...FIXED_SESSION, participant: { ...FIXED_SESSION.participant }, sessionId });
+      const s = new RecorderSink({ store: new FsObjectStore(join(crash.dir, 'unused')), spoolDir: dir, maxBufferedBytes: 1 << 20, log, onDrop: () => undefined }).open(left);
+      s.audio(Buffer.alloc(320, 0x5a), 0, 160);
+      return left;
+    };
+    const orphan = leave(join(base, 'w3'), 'aaaaaaaa-0000-4000-8000-0000000000b3');
+    const live = leave(join(base, 'w2'), 'aaaaaaaa-0000-4000-8000-0000000000b2');
+    const meta = (dir: string) => readdirSync(join(base, dir)).filter((f) => f.endsWith('.meta.json'));
+    // The recorder's disk thread opens the .wav a moment after the .meta.json is written: wait for both.
+    const wav = (dir: string) => readdirSync(join(base, dir)).filter((f) => f.endsWith('.wav'));
+    await until(() => meta('w3').length === 1 && meta('w2').length === 1 && wav('w3').length === 1 && wav('w2').length === 1);
+    const objects = join(crash.dir, 'cluster-objects');
+    const worker1 = new RecorderSink({ store: new FsObjectStore(objects), spoolDir: join(base, 'w1'), maxBufferedBytes: 1 << 20, log, onDrop: () => undefined });
+    expect(await worker1.recover([join(base, 'w3'), join(base, 'gone')])).toBe(1);
+    expect(existsSync(join(objects, ...recordingKey(orphan, 'wav').split('/')))).toBe(true);
+    expect(existsSync(join(objects, ...recordingKey(live, 'wav').split('/')))).toBe(false);
+    expect(meta('w2')).toHaveLength(1);
+  });
 });
