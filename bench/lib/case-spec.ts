@@ -11,11 +11,15 @@ export interface CaseSpec {
 }
 
 export interface Timing {
-  /** New connections per second during the ramp. */
+  /** New connections per second during the ramp (all loaders together). */
   connectRate: number;
   /** Pause between the last `opened` and the window. */
   settleSeconds: number;
   windowSeconds: number;
   /** Extra node flags for the server process (profiling). */
   serverNodeArgs: string[];
+  /** Load generator processes; undefined: one per SESSIONS_PER_LOADER sessions. */
+  loaders?: number | undefined;
+  /** Hookline's `server.workers`; undefined: the key is not written (the server's default). */
+  workers?: number | undefined;
 }

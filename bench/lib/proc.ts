@@ -4,7 +4,7 @@
  * are counted too.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 let clockTicks: number | undefined;
 
@@ -76,4 +76,45 @@ export async function waitForQuiet(limitPct: number, maxWaitMs: number): Promise
     if (busyPct <= limitPct) break;
   }
   return busyPct;
+}
+
+/** The process and every descendant still running (a clustered server: primary and workers), found by parent pid in /proc. */
+export function processTree(root: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      parentOf.set(pid, Number(statFields(pid)[1]));
+    } catch {
+      // exited while we looked
+    }
+  }
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) for (const [pid, ppid] of parentOf) if (ppid === tree[i]) tree.push(pid);
+  return tree;
+}
+
+/** Sums `f` over the live processes of a tree; one that exits meanwhile counts 0. */
+export function sumOverTree(root: number, f: (pid: number) => number): number {
+  let total = 0;
+  for (const pid of processTree(root)) {
+    try {
+      total += f(pid);
+    } catch {
+      // exited
+    }
+  }
+  return total;
+}
+
+/** File descriptors the process has open now. */
+export function openFds(pid: number): number {
+  return readdirSync(`/proc/${pid}/fd`).length;
+}
+
+/** The process's soft limit on open files (`Max open files` in /proc/<pid>/limits). */
+export function fdLimit(pid: number): number {
+  const m = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'));
+  return !m || m[1] === 'unlimited' ? Infinity : Number(m[1]);
 }

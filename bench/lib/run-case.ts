@@ -1,16 +1,15 @@
 /**
  * One bench:capture case: a server under test on CPU 0, the load generator
- * on CPU 1, a ramp, a settle pause, then a steady-state window whose edges
- * are sampled on both sides (server CPU and frames, client frames and RTTs).
+ * (one or more processes) on CPU 1, a ramp, a settle pause, then a
+ * steady-state window whose edges are sampled on both sides (server CPU and
+ * frames, client frames, RTTs and the loaders' own lag).
  */
-import type { ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import type { LoadOptions, LoadResult } from '../../src/simulate/index.js';
-import type { Summary } from '../../src/simulate/index.js';
-import { Mailbox } from './mailbox.js';
+import { summarize, type LoadOptions, type Summary } from '../../src/simulate/index.js';
 import type { CaseSpec, Timing } from './case-spec.js';
+import { nofileFor } from './fds.js';
+import { defaultLoaders, generatorBound, LoaderGroup, splitSessions } from './loaders.js';
+import type { LoaderLag } from './messages.js';
 import { newCredentials, startServerUnderTest, type Credentials, type RunningServer } from './servers.js';
-import { exited, spawnNodeOnCpu, stopChild } from './spawn.js';
 import { measureWindow, windowNotes, type Sample } from './window.js';
 
 export interface CaseResult {
@@ -20,7 +19,14 @@ export interface CaseResult {
   /** Frames the server counted during the window, per second. */
   deliveredFps: number;
   serverCpuPct: number;
+  /** All loaders together, and the busiest one, % of one core. */
   loaderCpuPct: number;
+  loaderMaxCpuPct: number;
+  loaders: number;
+  /** The worst loader's lag over the window. */
+  lag: LoaderLag;
+  /** Set when the generator limited the figures (see loaders.ts). */
+  generatorBound?: string | undefined;
   /** Everything else the machine ran during the window (noise), % of one core. */
   otherCpuPct: number;
   rssMb: number;
@@ -34,7 +40,6 @@ export interface CaseResult {
 }
 
 const LOADER_CPU = 1;
-const LOAD_CHILD_JS = fileURLToPath(new URL('./load-child.js', import.meta.url));
 
 function loadOptions(spec: CaseSpec, t: Timing, server: RunningServer, creds: Credentials, durationSeconds: number): LoadOptions {
   return {
@@ -42,18 +47,26 @@ function loadOptions(spec: CaseSpec, t: Timing, server: RunningServer, creds: Cr
     orgId: creds.orgId,
     apiKey: creds.apiKey,
     clientSecret: creds.secret,
-    sessions: spec.sessions,
+    sessions: 0,
     connectRate: t.connectRate,
     frameMs: spec.frameMs,
     durationSeconds,
   };
 }
 
-function figures(spec: CaseSpec, a: Sample, b: Sample, rssMb: number, load: LoadResult & { clean: number }, notes: string[]): CaseResult {
+interface Totals {
+  clean: number;
+  openMs: number[];
+  errors: Record<string, number>;
+}
+
+function figures(spec: CaseSpec, a: Sample, b: Sample, rssMb: number, totals: Totals, notes: string[]): CaseResult {
   const seconds = (b.at - a.at) / 1000;
   const pct = (x: number) => (100 * x) / seconds;
   const server = b.server - a.server;
-  const loader = b.loader - a.loader;
+  const perLoader = b.loaders.map((x, i) => x - (a.loaders[i] ?? 0));
+  const loader = perLoader.reduce((s, x) => s + x, 0);
+  const loaderPcts = perLoader.map(pct);
   return {
     spec,
     windowSeconds: seconds,
@@ -61,12 +74,16 @@ function figures(spec: CaseSpec, a: Sample, b: Sample, rssMb: number, load: Load
     deliveredFps: (b.frames - a.frames) / seconds,
     serverCpuPct: pct(server),
     loaderCpuPct: pct(loader),
+    loaderMaxCpuPct: Math.max(0, ...loaderPcts),
+    loaders: perLoader.length,
+    lag: b.mark.lag,
+    generatorBound: generatorBound(b.mark.lag, loaderPcts),
     otherCpuPct: Math.max(0, pct(b.machine - a.machine - server - loader)),
     rssMb,
-    openMs: load.openLatencyMs,
-    rttMs: b.mark.rttMs ?? { count: 0 },
-    failed: spec.sessions - load.clean,
-    errors: load.errors,
+    openMs: summarize(totals.openMs),
+    rttMs: summarize(b.mark.rttMs),
+    failed: spec.sessions - totals.clean,
+    errors: totals.errors,
     notes,
   };
 }
@@ -76,22 +93,21 @@ export async function runCase(spec: CaseSpec, t: Timing): Promise<CaseResult> {
   const rampSeconds = spec.sessions / t.connectRate;
   // Sessions are ended by 'finish' after the window; the duration only has to outlast a slow ramp.
   const durationSeconds = Math.ceil(3 * rampSeconds + t.settleSeconds + t.windowSeconds + 30);
+  const k = t.loaders ?? defaultLoaders(spec.sessions);
   const creds = newCredentials();
-  const server = await startServerUnderTest(spec.kind, creds, t.serverNodeArgs);
-  let loader: ChildProcess | undefined;
+  const recorder = spec.kind === 'hookline-on' ? 2 : 1;
+  const serverPlace = { cpu: 0, nofile: nofileFor({ who: `the server at ${spec.sessions} sessions`, sessions: spec.sessions, perSession: recorder }) };
+  const loaderNofile = nofileFor({ who: 'a load generator', sessions: splitSessions(spec.sessions, k)[0] ?? 0, perSession: 1 });
+  const server = await startServerUnderTest(spec.kind, creds, { nodeArgs: t.serverNodeArgs, place: serverPlace, workers: spec.kind === 'baseline' ? undefined : t.workers });
+  let loaders: LoaderGroup | undefined;
   try {
-    const opts = loadOptions(spec, t, server, creds, durationSeconds);
-    loader = spawnNodeOnCpu(LOADER_CPU, [LOAD_CHILD_JS, JSON.stringify(opts)], ['ignore', 'inherit', 'inherit', 'ipc']);
-    const mailbox = new Mailbox(loader);
-    const w = await measureWindow(server, loader, mailbox, spec, t);
-    loader.send({ type: 'finish' });
-    const done = await mailbox.next('result', (durationSeconds + rampSeconds + 60) * 1000);
-    if (!done) throw new Error('the load generator did not finish');
-    await exited(loader);
-    const load = { ...done.result, clean: done.clean };
-    return { ...figures(spec, w.a, w.b, w.rssMb, load, windowNotes(spec, w)), rampSeconds: w.rampSeconds };
+    loaders = await LoaderGroup.start(k, loadOptions(spec, t, server, creds, durationSeconds), { cpu: LOADER_CPU, nofile: loaderNofile });
+    const w = await measureWindow(server, loaders, spec, t);
+    const totals = await loaders.finish((durationSeconds + rampSeconds + 60) * 1000);
+    if (!totals) throw new Error('the load generator did not finish');
+    return { ...figures(spec, w.a, w.b, w.rssMb, totals, windowNotes(spec, w)), rampSeconds: w.rampSeconds };
   } finally {
-    if (loader) await stopChild(loader, 2000);
+    await loaders?.stop();
     await server.stop();
   }
 }

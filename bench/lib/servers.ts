@@ -1,7 +1,9 @@
 /**
- * The servers bench:capture compares, each started as a child process pinned
- * to CPU 0: the bare `ws` baseline, and `hookline serve` from a generated
- * config (temp data dir, one tenant with a signed API key, logging at warn).
+ * The servers the capture benchmarks run, each as a child process (pinned to
+ * CPU 0 by default): the bare `ws` baseline, and `hookline serve` from a
+ * generated config (temp data dir, one tenant with a signed API key whose
+ * gate admits every call, logging at warn). A clustered Hookline is several
+ * processes; CPU and memory are summed over the server's process tree.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
@@ -10,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import { freePort, spawnNodeOnCpu, stopChild, waitForHttp } from './spawn.js';
+import { rssBytes, sumOverTree, cpuSeconds as processCpuSeconds } from './proc.js';
+import { freePort, spawnNode, stopChild, waitForHttp, type Placement } from './spawn.js';
 
 export type ServerKind = 'baseline' | 'hookline-off' | 'hookline-on';
 
@@ -30,12 +33,23 @@ export interface RunningServer {
   kind: ServerKind;
   pid: number;
   wsUrl: string;
+  /** CPU seconds and resident bytes of the whole server: the process and its descendants (workers). */
+  cpuSeconds(): number;
+  rssBytes(): number;
   /** Audio frames the server has received so far (read over HTTP). */
   framesReceived(): Promise<number>;
   stop(): Promise<void>;
 }
 
-const SERVER_CPU = 0;
+/** Where the server runs and how: bench:capture pins it to CPU 0; bench:scale lets it use both cores. */
+export interface ServerOptions {
+  nodeArgs?: string[];
+  place?: Placement;
+  /** `server.workers` in the config; written only when set, so today's config (without the key) still loads. */
+  workers?: number | undefined;
+}
+
+const PINNED: Placement = { cpu: 0 };
 const AUDIOHOOK_PATH = '/api/v1/audiohook/ws';
 const BASELINE_JS = fileURLToPath(new URL('./baseline-server.js', import.meta.url));
 const HOOKLINE_JS = fileURLToPath(new URL('../../../bin/hookline.js', import.meta.url));
@@ -54,6 +68,10 @@ function pid(child: ChildProcess): number {
   return child.pid;
 }
 
+function treeFigures(root: number): Pick<RunningServer, 'cpuSeconds' | 'rssBytes'> {
+  return { cpuSeconds: () => sumOverTree(root, processCpuSeconds), rssBytes: () => sumOverTree(root, rssBytes) };
+}
+
 /** Cleans up after a server that never became ready, then rethrows. */
 function failStart(child: ChildProcess, dir?: string) {
   return async (err: unknown): Promise<never> => {
@@ -63,32 +81,34 @@ function failStart(child: ChildProcess, dir?: string) {
   };
 }
 
-async function startBaseline(nodeArgs: string[]): Promise<RunningServer> {
+async function startBaseline(nodeArgs: string[], place: Placement): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawnNodeOnCpu(SERVER_CPU, [...nodeArgs, BASELINE_JS, String(port)], ['ignore', 'inherit', 'inherit'], cleanEnv());
+  const child = spawnNode(place, [...nodeArgs, BASELINE_JS, String(port)], ['ignore', 'inherit', 'inherit'], cleanEnv());
   const base = `http://127.0.0.1:${port}`;
   await waitForHttp(`${base}/stats`, child, 15_000).catch(failStart(child));
   return {
     kind: 'baseline',
     pid: pid(child),
+    ...treeFigures(pid(child)),
     wsUrl: `ws://127.0.0.1:${port}${AUDIOHOOK_PATH}`,
     framesReceived: async () => ((await (await fetch(`${base}/stats`)).json()) as { frames: number }).frames,
     stop: () => stopChild(child),
   };
 }
 
-function hooklineConfig(dir: string, port: number, metricsPort: number, recorder: boolean, creds: Credentials): string {
+function hooklineConfig(dir: string, port: number, metricsPort: number, recorder: boolean, creds: Credentials, workers: number | undefined): string {
   return stringify({
     dataDir: dir,
     database: `sqlite:${join(dir, 'hookline.db')}`,
     objects: { url: `file:${join(dir, 'objects')}` },
-    server: { host: '127.0.0.1', port, drainTimeoutSeconds: 5 },
+    server: { host: '127.0.0.1', port, drainTimeoutSeconds: 5, ...(workers === undefined ? {} : { workers }) },
     metrics: { port: metricsPort },
     security: { masterKey: randomBytes(32).toString('base64') },
     logging: { level: 'warn' },
     audiohook: { path: AUDIOHOOK_PATH },
     recorder: { enabled: recorder },
-    tenants: [{ orgId: creds.orgId, name: 'Bench Org', apiKeys: [{ key: creds.apiKey, secret: creds.secret, label: 'bench' }] }],
+    // `admission: all` (also the default) admits every call at `open`: no Genesys lookup, no held sessions.
+    tenants: [{ orgId: creds.orgId, name: 'Bench Org', admission: 'all', apiKeys: [{ key: creds.apiKey, secret: creds.secret, label: 'bench' }] }],
   });
 }
 
@@ -101,18 +121,20 @@ function metricValue(text: string, name: string): number {
   return total;
 }
 
-async function startHookline(recorder: boolean, creds: Credentials, nodeArgs: string[]): Promise<RunningServer> {
+async function startHookline(recorder: boolean, creds: Credentials, o: ServerOptions): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'hookline-bench-'));
   const port = await freePort();
   const metricsPort = await freePort();
   const configFile = join(dir, 'hookline.yaml');
-  writeFileSync(configFile, hooklineConfig(dir, port, metricsPort, recorder, creds));
-  const child = spawnNodeOnCpu(SERVER_CPU, [...nodeArgs, HOOKLINE_JS, 'serve', '--config', configFile], ['ignore', 'inherit', 'inherit'], cleanEnv());
+  writeFileSync(configFile, hooklineConfig(dir, port, metricsPort, recorder, creds, o.workers));
+  const args = [...(o.nodeArgs ?? []), HOOKLINE_JS, 'serve', '--config', configFile];
+  const child = spawnNode(o.place ?? PINNED, args, ['ignore', 'inherit', 'inherit'], cleanEnv());
   const base = `http://127.0.0.1:${port}`;
   await waitForHttp(`${base}/readyz`, child, 30_000).catch(failStart(child, dir));
   return {
     kind: recorder ? 'hookline-on' : 'hookline-off',
     pid: pid(child),
+    ...treeFigures(pid(child)),
     wsUrl: `ws://127.0.0.1:${port}${AUDIOHOOK_PATH}`,
     framesReceived: async () => metricValue(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text(), 'hookline_audiohook_frames_received_total'),
     stop: async () => {
@@ -122,8 +144,8 @@ async function startHookline(recorder: boolean, creds: Credentials, nodeArgs: st
   };
 }
 
-/** Starts one server under test; `nodeArgs` go to its node (e.g. --cpu-prof). */
-export function startServerUnderTest(kind: ServerKind, creds: Credentials, nodeArgs: string[] = []): Promise<RunningServer> {
-  if (kind === 'baseline') return startBaseline(nodeArgs);
-  return startHookline(kind === 'hookline-on', creds, nodeArgs);
+/** Starts one server under test; `nodeArgs` go to its node (e.g. --cpu-prof); `workers` only to Hookline. */
+export function startServerUnderTest(kind: ServerKind, creds: Credentials, o: ServerOptions = {}): Promise<RunningServer> {
+  if (kind === 'baseline') return startBaseline(o.nodeArgs ?? [], o.place ?? PINNED);
+  return startHookline(kind === 'hookline-on', creds, o);
 }

@@ -44,17 +44,32 @@ function raiseAutogroup(pid: number | undefined): void {
   }
 }
 
+export interface Placement {
+  /** Pin to this CPU; undefined: let the scheduler place it. */
+  cpu?: number | undefined;
+  /** Open-files limit for the child, set with prlimit(1) (see fds.ts). */
+  nofile?: { soft: number; hard: number } | undefined;
+}
+
 /**
  * Runs `node <args>` on one CPU (without pinning, with a warning, where taskset is missing),
  * in the temp dir so profiler output never lands in the working tree.
  */
 export function spawnNodeOnCpu(cpu: number, args: string[], stdio: StdioOptions, env: NodeJS.ProcessEnv = process.env): ChildProcess {
-  const node = [process.execPath, ...args];
-  if (!hasTaskset()) process.stderr.write('warning: taskset not found; processes are not pinned and the figures mix server and client CPU\n');
-  const pinned = hasTaskset() ? ['taskset', '-c', String(cpu), ...node] : node;
+  return spawnNode({ cpu }, args, stdio, env);
+}
+
+/** Runs `node <args>` placed as asked (pinned or not, open-files limit), at raised priority where allowed. */
+export function spawnNode(place: Placement, args: string[], stdio: StdioOptions, env: NodeJS.ProcessEnv = process.env): ChildProcess {
+  let cmd = [process.execPath, ...args];
+  // prlimit, nice and taskset each exec the next program, so the child's pid is node's own.
+  if (place.nofile !== undefined) cmd = ['prlimit', `--nofile=${place.nofile.soft}:${place.nofile.hard}`, ...cmd];
+  if (place.cpu !== undefined) {
+    if (!hasTaskset()) process.stderr.write('warning: taskset not found; processes are not pinned and the figures mix server and client CPU\n');
+    if (hasTaskset()) cmd = ['taskset', '-c', String(place.cpu), ...cmd];
+  }
   const raise = canRaisePriority();
-  // nice and taskset exec the next program, so the child's pid is node's own.
-  const cmd = raise ? ['nice', '-n', NICENESS, ...pinned] : pinned;
+  if (raise) cmd = ['nice', '-n', NICENESS, ...cmd];
   const child = spawn(cmd[0] as string, cmd.slice(1), { stdio, env, detached: raise, cwd: tmpdir() });
   if (raise) raiseAutogroup(child.pid);
   running.add(child);
@@ -106,4 +121,14 @@ export async function stopChild(child: ChildProcess, graceMs = 15_000): Promise<
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await exited(child);
   clearTimeout(timer);
+}
+
+/** Ctrl-C or a kill stops the children this bench started before it exits. */
+export function stopChildrenOnSignals(): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      killRunningChildren();
+      process.exit(130);
+    });
+  }
 }

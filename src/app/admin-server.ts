@@ -35,6 +35,8 @@ export interface AdminServer {
 export interface AdminOptions {
   metrics: MetricsConfig;
   registry: Registry;
+  /** What /metrics answers; default the registry's. A cluster worker answers the sum over all workers (platform/metrics/cluster.ts). */
+  metricsText?: (() => Promise<string>) | undefined;
   log: Logger;
   limits: Pick<ServerConfig, 'headersTimeoutMs' | 'requestTimeoutMs'>;
   /** The read API, when enabled. */
@@ -60,7 +62,7 @@ function addMetrics(app: FastifyInstance, o: AdminOptions): void {
   app.get('/metrics', async (req, reply) => {
     if (!authorized(req, token)) return reply.code(401).header('www-authenticate', 'Bearer').send();
     try {
-      const text = await o.registry.metrics();
+      const text = await (o.metricsText ?? (() => o.registry.metrics()))();
       return reply.code(200).header('content-type', o.registry.contentType).send(text);
     } catch (err) {
       o.log.error({ err: errorMessage(err) }, 'metrics collection failed');

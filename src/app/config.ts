@@ -3,6 +3,7 @@
  * owns (the composition root is the one place that knows them all), with the
  * public listener's own `server` section, and `loadConfig` for the CLI.
  */
+import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 // The sections come from each capability's config module, not its index: every CLI command loads the
@@ -38,6 +39,8 @@ import { trackingSchema } from '../tracking/config.js';
 import { voicebotServerSchema } from '../voicebot/config.js';
 import { webhooksSchema } from '../webhooks/config.js';
 
+const WORKERS_RULE = 'must be "auto" or a whole number of processes >= 1';
+
 export const serverSchema = z
   .strictObject({
     host: z.string().default('0.0.0.0'),
@@ -56,6 +59,16 @@ export const serverSchema = z
     /** Connections not (yet) authenticated as AudioHook sessions, in total and per source address. Behind a proxy every client has the proxy's address: raise the per-address bound to the total. */
     maxUnauthenticated: z.number().int().positive().default(1024),
     maxUnauthenticatedPerAddress: z.number().int().positive().default(64),
+    /**
+     * Processes that capture behind the one port (Node's cluster): `auto` is one per CPU
+     * (os.availableParallelism()), 1 is a single process with no cluster. Bounds such as
+     * maxConnections hold per process.
+     */
+    workers: z
+      .union([z.literal('auto'), z.number()], { error: WORKERS_RULE })
+      .refine((w) => w === 'auto' || (Number.isInteger(w) && w >= 1), { message: WORKERS_RULE })
+      .default('auto')
+      .transform((w) => (w === 'auto' ? availableParallelism() : w)),
   })
   .refine((s) => s.headersTimeoutMs <= s.requestTimeoutMs, { message: 'must not exceed server.requestTimeoutMs', path: ['headersTimeoutMs'] })
   .transform((s) => inMs(s, ['drainTimeoutSeconds']))

@@ -27,6 +27,7 @@
  * running before it starts, and the public port takes sessions last.
  */
 import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,9 +40,9 @@ import type { GenesysClient } from '../genesys/index.js';
 import { ClientPool, IngestService, queueNames } from '../ingest/index.js';
 import { loadPlugins, PluginRunner } from '../plugins/index.js';
 import type { Logger } from '../platform/logging/index.js';
-import { Counter, createRegistry, type Registry } from '../platform/metrics/index.js';
+import { Counter, createRegistry, workerMetrics, type Registry } from '../platform/metrics/index.js';
 import { openQueue, type Queue } from '../platform/queue/index.js';
-import { openState, type SharedState } from '../platform/state/index.js';
+import { openState, type IpcLink, type SharedState } from '../platform/state/index.js';
 import { errorMessage } from '../platform/util/error-message.js';
 import { ConversationStore, LiveFeed, LiveStore } from '../conversations/index.js';
 import { SessionStore, UserStore, loadAssets, type TenantSummary } from '../console/index.js';
@@ -104,6 +105,32 @@ export interface ServerOverrides {
   voicebotFactories?: VoicebotFactories;
   /** The console app's build directory (default dist/console-app, where `npm run build` puts it). */
   consoleAssets?: string;
+  /** This process is one worker of `hookline serve`'s cluster (`server.workers` > 1; src/app/cluster.ts). */
+  cluster?: ClusterWorker;
+}
+
+/** A cluster worker: its place among the workers, and its IPC link to the primary. */
+export interface ClusterWorker {
+  /** 1…workers; a restarted worker gets its predecessor's. */
+  index: number;
+  workers: number;
+  link: IpcLink;
+}
+
+/** Where a recorder spools, and the spool folders no live process writes that it recovers at start. */
+export function spoolFolders(base: string, cluster: Pick<ClusterWorker, 'index' | 'workers'> | undefined): { own: string; orphans: string[] } {
+  const numbered = (): { dir: string; n: number }[] => {
+    try {
+      return readdirSync(base, { withFileTypes: true }).flatMap((e) => (e.isDirectory() && /^w[1-9]\d*$/.test(e.name) ? [{ dir: join(base, e.name), n: Number(e.name.slice(1)) }] : []));
+    } catch {
+      return []; // no spool yet
+    }
+  };
+  // One process: the top folder, and every worker folder a former cluster left.
+  if (!cluster) return { own: base, orphans: numbered().map((w) => w.dir) };
+  // Worker 1 also takes the top folder (a former single process) and the folders of workers beyond today's count.
+  const orphans = cluster.index === 1 ? [base, ...numbered().filter((w) => w.n > cluster.workers).map((w) => w.dir)] : [];
+  return { own: join(base, `w${cluster.index}`), orphans };
 }
 
 /** dist/console-app (not dist/console: tsc writes src/console there), found from dist/app or, run from source, src/app. */
@@ -168,17 +195,20 @@ function sinks(s: Shared, drops: SinkDropMetrics, findings: FindingSink): Sink[]
   const { config, logger, ctx, tenants } = s;
   const list: Sink[] = [];
   if (config.recorder.enabled) {
+    // Each cluster worker spools in its own folder: a worker recovering at start must never take another's live files.
+    const spool = spoolFolders(config.recorder.spoolDir ?? join(resolve(config.dataDir), 'spool'), s.overrides.cluster);
     const recorder = new RecorderSink({
       store: ctx.objects,
-      spoolDir: config.recorder.spoolDir ?? join(resolve(config.dataDir), 'spool'),
+      spoolDir: spool.own,
       maxBufferedBytes: config.recorder.maxBufferedBytes,
+      flushMs: config.recorder.flushMs,
       maxEvents: config.recorder.maxEvents,
       maxEventBytes: config.recorder.maxEventBytes,
       timelineToleranceSeconds: config.audiohook.timelineToleranceSeconds,
       log: logger.child({ component: 'recorder' }),
       onDrop: drops.counterFor('recorder'),
     });
-    recorder.recover().catch((err: unknown) => logger.error({ err: errorMessage(err) }, 'spool recovery failed'));
+    recorder.recover(spool.orphans).catch((err: unknown) => logger.error({ err: errorMessage(err) }, 'spool recovery failed'));
     list.push(recorder);
   }
   // Level meters for the live view (api enabled): cheap, never blocking; its writes are bounded by the publisher.
@@ -254,8 +284,8 @@ function buildCapture(s: Shared, guard: ConnectionGuard, status: SessionStatusSt
     admission: status ? recordingStatus(s.overrides.admission?.(gate) ?? gate, status) : (s.overrides.admission?.(gate) ?? gate),
     sinks: sinks(s, new SinkDropMetrics(registry), findings),
     onAuthenticated: (socket) => guard.authenticated(socket),
-    // With Redis, a signature used on one replica cannot open a session on another.
-    ...(state.kind === 'redis' ? { replay: { remember: (key: string, ttlMs: number) => state.setIfAbsent(`audiohook-nonce:${key}`, '1', ttlMs) } } : {}),
+    // With Redis, or memory held by the cluster primary, a signature used on one replica or worker cannot open a session on another.
+    ...(state.shared ? { replay: { remember: (key: string, ttlMs: number) => state.setIfAbsent(`audiohook-nonce:${key}`, '1', ttlMs) } } : {}),
   });
   return { held, gate, capture };
 }
@@ -371,9 +401,9 @@ function buildHttp(s: Shared, capture: CaptureServer, voicebot: VoicebotEndpoint
       { name: 'database', check: async () => void (await sql`select 1`.execute(ctx.db.kysely)) },
       { name: 'objects', check: () => ctx.objects.check() },
       { name: 'tenants', check: () => { if (!tenants.ready) throw new Error('not loaded'); } },
-      // The embedded queue and memory state live in the database and this process: nothing more to check.
+      // The embedded queue lives in the database, memory state in this process or the cluster primary (checked then).
       ...(queue.kind === 'rabbitmq' ? [{ name: 'queue', check: () => queue.check() }] : []),
-      ...(state.kind === 'redis' ? [{ name: 'state', check: () => state.check() }] : []),
+      ...(state.shared ? [{ name: 'state', check: () => state.check() }] : []),
     ],
     () => capture.isDraining,
     { server: config.server, guard },
@@ -438,7 +468,8 @@ function buildInstall(s: Shared, openapi: Record<string, unknown> | undefined) {
 }
 
 export async function startServer(config: Config, log?: Logger, overrides: ServerOverrides = {}): Promise<Server> {
-  const ctx = await openContext(config, log, { syncTenants: { origin: overrides.configOrigin ?? CONFIG_ORIGIN } });
+  // A cluster's primary applied the config's tenants once before forking; N workers doing it too would race.
+  const ctx = await openContext(config, log, { syncTenants: overrides.cluster ? false : { origin: overrides.configOrigin ?? CONFIG_ORIGIN } });
   const life = new Lifecycle<Shutdown>({ onStopError: (name, err) => ctx.log.error({ component: name, err: errorMessage(err) }, 'stop failed') });
   life.add({ name: 'database', stop: () => ctx.close() });
   try {
@@ -453,8 +484,11 @@ export async function startServer(config: Config, log?: Logger, overrides: Serve
 async function compose(ctx: Context, config: Config, overrides: ServerOverrides, life: Lifecycle<Shutdown>): Promise<Server> {
   const logger = ctx.log;
   const registry = createRegistry();
-  const replicaId = overrides.replicaId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-  const state = await openState(config.state, { logger, keyPrefix: `${config.namespace}:` });
+  const cluster = overrides.cluster;
+  const replica = overrides.replicaId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  // Each worker is a replica of its own (leases, held sessions and queue consumers are per replica).
+  const replicaId = cluster ? `${replica}-w${cluster.index}` : replica;
+  const state = await openState(config.state, { logger, keyPrefix: `${config.namespace}:`, ...(cluster ? { link: cluster.link } : {}) });
   life.add({ name: 'state', stop: () => state.close() });
   const queue = await openQueue(config.queue, { db: ctx.db, logger }, { connectionName: `hookline-${config.namespace}-${replicaId}`, leaseMs: config.queueLeaseMs });
   life.add({ name: 'queue', stop: () => queue.close() });
@@ -498,7 +532,8 @@ async function compose(ctx: Context, config: Config, overrides: ServerOverrides,
     start: async () => {
       if (!config.metrics.enabled && !api) return;
       const consoleApp = config.console.enabled ? buildConsole(s) : undefined;
-      metrics = await startAdminServer({ metrics: config.metrics, registry, log: logger.child({ component: 'admin' }), limits: config.server, api, console: consoleApp, install: buildInstall(s, api?.openapi) });
+      const metricsText = cluster ? workerMetrics(registry, cluster.link) : undefined;
+      metrics = await startAdminServer({ metrics: config.metrics, registry, metricsText, log: logger.child({ component: 'admin' }), limits: config.server, api, console: consoleApp, install: buildInstall(s, api?.openapi) });
     },
     stop: () => metrics?.close(),
   });
@@ -529,7 +564,7 @@ async function compose(ctx: Context, config: Config, overrides: ServerOverrides,
   const addr = http.app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.server.port;
   const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
-  logger.info({ port, metricsPort: metrics?.port ?? null, console: metrics && config.console.enabled ? `${metrics.baseUrl}/console/` : null, path: config.audiohook.path, tenants: s.tenants.all().length, keys: s.tenants.size, replicaId, queue: queue.kind, state: state.kind, plugins: plugins.names }, 'hookline serving');
+  logger.info({ port, metricsPort: metrics?.port ?? null, console: metrics && config.console.enabled ? `${metrics.baseUrl}/console/` : null, path: config.audiohook.path, tenants: s.tenants.all().length, keys: s.tenants.size, replicaId, pid: process.pid, queue: queue.kind, state: state.kind, plugins: plugins.names }, 'hookline serving');
   return {
     ctx,
     capture,

@@ -17,6 +17,7 @@ import { bytesPerSample, NS_PER_SECOND, type MediaParameter } from '../protocol/
 import { summarize, type Summary } from './stats.js';
 import { AudioHookClient, type ClientOptions } from './client.js';
 import { FramePacer } from './pacer.js';
+import { frameDueAt, type SendLateness } from './lateness.js';
 
 export interface ScriptStep {
   /** Seconds after `opened`. */
@@ -40,6 +41,10 @@ export interface LoadOptions extends Omit<ClientOptions, 'conversationId' | 'ses
   pingIntervalMs?: number;
   script?: ScriptStep[];
   onSessionOpened?: (c: AudioHookClient) => void;
+  /** Called once per session when it has ended (or failed to connect); `ok` as counted in `completed`. */
+  onSessionSettled?: (c: AudioHookClient, ok: boolean) => void;
+  /** Records how late each frame left against its schedule (the generator's own lag). */
+  sendLateness?: SendLateness;
 }
 
 export interface LoadResult {
@@ -132,6 +137,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     framesSent += client.framesSent;
     bytesSent += client.bytesSent;
     rtts.push(...client.rtts);
+    o.onSessionSettled?.(client, ok);
     if (++finished === o.sessions) resolveAll();
   };
 
@@ -149,6 +155,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     const due = Math.floor(elapsed / o.frameMs);
     let n = 0;
     while (s.ticks < due && n++ < MAX_CATCH_UP) {
+      o.sendLateness?.record(now, frameDueAt(s.t0, s.ticks, o.frameMs));
       if (s.source) s.client.tick(s.source.next());
       s.ticks++;
     }

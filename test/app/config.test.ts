@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/app/config.js';
@@ -75,6 +76,17 @@ describe('configuration', () => {
     const list = problems(() => loadConfig({ env: { HOOKLINE_SERVER__PORT: '70000' } }));
     expect(list).toHaveLength(1);
     expect(list[0]).toMatch(/^server\.port: .*environment HOOKLINE_SERVER__PORT/);
+  });
+
+  it('runs one worker per CPU by default, takes a count or auto, and names server.workers when it is neither', () => {
+    expect(loadConfig({ env: {} }).server.workers).toBe(availableParallelism());
+    expect(loadConfig({ env: { HOOKLINE_SERVER__WORKERS: '3' } }).server.workers).toBe(3);
+    expect(loadConfig({ env: { HOOKLINE_SERVER__WORKERS: 'auto' } }).server.workers).toBe(availableParallelism());
+    expect(loadConfig({ env: { HOOKLINE_WORKER_INDEX: '2' } }).server.workers).toBe(availableParallelism());
+    for (const bad of ['0', '1.5', 'many']) {
+      const list = problems(() => loadConfig({ env: { HOOKLINE_SERVER__WORKERS: bad } }));
+      expect(list).toEqual([expect.stringMatching(/^server\.workers: must be "auto" or a whole number of processes >= 1 .*HOOKLINE_SERVER__WORKERS/)]);
+    }
   });
 
   it('keeps digit-only strings from the environment as strings', () => {

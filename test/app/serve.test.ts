@@ -4,6 +4,7 @@
  * or get `disconnect completed`).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { get } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AudioHookClient } from '../../src/simulate/index.js';
@@ -35,6 +36,20 @@ afterAll(() => {
 });
 
 const base = () => `http://127.0.0.1:${s.port}`;
+
+/**
+ * GET on a connection of its own: with `server.workers` > 1 (the default on a multi-core host) a
+ * worker holding no call finishes its drain at once and closes its connections, so a reused
+ * keep-alive connection would be reset while the worker holding the call still answers.
+ */
+function freshStatus(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    }).on('error', reject);
+  });
+}
 const client = () => new AudioHookClient({ url: `ws://127.0.0.1:${s.port}/api/v1/audiohook/ws`, apiKey, clientSecret: secret, orgId });
 
 describe('hookline serve', () => {
@@ -75,7 +90,8 @@ describe('hookline serve', () => {
     // Readiness flips at once so the load balancer stops sending new calls.
     let status = 0;
     for (let i = 0; i < 50 && status !== 503; i++) {
-      status = (await fetch(`${base()}/readyz`)).status;
+      // A worker closing as this connects resets it: ask again (a load balancer sees that as not ready too).
+      status = await freshStatus(`${base()}/readyz`).catch(() => 0);
       if (status !== 503) await sleep(20);
     }
     expect(status).toBe(503);

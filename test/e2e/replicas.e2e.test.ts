@@ -9,7 +9,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type AudioHookEntry, type EmulatorControl } from '../../src/emulator/index.js';
+import { type AudioHookEntry, type EmulatorControl } from '../../src/emulator/index.js';
+import { monitoredTenant, startMonitoredOrgEmulator } from '../helpers/monitored-org.js';
 import { createLogger } from '../../src/platform/logging/index.js';
 import { Receiver } from '../../src/receiver/index.js';
 import { serve, writeConfig, type Served } from '../helpers/process.js';
@@ -31,13 +32,7 @@ let queueId: string;
 const leads = (p: Served) => p.lines.some((l) => l.includes('watching the monitored agents'));
 
 beforeAll(async () => {
-  const emu = await startEmulator({
-    speed: 1,
-    seed: {
-      settings: { analytics: { availabilityLagMs: 3_600_000 }, notifications: { heartbeatSeconds: 5 } },
-      orgs: [{ name: 'Replicas', users: [{ name: 'Ann' }, { name: 'Ben' }, { name: 'Cid' }], groups: [{ name: 'Monitored', members: ['Ann', 'Ben'] }], queues: [{ name: 'Q' }] }],
-    },
-  });
+  const emu = await startMonitoredOrgEmulator('Replicas');
   control = emu.control;
   stopEmulator = emu.stop;
   const org = emu.seeded[0]!;
@@ -63,18 +58,7 @@ beforeAll(async () => {
         logging: { level: 'info' },
         tracking: { syncIntervalSeconds: 2, leaseTtlSeconds: 2 },
         ingest: { enabled: false },
-        tenants: [
-          {
-            orgId,
-            name: 'Replicas',
-            apiKeys: [{ key: apiKey, secret }],
-            genesys: { clientId: org.clients[0]!.clientId, clientSecret: org.clients[0]!.clientSecret, apiUrl: org.apiUrl, loginUrl: org.loginUrl },
-            monitoredGroupId: org.groups[0]!.id,
-            admission: 'monitored-group',
-            gateTimeoutSeconds: 20,
-            downstream: [{ url: `ws://127.0.0.1:${receiver.port}`, channels: 'both' }],
-          },
-        ],
+        tenants: [monitoredTenant(org, 'Replicas', { apiKey, secret }, receiver.port)],
       },
       `${name}.yaml`,
     );
