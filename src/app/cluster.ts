@@ -40,7 +40,9 @@ export const STOP = 'hookline-stop';
 const LEAVING = 'hookline-leaving';
 const LEFT = 'hookline-left';
 
-const isStop = (m: unknown): m is { t: typeof STOP; signal: string } => typeof m === 'object' && m !== null && (m as { t?: unknown }).t === STOP;
+const tagged = (m: unknown, t: string): boolean => typeof m === 'object' && m !== null && (m as { t?: unknown }).t === t;
+
+const isStop = (m: unknown): m is { t: typeof STOP; signal: string } => tagged(m, STOP);
 
 /** This process's place in the cluster, when it is a worker of `hookline serve`. */
 export function workerIndex(): number | undefined {
@@ -55,8 +57,6 @@ export function onStopRequest(link: IpcLink, stop: (signal: string) => void): vo
     if (isStop(m)) stop(m.signal);
   });
 }
-
-const tagged = (m: unknown, t: string): boolean => typeof m === 'object' && m !== null && (m as { t?: unknown }).t === t;
 
 /**
  * A worker's last step before it exits, after its servers have closed. The
