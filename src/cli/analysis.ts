@@ -4,6 +4,7 @@
  * directly; the running servers' post-call workers analyse.
  */
 import type { Command } from 'commander';
+import type { AnalysisStore } from '../analysis/index.js';
 import { withContext } from './common.js';
 import { withQueue } from './ingest.js';
 
@@ -27,7 +28,7 @@ async function show(cmd: Command, conversationId: string, o: Options): Promise<v
   );
 }
 
-type Stored = NonNullable<Awaited<ReturnType<import('../analysis/index.js').AnalysisStore['get']>>>;
+type Stored = NonNullable<Awaited<ReturnType<AnalysisStore['get']>>>;
 
 function summary(a: Stored): string {
   const m = a.analysis.metrics;

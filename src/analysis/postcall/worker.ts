@@ -13,7 +13,7 @@
  * why), not a failure: retrying cannot help.
  */
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { Logger } from '../../platform/logging/index.js';
 import type { ObjectStore } from '../../platform/objects/index.js';
 import { PermanentError, type Message } from '../../platform/queue/index.js';
