@@ -143,10 +143,12 @@ export class AudioHookClient extends EventEmitter {
       const ws = new WebSocket(this.options.url, { headers, perMessageDeflate: false, maxPayload: 1024 * 1024, ...(this.options.localAddress ? { localAddress: this.options.localAddress } : {}) });
       this.ws = ws;
       ws.on('open', () => resolve());
-      ws.on('unexpected-response', (_req, res) => {
+      ws.on('unexpected-response', (req, res) => {
         this.httpStatus = res.statusCode;
         reject(new Error(`upgrade refused: HTTP ${res.statusCode}`));
-        res.resume();
+        // Let go of the socket now. Kept, a reset from the server after the response came to a
+        // socket with no error listener and crashed the process (the load generator, under load).
+        req.destroy();
       });
       ws.on('error', (err) => reject(err));
       ws.on('message', (data, isBinary) => {
