@@ -20,6 +20,7 @@ export { analysisOperations, analysisResult, analysisRoutes, type AnalysisOperat
 export { BoundedPublisher, ChannelHub, StreamLimiter, callsChannel, eventsChannel } from './live-hub.js';
 export { HELD_WINDOW_MS, LIVE_STATES, LiveCalls, liveCall, type LiveCall, type LiveCallPatch } from './live-calls.js';
 export { LevelMeter, LiveMeterSink, METER_STEP, type LiveMeterOptions } from './live-meter-sink.js';
+export { METERS_PER_MESSAGE } from './meter-board.js';
 export { MAX_STREAMS_PER_PRINCIPAL, agentsOf, liveRoutes, type LiveDeps } from './live-routes.js';
 export { SSE_HEARTBEAT_MS, SSE_MAX_BUFFERED_BYTES, SseClient, formatEvent, type SseOptions, type SseOutput } from './sse.js';
 export { CaptureIndex, mediaRoutes, mediaType, type MediaDeps } from './media.js';

@@ -21,7 +21,7 @@ export type LiveState = (typeof LIVE_STATES)[number];
 
 /** A held session that was never decided after this long is stale (the gate's timeout is far shorter). */
 export const HELD_WINDOW_MS = 15 * 60_000;
-/** A meter record outlives its last refresh by this much (the meter refreshes every METER_REFRESH_MS). */
+/** A replica's meter record outlives its last rewrite by this much (meter-board.ts rewrites it every ~2 s while audio flows). */
 export const METER_TTL_MS = 10_000;
 
 const levels = z
@@ -49,7 +49,7 @@ export const liveCallPage = z.object({ items: z.array(liveCall) });
 export const liveCallPatch = liveCall.partial().required({ conversationId: true });
 export type LiveCallPatch = z.infer<typeof liveCallPatch>;
 
-/** What the meters keep per admitted call in shared state (and publish, with `t: 'meter'`). */
+/** What the meters keep per admitted call in shared state (and publish changes of, in `meters`). */
 export const meterRecord = z.object({
   startedAt: z.string(),
   forwarded: z.array(z.string()),
@@ -57,15 +57,26 @@ export const meterRecord = z.object({
 });
 export type MeterRecord = z.infer<typeof meterRecord>;
 
-/** The calls channel's messages. */
+/** One replica's record of one tenant: every call it meters, by conversation id. */
+const replicaMeters = z.object({ calls: z.record(z.string(), z.unknown()) });
+
+const meterChange = z.object({ conversationId: z.string(), meter: meterRecord.partial() });
+
+/**
+ * The calls channel's messages. The meters publish `meters`: every call's change of one replica
+ * and tenant since the last one, a few times a second (live-meter-sink.ts). `meter`, one call's
+ * change, is what replicas of an earlier version publish; it is still read.
+ */
 export const liveCallMessage = z.discriminatedUnion('t', [
   z.object({ t: z.literal('status'), conversationId: z.string(), status: z.looseObject({ gate: z.enum(GATE_DECISIONS), capture: z.string(), agentUserId: z.string().optional(), agentName: z.string().optional(), startedAt: z.string().optional(), at: z.string() }) }),
-  z.object({ t: z.literal('meter'), conversationId: z.string(), meter: meterRecord.partial() }),
+  meterChange.extend({ t: z.literal('meter') }),
+  z.object({ t: z.literal('meters'), items: z.array(meterChange) }),
   z.object({ t: z.literal('end'), conversationId: z.string() }),
 ]);
 export type LiveCallMessage = z.infer<typeof liveCallMessage>;
 
-export const meterKey = (orgId: string, conversationId: string): string => `live-meter:${orgId.toLowerCase()}:${conversationId.toLowerCase()}`;
+/** The key of one replica's meter record of one tenant; a snapshot lists the tenant's prefix. */
+export const metersKey = (orgId: string, replicaId: string): string => `live-meters:${orgId.toLowerCase()}:${replicaId}`;
 
 /** The call's state from the gate's record; undefined once it ended (or before any decision). */
 export function stateOf(s: Pick<SessionStatus, 'gate' | 'capture'>): LiveState | undefined {
@@ -87,21 +98,24 @@ export function statusPatch(conversationId: string, s: SessionStatus | Extract<L
   };
 }
 
-/** A channel message as a stream event: a patch, or the call's end. Anything unreadable is ignored. */
-export function messageToPatch(raw: string): { kind: 'call'; patch: LiveCallPatch } | { kind: 'ended'; conversationId: string } | undefined {
+export type LiveCallEvent = { kind: 'call'; patch: LiveCallPatch } | { kind: 'ended'; conversationId: string };
+
+/** A channel message as stream events: patches, or a call's end. Anything unreadable is ignored. */
+export function messageToEvents(raw: string): LiveCallEvent[] {
   let json: unknown;
   try {
     json = JSON.parse(raw);
   } catch {
-    return undefined;
+    return [];
   }
   const m = liveCallMessage.safeParse(json);
-  if (!m.success) return undefined;
+  if (!m.success) return [];
   const msg = m.data;
-  if (msg.t === 'end') return { kind: 'ended', conversationId: msg.conversationId };
-  if (msg.t === 'meter') return { kind: 'call', patch: { conversationId: msg.conversationId, ...msg.meter } };
+  if (msg.t === 'end') return [{ kind: 'ended', conversationId: msg.conversationId }];
+  if (msg.t === 'meter') return [{ kind: 'call', patch: { conversationId: msg.conversationId, ...msg.meter } }];
+  if (msg.t === 'meters') return msg.items.map((i) => ({ kind: 'call', patch: { conversationId: i.conversationId, ...i.meter } }));
   const patch = statusPatch(msg.conversationId, msg.status as SessionStatus);
-  return patch ? { kind: 'call', patch } : { kind: 'ended', conversationId: msg.conversationId };
+  return [patch ? { kind: 'call', patch } : { kind: 'ended', conversationId: msg.conversationId }];
 }
 
 export class LiveCalls {
@@ -126,14 +140,21 @@ export class LiveCalls {
     return out.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
   }
 
+  /** Every replica's metered calls of the tenant. */
   private async meters(orgId: string): Promise<Map<string, MeterRecord>> {
     const out = new Map<string, MeterRecord>();
-    for (const [key, raw] of await this.state.list(meterKey(orgId, ''))) {
+    for (const [, raw] of await this.state.list(metersKey(orgId, ''))) {
+      let json: unknown;
       try {
-        const m = meterRecord.safeParse(JSON.parse(raw));
-        if (m.success) out.set(key.slice(key.lastIndexOf(':') + 1), m.data);
+        json = JSON.parse(raw);
       } catch {
-        // A record this version cannot read is no call of ours.
+        continue; // A record this version cannot read is no call of ours.
+      }
+      const r = replicaMeters.safeParse(json);
+      if (!r.success) continue;
+      for (const [conversationId, call] of Object.entries(r.data.calls)) {
+        const m = meterRecord.safeParse(call);
+        if (m.success) out.set(conversationId, m.data);
       }
     }
     return out;

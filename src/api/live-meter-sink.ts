@@ -1,9 +1,10 @@
 /**
  * The live view's level meters: a capture Sink that measures each admitted
  * session's per-channel RMS level (src/audio/levels.ts: table lookups over the
- * µ-law bytes, no decoded copy) and publishes it on the tenant's calls channel
- * about four times a second, with a short-lived record in shared state that
- * lets a snapshot from any replica list the call while its audio flows.
+ * µ-law bytes, no decoded copy) about four times a second, with a short-lived
+ * record in shared state that lets a snapshot from any replica list the call
+ * while its audio flows; the readings of all the replica's calls of a tenant
+ * go out together (meter-board.ts).
  *
  * Never blocks the audio path: the reading is cheap arithmetic and every
  * shared-state write is fire-and-forget through a BoundedPublisher (over its
@@ -14,8 +15,10 @@
  */
 import { accumulate, emptyLevel, rmsDb, reset, type ChannelLevel } from '../audio/index.js';
 import type { Sink, SinkSession, SessionInfo } from '../capture/index.js';
-import { callsChannel, type BoundedPublisher } from './live-hub.js';
-import { METER_TTL_MS, meterKey, type LiveCallMessage, type MeterRecord } from './live-calls.js';
+import { randomUUID } from 'node:crypto';
+import type { BoundedPublisher } from './live-hub.js';
+import type { MeterRecord } from './live-calls.js';
+import { MeterBoard } from './meter-board.js';
 
 export type ChannelRole = 'customer' | 'agent';
 
@@ -25,14 +28,19 @@ export interface LiveMeterOptions {
   maxSessions: number;
   /** Reading window, ms of audio (default 250: four readings a second). */
   windowMs?: number;
-  /** The shared record is rewritten every this many readings (default 8: every 2 s at 250 ms). */
-  refreshEvery?: number;
+  /** This replica's id: the key of its meter records (default: a random one per sink). */
+  replicaId?: string;
+  /** How long a change waits to go out with the others of its tenant (default 250 ms). */
+  publishMs?: number;
+  /** The replica's record is rewritten at least this often while readings flow (default 2000 ms; its TTL is 10 s). */
+  refreshMs?: number;
   /** Counted when a session is not metered because maxSessions are. */
   onDrop?: () => void;
   now?: () => number;
 }
 
 const ROLE: Record<string, ChannelRole> = { external: 'customer', internal: 'agent' };
+
 
 /**
  * The meters read one sample in 7: a 250 ms window still holds ~285 samples per channel, plenty
@@ -76,8 +84,21 @@ export class LevelMeter {
 export class LiveMeterSink implements Sink {
   readonly name = 'live-meter';
   private readonly sessions = new Map<string, MeteredSession>();
+  private readonly board: MeterBoard;
 
-  constructor(private readonly o: LiveMeterOptions) {}
+  constructor(private readonly o: LiveMeterOptions) {
+    this.board = new MeterBoard({ out: o.out, replicaId: o.replicaId ?? randomUUID(), publishMs: o.publishMs ?? 250, refreshMs: o.refreshMs ?? 2000, now: o.now ?? Date.now });
+  }
+
+  /** Writes and publishes the changes waiting now (tests). */
+  flush(): void {
+    this.board.flush();
+  }
+
+  /** A graceful stop: the record loses the ended calls now rather than when its TTL runs out. */
+  async close(): Promise<void> {
+    this.board.flush();
+  }
 
   /** Sessions metered now (tests: the set is bounded and empties as calls end). */
   get size(): number {
@@ -89,7 +110,7 @@ export class LiveMeterSink implements Sink {
       this.o.onDrop?.();
       return undefined;
     }
-    const session = new MeteredSession(info, this.o, () => this.sessions.delete(info.sessionId));
+    const session = new MeteredSession(info, this.o, this.board, () => this.sessions.delete(info.sessionId));
     this.sessions.set(info.sessionId, session);
     return session;
   }
@@ -107,35 +128,32 @@ export class LiveMeterSink implements Sink {
 class MeteredSession implements SinkSession {
   private readonly meter: LevelMeter | undefined;
   private readonly record: MeterRecord;
-  private readonly channel: string;
-  private readonly key: string;
-  private readings = 0;
+  private readonly orgId: string;
+  private readonly conversationId: string;
   private ended = false;
 
-  constructor(private readonly info: SessionInfo, private readonly o: LiveMeterOptions, private readonly done: () => void) {
+  constructor(info: SessionInfo, private readonly o: LiveMeterOptions, private readonly board: MeterBoard, private readonly done: () => void) {
     const roles = info.media.channels.map((c) => ROLE[c] ?? 'customer');
     // Only µ-law is metered (what Genesys sends); another format shows no levels rather than wrong ones.
     this.meter = info.media.format === 'PCMU' ? new LevelMeter(roles, Math.max(1, Math.round((info.media.rate * (o.windowMs ?? 250)) / 1000))) : undefined;
     this.record = { startedAt: info.openedAt, forwarded: [], levels: null };
-    this.channel = callsChannel(info.orgId);
-    this.key = meterKey(info.orgId, info.conversationId);
-    this.write({ ...this.record });
+    this.orgId = info.orgId.toLowerCase();
+    this.conversationId = info.conversationId.toLowerCase();
+    board.open(this.orgId, this.conversationId, this.record);
   }
 
   audio(data: Uint8Array, _position: number, samples: number): void {
     const levels = this.ended ? undefined : this.meter?.add(data, samples);
     if (!levels) return;
     this.record.levels = { ...levels, at: new Date((this.o.now ?? Date.now)()).toISOString() };
-    this.readings++;
-    if (this.readings % (this.o.refreshEvery ?? 8) === 0) this.write({ levels: this.record.levels });
-    else this.publish({ t: 'meter', conversationId: this.info.conversationId.toLowerCase(), meter: { levels: this.record.levels } });
+    this.board.change(this.orgId, this.conversationId, { levels: this.record.levels });
   }
 
   forwarding(name: string, open: boolean): void {
     const has = this.record.forwarded.includes(name);
     if (this.ended || has === open) return;
     this.record.forwarded = open ? [...this.record.forwarded, name] : this.record.forwarded.filter((n) => n !== name);
-    this.write({ forwarded: this.record.forwarded });
+    this.board.change(this.orgId, this.conversationId, { forwarded: this.record.forwarded }, true);
   }
 
   control(): void {
@@ -146,17 +164,6 @@ class MeteredSession implements SinkSession {
     if (this.ended) return;
     this.ended = true;
     this.done();
-    this.o.out.delete(this.key);
-    this.publish({ t: 'end', conversationId: this.info.conversationId.toLowerCase() });
-  }
-
-  /** Rewrites the shared record (its TTL restarts) and publishes the change. */
-  private write(meter: Partial<MeterRecord>): void {
-    this.o.out.set(this.key, JSON.stringify(this.record), METER_TTL_MS);
-    this.publish({ t: 'meter', conversationId: this.info.conversationId.toLowerCase(), meter });
-  }
-
-  private publish(m: LiveCallMessage): void {
-    this.o.out.publish(this.channel, JSON.stringify(m));
+    this.board.end(this.orgId, this.conversationId);
   }
 }

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { EVENT_SCHEMAS, EVENT_TYPES, type CommonEvent, type EventType } from '../conversations/index.js';
 import { NotFoundError, TooManyStreamsError } from './errors.js';
 import { callsChannel, eventsChannel, type ChannelHub, type StreamLimiter } from './live-hub.js';
-import { liveCallPage, liveCallPatch, messageToPatch, type LiveCalls, type LiveCallPatch } from './live-calls.js';
+import { liveCallPage, liveCallPatch, messageToEvents, type LiveCalls, type LiveCallPatch } from './live-calls.js';
 import { route, type RouteSpec, type SseOpener } from './routes.js';
 import type { Principal } from './tokens.js';
 import { uuid } from './schemas.js';
@@ -107,9 +107,10 @@ async function serveCalls(d: LiveDeps, q: z.infer<typeof liveCallsQuery>, p: Pri
   let client: SseClient | undefined;
   const pending: string[] = [];
   const forward = (raw: string) => {
-    const m = messageToPatch(raw);
-    if (m?.kind === 'call') client?.send('call', m.patch satisfies LiveCallPatch);
-    else if (m?.kind === 'ended') client?.send('ended', { conversationId: m.conversationId });
+    for (const m of messageToEvents(raw)) {
+      if (m.kind === 'call') client?.send('call', m.patch satisfies LiveCallPatch);
+      else client?.send('ended', { conversationId: m.conversationId });
+    }
   };
   // Subscribed before the snapshot is read: a change in between is in `pending`, sent after the snapshot.
   const leave = await d.hub.listen(callsChannel(tenant), (raw) => {

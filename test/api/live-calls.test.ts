@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { HELD_WINDOW_MS, LiveCalls, SessionStatusStore } from '../../src/api/index.js';
-import { meterKey } from '../../src/api/live-calls.js';
+import { metersKey } from '../../src/api/live-calls.js';
 import { createLogger } from '../../src/platform/logging/index.js';
 import { MemoryState } from '../../src/platform/state/index.js';
 
@@ -29,11 +29,31 @@ describe('LiveCalls.snapshot', () => {
       status.record(org, paused as string, { gate: 'admitted', capture: 'paused', agentUserId: 'u', startedAt });
       status.record(org, ended as string, { gate: 'admitted', capture: 'ended', startedAt });
       status.record(org, refused as string, { gate: 'refused', capture: 'ended', startedAt });
-      await state.set(meterKey(org, metered as string), JSON.stringify({ startedAt, forwarded: ['crm'], levels: null }), 10_000);
+      await state.set(metersKey(org, 'replica-a'), JSON.stringify({ calls: { [metered as string]: { startedAt, forwarded: ['crm'], levels: null } } }), 10_000);
       const listed = async () => Object.fromEntries((await calls.snapshot(org)).map((c) => [c.conversationId, c.state]));
       expect(await listed()).toEqual({ [metered as string]: 'admitted', [held as string]: 'held', [paused as string]: 'paused' });
       clock.now += HELD_WINDOW_MS + 1;
       expect(await listed()).toEqual({ [metered as string]: 'admitted' });
+    } finally {
+      await state.close();
+    }
+  });
+
+  it("joins every replica's meter record, and skips one it cannot read", async () => {
+    const state = new MemoryState(logger);
+    try {
+      const status = new SessionStatusStore(state, logger);
+      const calls = new LiveCalls(state, status);
+      const org = randomUUID();
+      const [onA, onB, unreadable] = Array.from({ length: 3 }, () => randomUUID());
+      const startedAt = status.stamp();
+      for (const c of [onA, onB, unreadable]) status.record(org, c as string, { gate: 'admitted', capture: 'streaming', startedAt });
+      const record = (levels: unknown) => ({ startedAt, forwarded: [], levels });
+      await state.set(metersKey(org, 'replica-a'), JSON.stringify({ calls: { [onA as string]: record(null) } }), 10_000);
+      await state.set(metersKey(org, 'replica-b'), JSON.stringify({ calls: { [onB as string]: record({ customer: -20, agent: -30, at: startedAt }), [unreadable as string]: record('loud') } }), 10_000);
+      await state.set(metersKey(org, 'replica-c'), '{not json', 10_000);
+      const listed = Object.fromEntries((await calls.snapshot(org)).map((c) => [c.conversationId, c.levels]));
+      expect(listed).toEqual({ [onA as string]: null, [onB as string]: { customer: -20, agent: -30, at: startedAt } });
     } finally {
       await state.close();
     }

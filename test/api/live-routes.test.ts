@@ -131,7 +131,7 @@ describe('live API routes', () => {
   });
 
   it('lists and streams calls: held, then admitted with agent, levels and forwarding, then ended', async () => {
-    const meters = new LiveMeterSink({ out, maxSessions: 10, windowMs: 100, refreshEvery: 1 });
+    const meters = new LiveMeterSink({ out, maxSessions: 10, windowMs: 100 });
     const conversationId = randomUUID();
     const agent = { id: randomUUID(), name: 'Agent Smith' };
     const s = await sse('/api/v1/live/calls/stream', bearer(tokenA));
