@@ -212,7 +212,7 @@ function sinks(s: Shared, drops: SinkDropMetrics, findings: FindingSink): Sink[]
     list.push(recorder);
   }
   // Level meters for the live view (api enabled): cheap, never blocking; its writes are bounded by the publisher.
-  const meter = s.live ? new LiveMeterSink({ out: s.live.publisher, maxSessions: LIVE_MAX_METERED, onDrop: drops.counterFor('live-meter') }) : undefined;
+  const meter = s.live ? new LiveMeterSink({ out: s.live.publisher, replicaId: s.replicaId, maxSessions: LIVE_MAX_METERED, onDrop: drops.counterFor('live-meter') }) : undefined;
   list.push(
     new StreamSink({
       destinations: (orgId) => tenants.tenant(orgId)?.downstream ?? [],
