@@ -50,6 +50,7 @@ function stepFigures({ frameMs, sessions, rampSeconds, a, b, server }: StepInput
   const notes: string[] = [];
   if (rampSeconds === undefined) notes.push('not every new session opened before the window');
   if (fds.serverFds >= FD_WARN_SHARE * fds.serverFdLimit) notes.push(`server has ${fds.serverFds} files open of its limit ${fds.serverFdLimit}`);
+  if (Number.isNaN(a.frames) || Number.isNaN(b.frames)) notes.push("the server's /metrics did not answer at an edge of the window: delivered frames unknown");
   return {
     frameMs,
     sessions,

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import { rssBytes, sumOverTree, cpuSeconds as processCpuSeconds } from './proc.js';
+import { processTree, rssBytes, sumOverTree, cpuSeconds as processCpuSeconds } from './proc.js';
 import { freePort, spawnNode, stopChild, waitForHttp, type Placement } from './spawn.js';
 
 export type ServerKind = 'baseline' | 'hookline-off' | 'hookline-on';
@@ -112,6 +112,31 @@ function hooklineConfig(dir: string, port: number, metricsPort: number, recorder
   });
 }
 
+/**
+ * A Hookline server's own stop: its drain (`server.drainTimeoutSeconds`, default 30 s), the close grace and its
+ * workers' slack (src/app/cluster.ts). Killed sooner, the primary left its workers to die on a closed channel
+ * and the bench removed the data folder under them.
+ */
+const HOOKLINE_STOP_GRACE_MS = 60_000;
+
+/** The frame counter from /metrics; NaN when it did not answer (an overloaded server): the window's rate is unknown, not zero. */
+async function scrapeFrames(url: string): Promise<number> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(15_000) });
+    return res.ok ? metricValue(await res.text(), 'hookline_audiohook_frames_received_total') : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+function killQuietly(pidToKill: number): void {
+  try {
+    process.kill(pidToKill, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
 /** Sum of every sample of one metric in Prometheus text format. */
 function metricValue(text: string, name: string): number {
   let total = 0;
@@ -136,10 +161,13 @@ async function startHookline(recorder: boolean, creds: Credentials, o: ServerOpt
     pid: pid(child),
     ...treeFigures(pid(child)),
     wsUrl: `ws://127.0.0.1:${port}${AUDIOHOOK_PATH}`,
-    framesReceived: async () => metricValue(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text(), 'hookline_audiohook_frames_received_total'),
+    framesReceived: () => scrapeFrames(`http://127.0.0.1:${metricsPort}/metrics`),
     stop: async () => {
-      await stopChild(child);
-      rmSync(dir, { recursive: true, force: true });
+      const tree = processTree(pid(child));
+      await stopChild(child, HOOKLINE_STOP_GRACE_MS);
+      // Workers outlive a primary that was killed: they go too, before their folder does.
+      for (const p of tree) killQuietly(p);
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     },
   };
 }
