@@ -28,7 +28,14 @@ const WHOLE_FLOW_MS = 180_000;
 
 async function step(page: Page, name: string, shot?: string): Promise<void> {
   // Generous: the step after the login redirect exchanges the code and reads the org, slow on a loaded CI host.
-  await page.getByRole('heading', { name, level: 1 }).waitFor({ timeout: 45_000 });
+  await page
+    .getByRole('heading', { name, level: 1 })
+    .waitFor({ timeout: 45_000 })
+    .catch(async (err: Error) => {
+      // Say where the page is instead: a login that never went through reads differently from a slow step.
+      const h1 = await page.locator('h1').first().textContent({ timeout: 1000 }).catch(() => null);
+      throw new Error(`step "${name}" never came: the page is ${page.url()} with heading ${JSON.stringify(h1)} (${err.message.split('\n')[0]})`);
+    });
   if (shot) await screenshot(page, shot);
   expect(serious(await axeViolations(page)), `axe on ${name}`).toEqual([]);
 }
@@ -126,7 +133,10 @@ describe('install wizard in Chromium', () => {
       await tabTo('Log in with Genesys Cloud');
       await page.keyboard.press('Enter');
       await page.getByLabel('Email').waitFor();
-      // The emulator's login form focuses Email itself (autofocus).
+      // The emulator's login form focuses Email itself (autofocus), but Chromium applies autofocus at its next
+      // rendering update, which can come after the field is visible: typed any sooner, the keys went to the page,
+      // the form was never submitted and the next step waited out its 45 s (CI, under full-suite load).
+      await page.waitForFunction("document.activeElement !== null && document.activeElement.id === 'username'", undefined, { timeout: 15_000 });
       await page.keyboard.type(ADMIN.email);
       await page.keyboard.press('Tab');
       await page.keyboard.type(ADMIN.password);
