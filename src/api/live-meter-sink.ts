@@ -13,9 +13,9 @@
  * Windows are counted in samples of the stream timeline, not wall time: the
  * meter itself needs no clock.
  */
+import { randomUUID } from 'node:crypto';
 import { accumulate, emptyLevel, rmsDb, reset, type ChannelLevel } from '../audio/index.js';
 import type { Sink, SinkSession, SessionInfo } from '../capture/index.js';
-import { randomUUID } from 'node:crypto';
 import type { BoundedPublisher } from './live-hub.js';
 import type { MeterRecord } from './live-calls.js';
 import { MeterBoard } from './meter-board.js';
@@ -40,7 +40,6 @@ export interface LiveMeterOptions {
 }
 
 const ROLE: Record<string, ChannelRole> = { external: 'customer', internal: 'agent' };
-
 
 /**
  * The meters read one sample in 7: a 250 ms window still holds ~285 samples per channel, plenty
