@@ -45,15 +45,16 @@ describe('LiveCalls.snapshot', () => {
       const status = new SessionStatusStore(state, logger);
       const calls = new LiveCalls(state, status);
       const org = randomUUID();
-      const [onA, onB, unreadable] = Array.from({ length: 3 }, () => randomUUID());
+      const [onA, onB, alsoOnB, unreadable] = Array.from({ length: 4 }, () => randomUUID());
       const startedAt = status.stamp();
-      for (const c of [onA, onB, unreadable]) status.record(org, c as string, { gate: 'admitted', capture: 'streaming', startedAt });
+      for (const c of [onA, onB, alsoOnB, unreadable]) status.record(org, c as string, { gate: 'admitted', capture: 'streaming', startedAt });
       const record = (levels: unknown) => ({ startedAt, forwarded: [], levels });
-      await state.set(metersKey(org, 'replica-a'), JSON.stringify({ calls: { [onA as string]: record(null) } }), 10_000);
-      await state.set(metersKey(org, 'replica-b'), JSON.stringify({ calls: { [onB as string]: record({ customer: -20, agent: -30, at: startedAt }), [unreadable as string]: record('loud') } }), 10_000);
-      await state.set(metersKey(org, 'replica-c'), '{not json', 10_000);
+      const loud = { customer: -20, agent: -30, at: startedAt };
+      await state.set(metersKey(org, 'replica-a'), '{not json', 10_000);
+      await state.set(metersKey(org, 'replica-b'), JSON.stringify({ calls: { [onA as string]: record(null) } }), 10_000);
+      await state.set(metersKey(org, 'replica-c'), JSON.stringify({ calls: { [unreadable as string]: record('loud'), [onB as string]: record(loud), [alsoOnB as string]: record(null) } }), 10_000);
       const listed = Object.fromEntries((await calls.snapshot(org)).map((c) => [c.conversationId, c.levels]));
-      expect(listed).toEqual({ [onA as string]: null, [onB as string]: { customer: -20, agent: -30, at: startedAt } });
+      expect(listed).toEqual({ [onA as string]: null, [onB as string]: loud, [alsoOnB as string]: null });
     } finally {
       await state.close();
     }
